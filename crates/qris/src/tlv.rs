@@ -128,7 +128,8 @@ pub fn parse_level(data: &str, base: usize) -> Result<Vec<DataObject<'_>>, TlvEr
                 kind: TlvErrorKind::Truncated,
             });
         };
-        let (tag, len) = head.split_at(2);
+        // split by characters: a non-ASCII character can sit where a digit should
+        let (tag, len) = split_chars(head, 2).unwrap_or((head, ""));
         let (Some(_), Some(n)) = (two_digits(tag), two_digits(len)) else {
             return Err(TlvError {
                 position: pos,
