@@ -1,1 +1,15 @@
+//! Kasir's till engine: orders and their lifecycle in SQLite, the local HTTP
+//! API, QR images. The desktop shell and the CLI are thin layers over
+//! [`service::Kasir`].
 
+pub mod clock;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod model;
+pub mod qr_image;
+pub mod service;
+pub mod store;
+
+pub use error::{Error, Result};
+pub use service::Kasir;

@@ -1,1 +1,253 @@
-fn main() {}
+//! The `kasir` command: the local API server, API keys, and QRIS tools.
+//! Each subcommand translates arguments, calls the engine, and prints.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use kasir::service::{default_data_dir, Kasir};
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "kasir", version, about = "Kasir: an offline QRIS till and local payment API")]
+struct Cli {
+    /// Where the database lives (default: the OS data directory, e.g. ~/.local/share/kasir).
+    #[arg(long, global = true, env = "KASIR_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the local API server and payment pages.
+    Serve {
+        /// Address to listen on; 0.0.0.0:8787 serves the shop's LAN.
+        #[arg(long, env = "KASIR_BIND", default_value = "127.0.0.1:8787")]
+        bind: SocketAddr,
+    },
+    /// Manage API keys for integrations.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Read, check, convert, scan and draw QRIS codes (no database needed).
+    #[command(subcommand)]
+    Qris(QrisCommand),
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Make a key; it is printed once, alone on stdout, and only its hash is kept.
+    Create {
+        #[arg(long)]
+        name: String,
+        /// Requests per day (Asia/Jakarta calendar day); none means unlimited.
+        #[arg(long, conflicts_with = "tier")]
+        daily_limit: Option<i64>,
+        /// The reference service's tiers: free = 50 a day, premium = 1000 a day.
+        #[arg(long, value_enum)]
+        tier: Option<Tier>,
+    },
+    /// List keys (never their secrets).
+    List,
+    /// Revoke a key by id; requests with it fail from now on.
+    Revoke { id: i64 },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Tier {
+    Free,
+    Premium,
+}
+
+#[derive(Subcommand)]
+enum QrisCommand {
+    /// Print the tag tree, merchant summary and issues as JSON.
+    Decode(PayloadArg),
+    /// Print the issues, one a line; exit 1 when there is an error.
+    Validate(PayloadArg),
+    /// Print the dynamic payload for an amount.
+    Dynamic {
+        #[command(flatten)]
+        input: PayloadArg,
+        /// Whole rupiah.
+        #[arg(long)]
+        amount: u64,
+        #[arg(long, value_enum, requires = "fee_value")]
+        fee_type: Option<FeeType>,
+        /// Rupiah (whole number) or percent (0.01 to 99.99).
+        #[arg(long, requires = "fee_type")]
+        fee_value: Option<String>,
+        /// Reference label written to tag 62.05 (1-25 characters).
+        #[arg(long)]
+        reference: Option<String>,
+    },
+    /// Read the QR code in a photo or screenshot (PNG, JPEG, WebP) and print its payload.
+    Scan { image: PathBuf },
+    /// Draw the QR code of a payload to a PNG or SVG file.
+    Render {
+        #[command(flatten)]
+        input: PayloadArg,
+        #[arg(short = 'o', long = "output", value_name = "FILE.png|FILE.svg")]
+        output: PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct PayloadArg {
+    /// The QRIS text, or - to read it from standard input.
+    payload: String,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FeeType {
+    Rupiah,
+    Percent,
+}
+
+/// One clear sentence on stderr and the exit code: 1 for bad input.
+struct Failure(String, u8);
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure(e.to_string(), 1)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(Failure(msg, code)) => {
+            eprintln!("kasir: {msg}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    let data_dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
+    match cli.command {
+        Command::Qris(cmd) => qris_command(cmd),
+        Command::Serve { bind } => {
+            tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+                .with_writer(std::io::stderr)
+                .init();
+            let rt = tokio::runtime::Runtime::new()?;
+            rt.block_on(async move {
+                let kasir = Kasir::open(&data_dir)?;
+                let server = kasir::http::start(kasir, bind)
+                    .await
+                    .map_err(|e| Failure(format!("cannot listen on {bind}: {e}"), 1))?;
+                eprintln!("Kasir is listening on http://{} (data: {})", server.addr, data_dir.display());
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = server.task => {}
+                }
+                Ok(ExitCode::SUCCESS)
+            })
+        }
+        Command::Keys(cmd) => {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            rt.block_on(async move {
+                let kasir = Kasir::open(&data_dir)?;
+                match cmd {
+                    KeysCommand::Create { name, daily_limit, tier } => {
+                        let limit = daily_limit.or(tier.map(|t| match t {
+                            Tier::Free => 50,
+                            Tier::Premium => 1000,
+                        }));
+                        let (_, secret) = kasir.create_api_key(&name, limit).await?;
+                        println!("{secret}");
+                    }
+                    KeysCommand::List => {
+                        let keys = kasir.list_api_keys().await?;
+                        println!("{:<4} {:<20} {:<14} {:<10} {:<24} STATUS", "ID", "NAME", "PREFIX", "LIMIT", "CREATED");
+                        for k in keys {
+                            println!(
+                                "{:<4} {:<20} {:<14} {:<10} {:<24} {}",
+                                k.id,
+                                k.name,
+                                format!("{}…", k.key_prefix),
+                                k.daily_limit.map(|l| l.to_string()).unwrap_or_else(|| "unlimited".into()),
+                                kasir::clock::rfc3339(k.created_at),
+                                if k.revoked_at.is_some() { "revoked" } else { "active" }
+                            );
+                        }
+                    }
+                    KeysCommand::Revoke { id } => {
+                        kasir.revoke_api_key(id).await?;
+                        eprintln!("API key {id} revoked");
+                    }
+                }
+                Ok(ExitCode::SUCCESS)
+            })
+        }
+    }
+}
+
+fn read_payload(arg: &PayloadArg) -> Result<String, Failure> {
+    let raw = if arg.payload == "-" {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s).map_err(|e| Failure(format!("cannot read standard input: {e}"), 1))?;
+        s
+    } else {
+        arg.payload.clone()
+    };
+    // a shell or file adds a line ending; spaces inside the payload are data
+    let p = raw.trim_end_matches(['\n', '\r']).to_string();
+    if p.is_empty() {
+        return Err(Failure("the payload is empty".into(), 1));
+    }
+    Ok(p)
+}
+
+fn qris_command(cmd: QrisCommand) -> Result<ExitCode, Failure> {
+    match cmd {
+        QrisCommand::Decode(arg) => {
+            let d = qris::decode(&read_payload(&arg)?);
+            println!("{}", serde_json::to_string_pretty(&d)?);
+            Ok(if d.valid { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        QrisCommand::Validate(arg) => {
+            let report = qris::validate(&read_payload(&arg)?, qris::Mode::Import);
+            for i in &report.issues {
+                println!("{i}");
+            }
+            Ok(if report.is_valid() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        QrisCommand::Dynamic { input, amount, fee_type, fee_value, reference } => {
+            let payload = read_payload(&input)?;
+            let fee = match (fee_type, fee_value.as_deref()) {
+                (Some(t), Some(v)) => {
+                    let kind = match t {
+                        FeeType::Rupiah => "rupiah",
+                        FeeType::Percent => "percent",
+                    };
+                    kasir::service::check_fee(Some(kind), Some(v))?.map(|f| f.to_qris())
+                }
+                _ => None,
+            };
+            let out = qris::to_dynamic(&payload, &qris::DynamicRequest { amount, fee, reference })?;
+            println!("{out}");
+            Ok(ExitCode::SUCCESS)
+        }
+        QrisCommand::Scan { image } => {
+            let bytes = std::fs::read(&image).map_err(|e| Failure(format!("cannot read {}: {e}", image.display()), 1))?;
+            let payload = kasir::qr_image::scan(&bytes)?;
+            println!("{payload}");
+            Ok(ExitCode::SUCCESS)
+        }
+        QrisCommand::Render { input, output } => {
+            let payload = read_payload(&input)?;
+            let ext = output.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+            let bytes = match ext.as_deref() {
+                Some("png") => kasir::qr_image::render_png(&payload)?,
+                Some("svg") => kasir::qr_image::render_svg(&payload)?.into_bytes(),
+                _ => return Err(Failure(format!("the output {} must end in .png or .svg", output.display()), 2)),
+            };
+            std::fs::write(&output, bytes).map_err(|e| Failure(format!("cannot write {}: {e}", output.display()), 1))?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! The API's error body, `{"success": false, "error", "message"}`, in one place.
+
+use crate::error::Error;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::FromRequest;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub error: String,
+    pub message: String,
+    pub field: Option<&'static str>,
+    pub retry_after: Option<u64>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, error: impl Into<String>, message: impl Into<String>) -> ApiError {
+        ApiError { status, error: error.into(), message: message.into(), field: None, retry_after: None }
+    }
+    pub fn bad_request(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, "Bad request", message)
+    }
+    pub fn field(field: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError { field: Some(field), ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "Invalid field", message) }
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> ApiError {
+        use crate::qr_image::ScanError;
+        let message = e.to_string();
+        match e {
+            Error::InvalidField { field, .. } => ApiError::field(field, message),
+            Error::InvalidQris { .. } => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "Invalid QRIS", message),
+            Error::NotFound { what, .. } => {
+                let title = match what {
+                    "order" => "Order not found",
+                    "payment_link" => "Link pembayaran tidak ditemukan",
+                    "qris" => "QRIS not found",
+                    "api_key" => "API key not found",
+                    _ => "Not found",
+                };
+                ApiError::new(StatusCode::NOT_FOUND, title, message)
+            }
+            Error::NoStaticQris => ApiError::new(StatusCode::BAD_REQUEST, "No QRIS found", message),
+            Error::DuplicateOrderId(_) => {
+                ApiError { field: Some("order_id"), ..ApiError::new(StatusCode::CONFLICT, "Duplicate order_id", message) }
+            }
+            Error::AlreadyVerified => ApiError::new(StatusCode::BAD_REQUEST, "Order already verified", message),
+            Error::CannotCancelPaid => ApiError::new(StatusCode::BAD_REQUEST, "Cannot cancel paid order", message),
+            Error::Closed { status, .. } => {
+                let title = match status {
+                    crate::model::OrderStatus::Expired => "Order expired",
+                    _ => "Order cancelled",
+                };
+                ApiError::new(StatusCode::GONE, title, message)
+            }
+            Error::Unauthorized(_) => ApiError::new(StatusCode::UNAUTHORIZED, "Unauthorized", message),
+            Error::RateLimited { retry_after_secs, .. } => ApiError {
+                retry_after: Some(retry_after_secs),
+                ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "Rate limit exceeded", message)
+            },
+            Error::Image(ref s) => {
+                let status = match s {
+                    ScanError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+                    ScanError::NotAnImage => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    _ => StatusCode::UNPROCESSABLE_ENTITY,
+                };
+                ApiError { field: Some("qris_image"), ..ApiError::new(status, "Invalid image", message) }
+            }
+            Error::Db(e) => {
+                tracing::error!("database error: {e}");
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal error", "Something went wrong on the till; the request was not completed.")
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut body = json!({ "success": false, "error": self.error, "message": self.message });
+        if let Some(f) = self.field {
+            body["field"] = json!(f);
+        }
+        let mut res = (self.status, axum::Json(body)).into_response();
+        if let Some(s) = self.retry_after {
+            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(s));
+        }
+        res
+    }
+}
+
+/// A JSON body whose rejection is our error body, naming what is wrong.
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    axum::Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(rej) => Err(match rej {
+                JsonRejection::MissingJsonContentType(_) => ApiError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "Unsupported media type",
+                    "Send the body as JSON with the header Content-Type: application/json.",
+                ),
+                JsonRejection::JsonSyntaxError(e) => ApiError::bad_request(format!("The body is not valid JSON: {}", e.body_text())),
+                JsonRejection::JsonDataError(e) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "Invalid field", e.body_text()),
+                JsonRejection::BytesRejection(e) => ApiError::new(e.status(), "Bad request", e.body_text()),
+                other => ApiError::bad_request(other.body_text()),
+            }),
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! The embedded HTTP server: the reference API under `/api/qris`, the public
+//! payment endpoints under `/api/pay` and the payment page `/p/{link_code}`.
+
+pub mod api;
+pub mod error;
+pub mod fields;
+pub mod public;
+pub mod ratelimit;
+pub mod views;
+
+use crate::service::Kasir;
+use axum::Router;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub kasir: Kasir,
+    /// Per-address limits for the endpoints that need no key.
+    pub public_limiter: Arc<ratelimit::RateLimiter>,
+}
+
+impl AppState {
+    pub fn new(kasir: Kasir) -> AppState {
+        AppState { kasir, public_limiter: Arc::new(ratelimit::RateLimiter::new(120, Duration::from_secs(60))) }
+    }
+}
+
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(api::router(state.clone()))
+        .merge(public::router(state.clone()))
+        .fallback(|| async {
+            error::ApiError::new(axum::http::StatusCode::NOT_FOUND, "Not found", "There is no such endpoint. See /api/openapi.json.")
+        })
+        .with_state(state)
+}
+
+/// A running server: where it listens, and the task serving it.
+pub struct Server {
+    pub addr: SocketAddr,
+    pub task: tokio::task::JoinHandle<()>,
+}
+
+/// Bind `addr` (port 0 picks a free port), start serving, and start the expiry sweeper.
+pub async fn start(kasir: Kasir, addr: SocketAddr) -> std::io::Result<Server> {
+    let listener = TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    spawn_expiry_sweeper(kasir.clone());
+    let router = app(AppState::new(kasir));
+    let task = tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await {
+            tracing::error!("server stopped: {e}");
+        }
+    });
+    Ok(Server { addr, task })
+}
+
+/// Expire open orders whose time has passed, every second. Reads never wait for
+/// this (they show an overdue order as expired); it writes the status and event.
+pub fn spawn_expiry_sweeper(kasir: Kasir) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = kasir.expire_due().await {
+                tracing::warn!("expiry sweep failed: {e}");
+            }
+        }
+    })
+}

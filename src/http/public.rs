@@ -1,0 +1,163 @@
+//! What customers and anyone on the network may call without a key: the
+//! payment page and its endpoints, the OpenAPI document, health. Rate-limited
+//! per client address.
+
+use super::error::ApiError;
+use super::views;
+use super::AppState;
+use crate::model::OrderEvent;
+use axum::extract::{ConnectInfo, Path, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use futures_util::stream::{self, Stream, StreamExt};
+use serde_json::{json, Value};
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio_stream::wrappers::BroadcastStream;
+
+const PAY_PAGE: &str = include_str!("assets/pay.html");
+const OPENAPI: &str = include_str!("assets/openapi.json");
+/// The page is self-contained: its own inline style and script, images as data: URLs.
+const PAY_PAGE_CSP: &str = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+pub fn router(state: AppState) -> Router<AppState> {
+    let limited = Router::new()
+        .route("/p/{link_code}", get(pay_page))
+        .route("/api/pay/{link_code}", get(pay_state))
+        .route("/api/pay/{link_code}/view", post(pay_view))
+        .route("/api/pay/{link_code}/confirm", post(pay_confirm))
+        .route("/api/pay/{link_code}/events", get(pay_events))
+        .route_layer(middleware::from_fn_with_state(state, rate_limit));
+    Router::new()
+        .merge(limited)
+        .route("/api/openapi.json", get(openapi))
+        .route("/api/health", get(|| async { Json(json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") })) }))
+}
+
+async fn rate_limit(State(state): State<AppState>, req: Request, next: Next) -> Result<Response, ApiError> {
+    if let Some(ConnectInfo(addr)) = req.extensions().get::<ConnectInfo<SocketAddr>>() {
+        if let Err(wait) = state.public_limiter.check(addr.ip()) {
+            return Err(ApiError {
+                retry_after: Some(wait),
+                ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "Terlalu banyak permintaan", "Too many requests from this address; try again shortly.")
+            });
+        }
+    }
+    Ok(next.run(req).await)
+}
+
+/// A link code is 8 characters from our alphabet; anything else is not found
+/// without touching the database.
+fn plausible(code: &str) -> bool {
+    code.len() == 8 && code.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "Link pembayaran tidak ditemukan", "Link pembayaran tidak ditemukan atau sudah dihapus.")
+}
+
+async fn pay_page(State(state): State<AppState>, Path(code): Path<String>) -> Response {
+    let found = plausible(&code) && state.kasir.payment_link(&code).await.is_ok();
+    let status = if found { StatusCode::OK } else { StatusCode::NOT_FOUND };
+    let mut res = (status, axum::response::Html(PAY_PAGE)).into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAY_PAGE_CSP));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    res
+}
+
+async fn pay_state(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<Value>, ApiError> {
+    if !plausible(&code) {
+        return Err(not_found());
+    }
+    let order = state.kasir.payment_link(&code).await.map_err(|_| not_found())?;
+    let mut body = views::pay_page_state(&order);
+    if order.status.is_open() {
+        let payload = order.payload.clone();
+        let img = tokio::task::spawn_blocking(move || crate::qr_image::png_data_url(&payload))
+            .await
+            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal error", e.to_string()))?
+            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal error", e.to_string()))?;
+        body["qris"] = json!(order.payload);
+        body["qr_image"] = json!(img);
+    } else {
+        body["qris"] = Value::Null;
+        body["qr_image"] = Value::Null;
+    }
+    Ok(Json(body))
+}
+
+async fn pay_view(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<Value>, ApiError> {
+    if !plausible(&code) {
+        return Err(not_found());
+    }
+    state.kasir.record_view(&code).await.map_err(|_| not_found())?;
+    Ok(Json(json!({ "success": true })))
+}
+
+async fn pay_confirm(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<Value>, ApiError> {
+    if !plausible(&code) {
+        return Err(not_found());
+    }
+    let order = state.kasir.confirm_paid_by_customer(&code).await.map_err(|e| match e {
+        crate::Error::NotFound { .. } => not_found(),
+        e => e.into(),
+    })?;
+    Ok(Json(json!({
+        "success": true,
+        "message": "Konfirmasi pembayaran berhasil dikirim",
+        "order_id": order.order_id,
+        "status": order.status.as_str(),
+    })))
+}
+
+/// Live status for the payment page: the current state first, then one message
+/// per state change of this link.
+async fn pay_events(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    if !plausible(&code) {
+        return Err(not_found());
+    }
+    // subscribe before reading, so no change between the two is missed
+    let rx = state.kasir.subscribe();
+    let order = state.kasir.payment_link(&code).await.map_err(|_| not_found())?;
+    let first = Event::default().event("status").data(views::pay_page_state(&order).to_string());
+    let kasir = state.kasir.clone();
+    let updates = BroadcastStream::new(rx)
+        .filter_map(move |e: Result<OrderEvent, _>| {
+            let code = code.clone();
+            async move {
+                match e {
+                    Ok(ev) if ev.link_code == code => Some(code),
+                    // lagged: we may have missed ours, so send the state again
+                    Err(_) => Some(code),
+                    Ok(_) => None,
+                }
+            }
+        })
+        .then(move |code| {
+            let kasir = kasir.clone();
+            async move {
+                match kasir.payment_link(&code).await {
+                    Ok(o) => Event::default().event("status").data(views::pay_page_state(&o).to_string()),
+                    Err(_) => Event::default().event("status").data(json!({ "success": false, "status": "deleted" }).to_string()),
+                }
+            }
+        })
+        .map(Ok);
+    let stream = stream::once(async move { Ok(first) }).chain(updates);
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
+async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}

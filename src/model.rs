@@ -1,0 +1,262 @@
+//! The shop's nouns: static QRIS, orders, their events, API keys.
+
+use crate::clock::Millis;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    Pending,
+    AwaitingConfirmation,
+    Paid,
+    Cancelled,
+    Expired,
+}
+
+impl OrderStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::Pending => "pending",
+            OrderStatus::AwaitingConfirmation => "awaiting_confirmation",
+            OrderStatus::Paid => "paid",
+            OrderStatus::Cancelled => "cancelled",
+            OrderStatus::Expired => "expired",
+        }
+    }
+    pub fn parse(s: &str) -> Option<OrderStatus> {
+        Some(match s {
+            "pending" => OrderStatus::Pending,
+            "awaiting_confirmation" => OrderStatus::AwaitingConfirmation,
+            "paid" => OrderStatus::Paid,
+            "cancelled" => OrderStatus::Cancelled,
+            "expired" => OrderStatus::Expired,
+            _ => return None,
+        })
+    }
+    /// Still waiting for money: the states that expire.
+    pub fn is_open(self) -> bool {
+        matches!(self, OrderStatus::Pending | OrderStatus::AwaitingConfirmation)
+    }
+}
+
+/// Who verified a payment, as the reference reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConfirmedBy {
+    /// An integrator, through the API.
+    Api,
+    /// The cashier, in the till.
+    Dashboard,
+}
+
+impl ConfirmedBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConfirmedBy::Api => "api",
+            ConfirmedBy::Dashboard => "dashboard",
+        }
+    }
+    pub fn parse(s: &str) -> Option<ConfirmedBy> {
+        match s {
+            "api" => Some(ConfirmedBy::Api),
+            "dashboard" => Some(ConfirmedBy::Dashboard),
+            _ => None,
+        }
+    }
+}
+
+/// Where an order was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderSource {
+    Generate,
+    PaymentLink,
+    Till,
+    Widget,
+}
+
+impl OrderSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderSource::Generate => "generate",
+            OrderSource::PaymentLink => "payment_link",
+            OrderSource::Till => "till",
+            OrderSource::Widget => "widget",
+        }
+    }
+    pub fn parse(s: &str) -> OrderSource {
+        match s {
+            "payment_link" => OrderSource::PaymentLink,
+            "till" => OrderSource::Till,
+            "widget" => OrderSource::Widget,
+            _ => OrderSource::Generate,
+        }
+    }
+}
+
+/// A convenience fee on top of the amount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeeSpec {
+    Rupiah(u64),
+    Percent(qris::Percent),
+}
+
+impl FeeSpec {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            FeeSpec::Rupiah(_) => "rupiah",
+            FeeSpec::Percent(_) => "percent",
+        }
+    }
+    /// The value as the API shows it: `1000` or `2.5`.
+    pub fn value_text(&self) -> String {
+        match self {
+            FeeSpec::Rupiah(v) => v.to_string(),
+            FeeSpec::Percent(p) => p.to_string(),
+        }
+    }
+    /// The fee in rupiah for an amount. A percent fee is what the payer's app
+    /// adds from tag 57; we show it rounded half up to whole rupiah.
+    pub fn rupiah_for(&self, amount: u64) -> u64 {
+        match self {
+            FeeSpec::Rupiah(v) => *v,
+            FeeSpec::Percent(p) => ((amount as u128 * p.hundredths() as u128 + 5_000) / 10_000) as u64,
+        }
+    }
+    pub fn to_qris(self) -> qris::Fee {
+        match self {
+            FeeSpec::Rupiah(v) => qris::Fee::Rupiah(v),
+            FeeSpec::Percent(p) => qris::Fee::Percent(p),
+        }
+    }
+    pub fn from_stored(kind: &str, value: &str) -> Option<FeeSpec> {
+        match kind {
+            "rupiah" => value.parse().ok().map(FeeSpec::Rupiah),
+            "percent" => qris::Percent::parse(value).map(FeeSpec::Percent),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StaticQris {
+    pub id: i64,
+    pub payload: String,
+    pub merchant_name: String,
+    pub merchant_city: String,
+    pub nmid: Option<String>,
+    pub acquirer: Option<String>,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+    pub is_default: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Order {
+    pub id: i64,
+    pub order_id: String,
+    pub link_code: String,
+    pub qris_id: i64,
+    pub merchant_name: String,
+    pub merchant_city: String,
+    pub source: OrderSource,
+    pub amount: u64,
+    pub fee: Option<FeeSpec>,
+    pub fee_amount: u64,
+    pub total_amount: u64,
+    pub description: Option<String>,
+    pub payload: String,
+    /// The status as the customer and integrator see it: an open order past its
+    /// expiry reads as expired even before the sweeper has written that.
+    pub status: OrderStatus,
+    pub webhook_url: Option<String>,
+    pub callback_url: Option<String>,
+    pub created_at: Millis,
+    pub expires_at: Millis,
+    pub paid_at: Option<Millis>,
+    pub customer_confirmed_at: Option<Millis>,
+    pub confirmed_by: Option<ConfirmedBy>,
+    pub payer_name: Option<String>,
+    pub payer_note: Option<String>,
+    pub view_count: i64,
+    pub is_active: bool,
+}
+
+impl Order {
+    pub fn is_paid(&self) -> bool {
+        self.status == OrderStatus::Paid
+    }
+    pub fn is_expired(&self) -> bool {
+        self.status == OrderStatus::Expired
+    }
+}
+
+/// What the caller asks for when making an order.
+#[derive(Debug, Clone, Default)]
+pub struct NewOrder {
+    pub amount: Option<i128>,
+    pub fee_type: Option<String>,
+    pub fee_value: Option<String>,
+    pub qris_id: Option<i64>,
+    pub order_id: Option<String>,
+    pub description: Option<String>,
+    pub webhook_url: Option<String>,
+    pub callback_url: Option<String>,
+    /// Minutes until expiry; None means the merchant's setting.
+    pub expires_in_minutes: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct OrderFilter {
+    pub status: Option<OrderStatus>,
+    pub limit: u32,
+    pub offset: u64,
+    /// Only orders whose order_id contains this (the till's search).
+    pub search: Option<String>,
+    /// Only orders created in [from, to).
+    pub created_from: Option<Millis>,
+    pub created_to: Option<Millis>,
+    /// Only active payment links (not deleted).
+    pub active_only: bool,
+}
+
+/// A state change, as it was written, broadcast after commit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrderEvent {
+    pub id: i64,
+    /// `order.created`, `payment.awaiting_confirmation`, `payment.confirmed`,
+    /// `payment.cancelled`, `payment.expired`.
+    pub event: String,
+    pub order_id: String,
+    pub link_code: String,
+    pub status: OrderStatus,
+    pub amount: u64,
+    pub total_amount: u64,
+    pub created_at: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApiKey {
+    pub id: i64,
+    pub name: String,
+    pub key_prefix: String,
+    pub daily_limit: Option<i64>,
+    pub created_at: Millis,
+    pub last_used_at: Option<Millis>,
+    pub revoked_at: Option<Millis>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EndpointCount {
+    pub endpoint: String,
+    pub request_count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Usage {
+    pub daily_limit: Option<i64>,
+    pub today_total: i64,
+    pub today: Vec<EndpointCount>,
+    pub month_total: i64,
+    pub month: Vec<EndpointCount>,
+}

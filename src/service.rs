@@ -1,0 +1,862 @@
+//! The till's rules, once. HTTP handlers, Tauri commands and the CLI call these
+//! methods and translate; none of them touches SQL or decides a status.
+
+use crate::clock::{self, now_ms, Millis};
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::model::*;
+use crate::store::{self, InsertOrderError, OrderKey, OrderRow, Transition};
+use rand::Rng;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use subtle::ConstantTimeEq;
+use tokio::sync::broadcast;
+
+/// Default order expiry: 24 hours.
+pub const DEFAULT_EXPIRY_MINUTES: i64 = 24 * 60;
+pub const MAX_ORDER_ID_LEN: usize = 30;
+pub const MAX_DESCRIPTION_LEN: usize = 500;
+pub const MAX_URL_LEN: usize = 2048;
+pub const MAX_PAYER_FIELD_LEN: usize = 200;
+
+/// Link codes: 8 characters from 32 unambiguous letters and digits (no 0/O, 1/I),
+/// 40 bits from the OS-seeded CSPRNG; guessing one is as hard as 2^40 tries.
+const LINK_ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+/// The merchant's settings, with defaults.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Settings {
+    pub order_expiry_minutes: i64,
+    /// When set (a tunnel), payment link URLs are absolute on this base.
+    pub public_base_url: Option<String>,
+    pub default_webhook_url: Option<String>,
+    pub language: String,
+    pub sound: bool,
+}
+
+/// A partial update of the settings; `Some(None)` clears an optional one.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct SettingsPatch {
+    pub order_expiry_minutes: Option<i64>,
+    pub public_base_url: Option<Option<String>>,
+    pub default_webhook_url: Option<Option<String>>,
+    pub language: Option<String>,
+    pub sound: Option<bool>,
+}
+
+/// A static QRIS as read, before it is stored: what the till shows on import.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ImportedQris {
+    pub qris: StaticQris,
+    pub summary: qris::MerchantSummary,
+    pub warnings: Vec<qris::Issue>,
+}
+
+#[derive(Clone)]
+pub struct Kasir {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: Db,
+    data_dir: PathBuf,
+    events: broadcast::Sender<OrderEvent>,
+}
+
+/// Where Kasir keeps its data unless told otherwise: the OS data directory.
+pub fn default_data_dir() -> PathBuf {
+    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("kasir")
+}
+
+type Outcome<T> = (Result<T>, Vec<OrderEvent>);
+
+impl Kasir {
+    /// Open the data directory (created if missing) and its database, migrating it.
+    pub fn open(data_dir: &Path) -> Result<Kasir> {
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            Error::invalid("data_dir", format!("cannot create the data directory {}: {e}", data_dir.display()))
+        })?;
+        let db = Db::open(&data_dir.join("kasir.db"))?;
+        let (events, _) = broadcast::channel(1024);
+        Ok(Kasir { inner: Arc::new(Inner { db, data_dir: data_dir.to_path_buf(), events }) })
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.inner.data_dir
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.inner.db
+    }
+
+    /// State changes made through this process, after they are committed.
+    pub fn subscribe(&self) -> broadcast::Receiver<OrderEvent> {
+        self.inner.events.subscribe()
+    }
+
+    fn publish(&self, events: Vec<OrderEvent>) {
+        for e in events {
+            // no subscribers is fine: the event is in the database either way
+            let _ = self.inner.events.send(e);
+        }
+    }
+
+    /// Run a write whose events are published after commit, even when the
+    /// outcome is an error (an order found expired is expired for good).
+    async fn write_outcome<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut rusqlite::Connection) -> Result<Outcome<T>> + Send + 'static,
+    {
+        let (outcome, events) = self.inner.db.write(f).await?;
+        self.publish(events);
+        outcome
+    }
+
+    // ---- settings ----
+
+    pub async fn settings(&self) -> Result<Settings> {
+        self.inner.db.read(|c| read_settings(c)).await
+    }
+
+    pub async fn update_settings(&self, patch: SettingsPatch) -> Result<Settings> {
+        if let Some(m) = patch.order_expiry_minutes {
+            if !(1..=60 * 24 * 90).contains(&m) {
+                return Err(Error::invalid("order_expiry_minutes", "order expiry must be between 1 minute and 90 days"));
+            }
+        }
+        let base = match &patch.public_base_url {
+            Some(Some(u)) if !u.trim().is_empty() => Some(Some(check_url("public_base_url", u)?.trim_end_matches('/').to_string())),
+            Some(_) => Some(None),
+            None => None,
+        };
+        let hook = match &patch.default_webhook_url {
+            Some(Some(u)) if !u.trim().is_empty() => Some(Some(check_url("default_webhook_url", u)?)),
+            Some(_) => Some(None),
+            None => None,
+        };
+        if let Some(l) = &patch.language {
+            if l != "id" && l != "en" {
+                return Err(Error::invalid("language", "language must be \"id\" (Bahasa Indonesia) or \"en\" (English)"));
+            }
+        }
+        self.inner
+            .db
+            .write(move |c| {
+                let tx = c.transaction()?;
+                if let Some(m) = patch.order_expiry_minutes {
+                    store::set_setting(&tx, "order_expiry_minutes", Some(&m.to_string()))?;
+                }
+                if let Some(v) = base {
+                    store::set_setting(&tx, "public_base_url", v.as_deref())?;
+                }
+                if let Some(v) = hook {
+                    store::set_setting(&tx, "default_webhook_url", v.as_deref())?;
+                }
+                if let Some(l) = &patch.language {
+                    store::set_setting(&tx, "language", Some(l))?;
+                }
+                if let Some(s) = patch.sound {
+                    store::set_setting(&tx, "sound", Some(if s { "1" } else { "0" }))?;
+                }
+                let s = read_settings(&tx)?;
+                tx.commit()?;
+                Ok(s)
+            })
+            .await
+    }
+
+    // ---- static QRIS ----
+
+    /// Read a static QRIS from its text, check it can be converted, and store it.
+    pub async fn import_static_qris(&self, payload: &str) -> Result<ImportedQris> {
+        let payload = payload.trim_end_matches(['\r', '\n']).to_string();
+        let (summary, warnings) = check_importable(&payload)?;
+        let name = summary.merchant_name.clone().unwrap_or_default();
+        let city = summary.merchant_city.clone().unwrap_or_default();
+        let nmid = summary.nmid.clone();
+        let acquirer = summary.acquirers.iter().find(|a| a.tag != "51").and_then(|a| a.gui.clone());
+        let now = now_ms();
+        let qris = self
+            .inner
+            .db
+            .write(move |c| {
+                let tx = c.transaction()?;
+                let id = store::upsert_static_qris(
+                    &tx,
+                    &store::NewStaticQris {
+                        payload: &payload,
+                        merchant_name: &name,
+                        merchant_city: &city,
+                        nmid: nmid.as_deref(),
+                        acquirer: acquirer.as_deref(),
+                    },
+                    now,
+                )?;
+                // a new upload becomes the default, as "the newest" promises
+                store::set_setting(&tx, "default_qris_id", Some(&id.to_string()))?;
+                let q = store::get_static_qris(&tx, id)?.expect("just written");
+                tx.commit()?;
+                Ok::<_, Error>(q)
+            })
+            .await?;
+        Ok(ImportedQris { qris, summary, warnings })
+    }
+
+    /// Read a QR code from a photo or screenshot of the sticker and import it.
+    pub async fn import_static_qris_image(&self, image: Vec<u8>) -> Result<ImportedQris> {
+        let payload = tokio::task::spawn_blocking(move || crate::qr_image::scan(&image))
+            .await
+            .map_err(|e| Error::Image(crate::qr_image::ScanError::Corrupt(e.to_string())))?
+            .map_err(Error::Image)?;
+        self.import_static_qris(&payload).await
+    }
+
+    pub async fn list_static_qris(&self) -> Result<Vec<StaticQris>> {
+        self.inner.db.read(|c| store::list_static_qris(c)).await
+    }
+
+    pub async fn static_qris(&self, id: Option<i64>) -> Result<StaticQris> {
+        self.inner
+            .db
+            .read(move |c| {
+                let id = match id {
+                    Some(id) => id,
+                    None => store::default_static_qris_id(c)?.ok_or(Error::NoStaticQris)?,
+                };
+                store::get_static_qris(c, id)?.ok_or_else(|| Error::NotFound {
+                    what: "qris",
+                    message: format!("No static QRIS with id {id}."),
+                })
+            })
+            .await
+    }
+
+    pub async fn set_default_static_qris(&self, id: i64) -> Result<StaticQris> {
+        self.inner
+            .db
+            .write(move |c| {
+                let tx = c.transaction()?;
+                if store::get_static_qris(&tx, id)?.is_none() {
+                    return Err(Error::NotFound { what: "qris", message: format!("No static QRIS with id {id}.") });
+                }
+                store::set_setting(&tx, "default_qris_id", Some(&id.to_string()))?;
+                let q = store::get_static_qris(&tx, id)?.expect("exists");
+                tx.commit()?;
+                Ok(q)
+            })
+            .await
+    }
+
+    pub async fn delete_static_qris(&self, id: i64) -> Result<()> {
+        self.inner
+            .db
+            .write(move |c| {
+                let tx = c.transaction()?;
+                if !store::delete_static_qris(&tx, id)? {
+                    return Err(Error::NotFound { what: "qris", message: format!("No static QRIS with id {id}.") });
+                }
+                if store::get_setting(&tx, "default_qris_id")?.as_deref() == Some(&id.to_string()) {
+                    store::set_setting(&tx, "default_qris_id", None)?;
+                }
+                tx.commit()?;
+                Ok(())
+            })
+            .await
+    }
+
+    // ---- orders ----
+
+    /// Make an order: check the request, convert the static QRIS, store it.
+    pub async fn create_order(&self, req: NewOrder, source: OrderSource) -> Result<Order> {
+        let amount = check_amount(req.amount)?;
+        let fee = check_fee(req.fee_type.as_deref(), req.fee_value.as_deref())?;
+        let order_id = match req.order_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(id) => check_order_id(id)?.to_string(),
+            None => generate_order_id(),
+        };
+        let description = check_text("description", req.description.as_deref(), MAX_DESCRIPTION_LEN)?;
+        let webhook_url = optional_url("webhook_url", req.webhook_url.as_deref())?;
+        let callback_url = optional_url("callback_url", req.callback_url.as_deref())?;
+        if let Some(m) = req.expires_in_minutes {
+            if !(1..=60 * 24 * 90).contains(&m) {
+                return Err(Error::invalid("expires_in", "expiry must be between 1 minute and 90 days"));
+            }
+        }
+        let fee_amount = fee.map(|f| f.rupiah_for(amount)).unwrap_or(0);
+        let total_amount = amount + fee_amount;
+
+        let qris_id = req.qris_id;
+        let now = now_ms();
+        let order = self
+            .write_outcome(move |c| {
+                let tx = c.transaction()?;
+                let q = match qris_id {
+                    Some(id) => store::get_static_qris(&tx, id)?.ok_or_else(|| {
+                        Error::invalid("qris_id", format!("qris_id {id} does not match any stored static QRIS"))
+                    })?,
+                    None => {
+                        let id = store::default_static_qris_id(&tx)?.ok_or(Error::NoStaticQris)?;
+                        store::get_static_qris(&tx, id)?.expect("default exists")
+                    }
+                };
+                let payload = qris::to_dynamic(
+                    &q.payload,
+                    &qris::DynamicRequest { amount, fee: fee.map(FeeSpec::to_qris), reference: None },
+                )
+                .map_err(|e| Error::InvalidQris { message: e.to_string(), issues: vec![] })?;
+                let expiry = match req.expires_in_minutes {
+                    Some(m) => m,
+                    None => read_settings(&tx)?.order_expiry_minutes,
+                };
+                let mut link_code = generate_link_code();
+                let mut attempts = 0;
+                let pk = loop {
+                    let row = OrderRow {
+                        order_id: &order_id,
+                        link_code: &link_code,
+                        qris_id: q.id,
+                        source,
+                        amount,
+                        fee,
+                        fee_amount,
+                        total_amount,
+                        description: description.as_deref(),
+                        payload: &payload,
+                        webhook_url: webhook_url.as_deref(),
+                        callback_url: callback_url.as_deref(),
+                        created_at: now,
+                        expires_at: now + expiry * 60_000,
+                    };
+                    match store::insert_order(&tx, &row) {
+                        Ok(pk) => break pk,
+                        Err(InsertOrderError::DuplicateOrderId) => {
+                            return Ok((Err(Error::DuplicateOrderId(order_id.clone())), vec![]))
+                        }
+                        Err(InsertOrderError::DuplicateLinkCode) if attempts < 5 => {
+                            attempts += 1;
+                            link_code = generate_link_code();
+                        }
+                        Err(InsertOrderError::DuplicateLinkCode) => {
+                            return Err(Error::Db(crate::db::DbError::Sqlite(rusqlite::Error::QueryReturnedNoRows)))
+                        }
+                        Err(InsertOrderError::Other(e)) => return Err(e),
+                    }
+                };
+                let ev = store::insert_event(&tx, pk, "order.created", None, OrderStatus::Pending, source.as_str(), now)?;
+                let order = store::get_order(&tx, OrderKey::Pk(pk), now)?.expect("just written");
+                tx.commit()?;
+                let event = event_of(&order, ev, "order.created", now);
+                Ok((Ok(order), vec![event]))
+            })
+            .await?;
+        Ok(order)
+    }
+
+    pub async fn order(&self, order_id: &str) -> Result<Order> {
+        let id = order_id.to_string();
+        self.inner
+            .db
+            .read(move |c| store::get_order(c, OrderKey::OrderId(&id), now_ms())?.ok_or_else(|| order_not_found(&id)))
+            .await
+    }
+
+    /// A payment link as the customer sees it; deleted links are not found.
+    pub async fn payment_link(&self, link_code: &str) -> Result<Order> {
+        let code = link_code.to_string();
+        self.inner
+            .db
+            .read(move |c| {
+                store::get_order(c, OrderKey::LinkCode(&code), now_ms())?
+                    .filter(|o| o.is_active)
+                    .ok_or_else(link_not_found)
+            })
+            .await
+    }
+
+    pub async fn list_orders(&self, filter: OrderFilter) -> Result<(Vec<Order>, u64)> {
+        let filter = OrderFilter { limit: filter.limit.clamp(1, 100), ..filter };
+        self.inner.db.read(move |c| store::list_orders(c, &filter, now_ms())).await
+    }
+
+    /// Counts and totals per status of the orders created in [from, to).
+    pub async fn totals(&self, from: Millis, to: Millis) -> Result<Vec<(OrderStatus, u64, u64, u64)>> {
+        self.inner.db.read(move |c| store::totals_by_status(c, from, to, now_ms())).await
+    }
+
+    /// The customer pressed "Sudah Bayar". Pressing it again changes nothing.
+    pub async fn confirm_paid_by_customer(&self, link_code: &str) -> Result<Order> {
+        let code = link_code.to_string();
+        self.write_outcome(move |c| {
+            let now = now_ms();
+            let tx = c.transaction()?;
+            let Some(order) = store::get_order(&tx, OrderKey::LinkCode(&code), now)?.filter(|o| o.is_active) else {
+                return Ok((Err(link_not_found()), vec![]));
+            };
+            let (order, mut events) = expire_if_due(&tx, order, now)?;
+            let outcome = match order.status {
+                OrderStatus::Pending => {
+                    let ev = store::apply_transition(
+                        &tx,
+                        &Transition {
+                            order_pk: order.id,
+                            from: OrderStatus::Pending,
+                            to: OrderStatus::AwaitingConfirmation,
+                            event: "payment.awaiting_confirmation",
+                            actor: "customer",
+                            at: now,
+                        },
+                    )?;
+                    let order = store::get_order(&tx, OrderKey::Pk(order.id), now)?.expect("exists");
+                    events.push(event_of(&order, ev, "payment.awaiting_confirmation", now));
+                    Ok(order)
+                }
+                OrderStatus::AwaitingConfirmation | OrderStatus::Paid => Ok(order),
+                OrderStatus::Expired => Err(Error::Closed {
+                    status: OrderStatus::Expired,
+                    message: "Link pembayaran sudah kedaluwarsa.".into(),
+                }),
+                OrderStatus::Cancelled => Err(Error::Closed {
+                    status: OrderStatus::Cancelled,
+                    message: "Pembayaran ini sudah dibatalkan.".into(),
+                }),
+            };
+            tx.commit()?;
+            Ok((outcome, events))
+        })
+        .await
+    }
+
+    /// The merchant checked the money arrived: the order is paid.
+    pub async fn verify(&self, order_id: &str, by: ConfirmedBy, payer_name: Option<String>, payer_note: Option<String>) -> Result<Order> {
+        let payer_name = check_text("payer_name", payer_name.as_deref(), MAX_PAYER_FIELD_LEN)?;
+        let payer_note = check_text("payer_note", payer_note.as_deref(), MAX_PAYER_FIELD_LEN)?;
+        let id = order_id.to_string();
+        self.write_outcome(move |c| {
+            let now = now_ms();
+            let tx = c.transaction()?;
+            let Some(order) = store::get_order(&tx, OrderKey::OrderId(&id), now)? else {
+                return Ok((Err(order_not_found(&id)), vec![]));
+            };
+            let (order, mut events) = expire_if_due(&tx, order, now)?;
+            let outcome = match order.status {
+                OrderStatus::Pending | OrderStatus::AwaitingConfirmation => {
+                    let ev = store::apply_transition(
+                        &tx,
+                        &Transition {
+                            order_pk: order.id,
+                            from: order.status,
+                            to: OrderStatus::Paid,
+                            event: "payment.confirmed",
+                            actor: by.as_str(),
+                            at: now,
+                        },
+                    )?;
+                    store::set_payer(&tx, order.id, by, payer_name.as_deref(), payer_note.as_deref())?;
+                    let order = store::get_order(&tx, OrderKey::Pk(order.id), now)?.expect("exists");
+                    events.push(event_of(&order, ev, "payment.confirmed", now));
+                    Ok(order)
+                }
+                OrderStatus::Paid => Err(Error::AlreadyVerified),
+                OrderStatus::Expired => Err(Error::Closed {
+                    status: OrderStatus::Expired,
+                    message: format!("Order \"{id}\" expired before it was verified; make a new order."),
+                }),
+                OrderStatus::Cancelled => Err(Error::Closed {
+                    status: OrderStatus::Cancelled,
+                    message: format!("Order \"{id}\" was cancelled and cannot be verified."),
+                }),
+            };
+            tx.commit()?;
+            Ok((outcome, events))
+        })
+        .await
+    }
+
+    /// Cancel an unpaid order. Cancelling a cancelled order changes nothing.
+    pub async fn cancel(&self, order_id: &str, actor: ConfirmedBy) -> Result<Order> {
+        let id = order_id.to_string();
+        self.write_outcome(move |c| {
+            let now = now_ms();
+            let tx = c.transaction()?;
+            let Some(order) = store::get_order(&tx, OrderKey::OrderId(&id), now)? else {
+                return Ok((Err(order_not_found(&id)), vec![]));
+            };
+            let (order, mut events) = expire_if_due(&tx, order, now)?;
+            let outcome = match order.status {
+                OrderStatus::Pending | OrderStatus::AwaitingConfirmation => {
+                    let (order, ev) = cancel_open(&tx, order, actor.as_str(), now)?;
+                    events.push(ev);
+                    Ok(order)
+                }
+                OrderStatus::Cancelled => Ok(order),
+                OrderStatus::Paid => Err(Error::CannotCancelPaid),
+                OrderStatus::Expired => Err(Error::Closed {
+                    status: OrderStatus::Expired,
+                    message: format!("Order \"{id}\" has already expired."),
+                }),
+            };
+            tx.commit()?;
+            Ok((outcome, events))
+        })
+        .await
+    }
+
+    /// Delete a payment link: it stops working, and an unpaid order is cancelled.
+    pub async fn delete_payment_link(&self, id: i64, actor: ConfirmedBy) -> Result<Order> {
+        self.write_outcome(move |c| {
+            let now = now_ms();
+            let tx = c.transaction()?;
+            let Some(order) = store::get_order(&tx, OrderKey::Pk(id), now)?.filter(|o| o.is_active) else {
+                return Ok((
+                    Err(Error::NotFound { what: "payment_link", message: format!("No payment link with id {id}.") }),
+                    vec![],
+                ));
+            };
+            let (order, mut events) = expire_if_due(&tx, order, now)?;
+            let order = if order.status.is_open() {
+                let (o, ev) = cancel_open(&tx, order, actor.as_str(), now)?;
+                events.push(ev);
+                o
+            } else {
+                order
+            };
+            store::deactivate(&tx, order.id)?;
+            let order = store::get_order(&tx, OrderKey::Pk(order.id), now)?.expect("exists");
+            tx.commit()?;
+            Ok((Ok(order), events))
+        })
+        .await
+    }
+
+    /// A customer opened the payment page (counted by the page's script, so
+    /// link-preview bots are not counted).
+    pub async fn record_view(&self, link_code: &str) -> Result<()> {
+        let code = link_code.to_string();
+        let found = self.inner.db.write(move |c| store::count_view(c, &code)).await?;
+        if found {
+            Ok(())
+        } else {
+            Err(link_not_found())
+        }
+    }
+
+    /// Expire every open order past its expiry; returns how many.
+    pub async fn expire_due(&self) -> Result<usize> {
+        let n = self
+            .write_outcome(|c| {
+                let now = now_ms();
+                let tx = c.transaction()?;
+                let mut events = vec![];
+                for (pk, _) in store::due_for_expiry(&tx, now, 500)? {
+                    if let Some(order) = store::get_order(&tx, OrderKey::Pk(pk), now)? {
+                        let (_, evs) = expire_if_due(&tx, order, now)?;
+                        events.extend(evs);
+                    }
+                }
+                tx.commit()?;
+                Ok((Ok(events.len()), events))
+            })
+            .await?;
+        Ok(n)
+    }
+
+    /// The events of one order, oldest first.
+    pub async fn order_events(&self, order_id: &str) -> Result<Vec<(i64, String, Option<String>, String, String, Millis)>> {
+        let id = order_id.to_string();
+        self.inner
+            .db
+            .read(move |c| {
+                let o = store::get_order(c, OrderKey::OrderId(&id), now_ms())?.ok_or_else(|| order_not_found(&id))?;
+                store::events_of_order(c, o.id)
+            })
+            .await
+    }
+
+    // ---- API keys ----
+
+    /// Make a key; the secret is returned once and only its hash is kept.
+    pub async fn create_api_key(&self, name: &str, daily_limit: Option<i64>) -> Result<(ApiKey, String)> {
+        let name = name.trim().to_string();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(Error::invalid("name", "a key needs a name of 1 to 100 characters"));
+        }
+        if let Some(l) = daily_limit {
+            if l < 1 {
+                return Err(Error::invalid("daily_limit", "daily limit must be at least 1 (leave it out for no limit)"));
+            }
+        }
+        let mut bytes = [0u8; 24];
+        rand::rng().fill(&mut bytes);
+        let secret = format!("ksr_{}", hex::encode(bytes));
+        let hash = hash_key(&secret);
+        let prefix = secret[..12].to_string();
+        let key = self
+            .inner
+            .db
+            .write(move |c| store::insert_api_key(c, &name, &prefix, &hash, daily_limit, now_ms()))
+            .await?;
+        Ok((key, secret))
+    }
+
+    pub async fn list_api_keys(&self) -> Result<Vec<ApiKey>> {
+        self.inner.db.read(|c| store::list_api_keys(c)).await
+    }
+
+    pub async fn revoke_api_key(&self, id: i64) -> Result<()> {
+        let done = self.inner.db.write(move |c| store::revoke_api_key(c, id, now_ms())).await?;
+        if done {
+            Ok(())
+        } else {
+            Err(Error::NotFound { what: "api_key", message: format!("No active API key with id {id}.") })
+        }
+    }
+
+    pub async fn set_api_key_limit(&self, id: i64, daily_limit: Option<i64>) -> Result<()> {
+        if daily_limit.is_some_and(|l| l < 1) {
+            return Err(Error::invalid("daily_limit", "daily limit must be at least 1 (leave it out for no limit)"));
+        }
+        let done = self.inner.db.write(move |c| store::set_key_daily_limit(c, id, daily_limit)).await?;
+        if done {
+            Ok(())
+        } else {
+            Err(Error::NotFound { what: "api_key", message: format!("No API key with id {id}.") })
+        }
+    }
+
+    /// The key a request presents, compared in constant time; revoked keys fail.
+    pub async fn authenticate(&self, presented: &str) -> Result<ApiKey> {
+        let hash = hash_key(presented);
+        self.inner
+            .db
+            .read(move |c| {
+                let invalid = || Error::Unauthorized("Invalid API key. Send a key made with `kasir keys create` in the X-API-Key header.".into());
+                let Some((key, stored)) = store::api_key_by_hash(c, &hash)? else {
+                    return Err(invalid());
+                };
+                if !bool::from(stored.as_slice().ct_eq(hash.as_slice())) || key.revoked_at.is_some() {
+                    return Err(invalid());
+                }
+                Ok(key)
+            })
+            .await
+    }
+
+    /// Count a request against the key's daily limit, or refuse it.
+    pub async fn record_request(&self, key: &ApiKey, endpoint: &str) -> Result<()> {
+        let (key_id, limit, endpoint) = (key.id, key.daily_limit, endpoint.to_string());
+        self.inner
+            .db
+            .write(move |c| {
+                let now = now_ms();
+                let day = clock::jakarta_day(now);
+                if let Some(limit) = limit {
+                    if store::usage_today_total(c, key_id, &day)? >= limit {
+                        let secs = (clock::ms_until_jakarta_midnight(now) as u64).div_ceil(1000).max(1);
+                        return Err(Error::RateLimited { limit, retry_after_secs: secs });
+                    }
+                }
+                store::add_usage(c, key_id, &day, &endpoint, now)
+            })
+            .await
+    }
+
+    pub async fn usage(&self, key: &ApiKey) -> Result<Usage> {
+        let (key_id, limit) = (key.id, key.daily_limit);
+        self.inner
+            .db
+            .read(move |c| {
+                let now = now_ms();
+                let today = store::usage_by_endpoint(c, key_id, &clock::jakarta_day(now))?;
+                let month = store::usage_by_endpoint(c, key_id, &format!("{}-%", clock::jakarta_month(now)))?;
+                Ok(Usage {
+                    daily_limit: limit,
+                    today_total: today.iter().map(|e| e.request_count).sum(),
+                    today,
+                    month_total: month.iter().map(|e| e.request_count).sum(),
+                    month,
+                })
+            })
+            .await
+    }
+}
+
+fn read_settings(c: &rusqlite::Connection) -> Result<Settings> {
+    let map: std::collections::HashMap<String, String> = store::all_settings(c)?.into_iter().collect();
+    Ok(Settings {
+        order_expiry_minutes: map.get("order_expiry_minutes").and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_EXPIRY_MINUTES),
+        public_base_url: map.get("public_base_url").cloned(),
+        default_webhook_url: map.get("default_webhook_url").cloned(),
+        language: map.get("language").cloned().unwrap_or_else(|| "id".into()),
+        sound: map.get("sound").map(|v| v != "0").unwrap_or(true),
+    })
+}
+
+fn event_of(order: &Order, id: i64, event: &str, at: Millis) -> OrderEvent {
+    OrderEvent {
+        id,
+        event: event.to_string(),
+        order_id: order.order_id.clone(),
+        link_code: order.link_code.clone(),
+        status: order.status,
+        amount: order.amount,
+        total_amount: order.total_amount,
+        created_at: at,
+    }
+}
+
+/// An open order past its expiry becomes expired now, with its event.
+fn expire_if_due(tx: &rusqlite::Transaction<'_>, order: Order, now: Millis) -> Result<(Order, Vec<OrderEvent>)> {
+    // `order.status` already reads Expired when due; the row may still say open
+    let stored: String = tx.query_row("SELECT status FROM orders WHERE id = ?1", [order.id], |r| r.get(0))?;
+    let stored = OrderStatus::parse(&stored).unwrap_or(OrderStatus::Pending);
+    if !(stored.is_open() && order.expires_at <= now) {
+        return Ok((order, vec![]));
+    }
+    let ev = store::apply_transition(
+        tx,
+        &Transition { order_pk: order.id, from: stored, to: OrderStatus::Expired, event: "payment.expired", actor: "system", at: now },
+    )?;
+    let order = store::get_order(tx, OrderKey::Pk(order.id), now)?.expect("exists");
+    let e = event_of(&order, ev, "payment.expired", now);
+    Ok((order, vec![e]))
+}
+
+fn cancel_open(tx: &rusqlite::Transaction<'_>, order: Order, actor: &str, now: Millis) -> Result<(Order, OrderEvent)> {
+    let ev = store::apply_transition(
+        tx,
+        &Transition { order_pk: order.id, from: order.status, to: OrderStatus::Cancelled, event: "payment.cancelled", actor, at: now },
+    )?;
+    let order = store::get_order(tx, OrderKey::Pk(order.id), now)?.expect("exists");
+    let e = event_of(&order, ev, "payment.cancelled", now);
+    Ok((order, e))
+}
+
+fn order_not_found(id: &str) -> Error {
+    Error::NotFound { what: "order", message: format!("No order found with order_id \"{id}\" for your account.") }
+}
+
+fn link_not_found() -> Error {
+    Error::NotFound { what: "payment_link", message: "Link pembayaran tidak ditemukan".into() }
+}
+
+pub fn hash_key(key: &str) -> Vec<u8> {
+    // keys carry 192 random bits, so a fast hash is enough: nothing to brute-force
+    Sha256::digest(key.as_bytes()).to_vec()
+}
+
+fn generate_link_code() -> String {
+    let mut rng = rand::rng();
+    (0..8).map(|_| LINK_ALPHABET[rng.random_range(0..32)] as char).collect()
+}
+
+fn generate_order_id() -> String {
+    let mut rng = rand::rng();
+    let tail: String = (0..11).map(|_| LINK_ALPHABET[rng.random_range(0..32)] as char).collect();
+    format!("ORD-{tail}")
+}
+
+/// Check a static QRIS for import: valid, Indonesian, not a transfer code, convertible.
+pub fn check_importable(payload: &str) -> Result<(qris::MerchantSummary, Vec<qris::Issue>)> {
+    if payload.is_empty() {
+        return Err(Error::invalid("qris_string", "qris_string is empty"));
+    }
+    let decoded = qris::decode(payload);
+    if !decoded.valid {
+        let errors: Vec<qris::Issue> = decoded.issues.iter().filter(|i| i.severity == qris::Severity::Error).cloned().collect();
+        let first = errors.first().map(|i| i.message.clone()).unwrap_or_default();
+        return Err(Error::InvalidQris { message: format!("This is not a valid QRIS code: {first}"), issues: errors });
+    }
+    let summary = decoded.summary.expect("valid payloads have a summary");
+    // converting a test amount proves the code can be made dynamic later
+    if let Err(e) = qris::to_dynamic(payload, &qris::DynamicRequest { amount: 1, fee: None, reference: None }) {
+        return Err(Error::InvalidQris { message: e.to_string(), issues: vec![] });
+    }
+    let warnings = decoded.issues.into_iter().filter(|i| i.severity == qris::Severity::Warning).collect();
+    Ok((summary, warnings))
+}
+
+fn check_amount(amount: Option<i128>) -> Result<u64> {
+    match amount {
+        None => Err(Error::invalid("amount", "amount is required: the payment in whole rupiah, e.g. 50000")),
+        Some(a) if a < 1 => Err(Error::invalid("amount", format!("amount must be at least 1 rupiah, got {a}"))),
+        Some(a) if a > qris::MAX_AMOUNT as i128 => {
+            Err(Error::invalid("amount", format!("amount must be at most {} (13 digits), got {a}", qris::MAX_AMOUNT)))
+        }
+        Some(a) => Ok(a as u64),
+    }
+}
+
+/// `fee_type` "rupiah" or "percent" with `fee_value`; a value of 0 means no fee.
+pub fn check_fee(fee_type: Option<&str>, fee_value: Option<&str>) -> Result<Option<FeeSpec>> {
+    let value = fee_value.map(str::trim).filter(|v| !v.is_empty());
+    let kind = fee_type.map(str::trim).filter(|v| !v.is_empty());
+    let Some(value) = value else {
+        return match kind {
+            None | Some("rupiah") | Some("percent") => Ok(None),
+            Some(k) => Err(Error::invalid("fee_type", format!("fee_type must be \"rupiah\" or \"percent\", got {k:?}"))),
+        };
+    };
+    if value.parse::<f64>().is_ok_and(|v| v == 0.0) {
+        return Ok(None);
+    }
+    match kind.unwrap_or("rupiah") {
+        "rupiah" => {
+            let v: u64 = value
+                .parse()
+                .map_err(|_| Error::invalid("fee_value", format!("fee_value must be a whole number of rupiah for a rupiah fee, got {value}")))?;
+            if v > qris::MAX_AMOUNT {
+                return Err(Error::invalid("fee_value", "fee_value is too large (at most 13 digits)"));
+            }
+            Ok(Some(FeeSpec::Rupiah(v)))
+        }
+        "percent" => qris::Percent::parse(value)
+            .map(|p| Some(FeeSpec::Percent(p)))
+            .ok_or_else(|| Error::invalid("fee_value", format!("fee_value must be between 0.01 and 99.99 with at most two decimals for a percent fee, got {value}"))),
+        k => Err(Error::invalid("fee_type", format!("fee_type must be \"rupiah\" or \"percent\", got {k:?}"))),
+    }
+}
+
+pub fn check_order_id(id: &str) -> Result<&str> {
+    if id.chars().count() > MAX_ORDER_ID_LEN {
+        return Err(Error::invalid("order_id", format!("order_id must be at most {MAX_ORDER_ID_LEN} characters, got {}", id.chars().count())));
+    }
+    if !id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
+        return Err(Error::invalid("order_id", "order_id may contain only letters, digits, '-', '_' and '.'"));
+    }
+    Ok(id)
+}
+
+fn check_text(field: &'static str, v: Option<&str>, max: usize) -> Result<Option<String>> {
+    let Some(v) = v.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    if v.chars().count() > max {
+        return Err(Error::invalid(field, format!("{field} must be at most {max} characters")));
+    }
+    if v.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(Error::invalid(field, format!("{field} contains control characters")));
+    }
+    Ok(Some(v.to_string()))
+}
+
+fn optional_url(field: &'static str, v: Option<&str>) -> Result<Option<String>> {
+    match v.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(u) => check_url(field, u).map(Some),
+    }
+}
+
+/// An absolute http or https URL of reasonable length.
+pub fn check_url(field: &'static str, u: &str) -> Result<String> {
+    let u = u.trim();
+    if u.len() > MAX_URL_LEN {
+        return Err(Error::invalid(field, format!("{field} must be at most {MAX_URL_LEN} characters")));
+    }
+    let parsed = url::Url::parse(u).map_err(|e| Error::invalid(field, format!("{field} is not a valid URL: {e}")))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        return Err(Error::invalid(field, format!("{field} must be an http:// or https:// URL")));
+    }
+    Ok(u.to_string())
+}
