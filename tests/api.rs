@@ -485,3 +485,57 @@ async fn the_payment_page_follows_the_order_live() {
     app.post_empty(&format!("/api/qris/orders/{order_id}/verify")).await;
     until(&mut stream, &mut seen, "\"status\":\"paid\"").await;
 }
+
+async fn upload_image(app: &TestApp, bytes: Vec<u8>, name: &str, mime: &str) -> (u16, serde_json::Value) {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()).mime_str(mime).unwrap();
+    let form = reqwest::multipart::Form::new().part("qris_image", part);
+    TestApp::json(app.client.post(app.url("/api/qris/upload")).header("X-API-Key", &app.key).multipart(form).send().await.unwrap()).await
+}
+
+#[tokio::test]
+async fn a_photo_of_the_sticker_can_be_uploaded() {
+    let app = TestApp::spawn().await;
+    let path = shared_testdata().join("images/ahyaniayas_qris-dinamis__assets_qris-dana.png");
+    let (s, b) = upload_image(&app, std::fs::read(path).unwrap(), "qris.png", "image/png").await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["message"], "QRIS uploaded successfully");
+    assert!(b["qris_string"].as_str().unwrap().starts_with("000201"));
+    let (s, _) = app.post("/api/qris/generate", json!({ "amount": 15000 })).await;
+    assert_eq!(s, 200);
+}
+
+#[tokio::test]
+async fn bad_uploads_are_4xx_and_nothing_is_stored() {
+    let app = TestApp::spawn().await;
+    let (s, b) = upload_image(&app, b"just some text".to_vec(), "a.txt", "text/plain").await;
+    assert_eq!(s, 415, "{b}");
+    let (s, _) = upload_image(&app, vec![0x89; 11 * 1024 * 1024], "big.png", "image/png").await;
+    assert_eq!(s, 413);
+    // a PNG header claiming 20000x20000 pixels
+    let mut bomb = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut bomb, 20_000, 20_000);
+        enc.set_depth(png::BitDepth::One);
+        let mut w = enc.write_header().unwrap();
+        let mut sw = w.stream_writer().unwrap();
+        for _ in 0..20_000 {
+            std::io::Write::write_all(&mut sw, &[0u8; 2500]).unwrap();
+        }
+        sw.finish().unwrap();
+    }
+    let (s, b) = upload_image(&app, bomb, "bomb.png", "image/png").await;
+    assert_eq!(s, 413, "{b}");
+    let good = std::fs::read(shared_testdata().join("images/akbarhabiby_go-qris__testdata_qris.png")).unwrap();
+    let (s, _) = upload_image(&app, good[..good.len() / 2].to_vec(), "cut.png", "image/png").await;
+    assert_eq!(s, 422);
+    // a QR that is not QRIS
+    let png = kasir::qr_image::render_png("https://example.com/not-a-payment").unwrap();
+    let (s, b) = upload_image(&app, png, "url.png", "image/png").await;
+    assert_eq!(s, 422, "{b}");
+    // an image with no QR at all
+    let mut blank = Vec::new();
+    image::GrayImage::from_pixel(100, 100, image::Luma([255])).write_to(&mut std::io::Cursor::new(&mut blank), image::ImageFormat::Png).unwrap();
+    let (s, _) = upload_image(&app, blank, "blank.png", "image/png").await;
+    assert_eq!(s, 422);
+    assert_eq!(app.count("static_qris"), 0);
+}
