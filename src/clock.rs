@@ -23,7 +23,10 @@ pub fn jakarta() -> FixedOffset {
 }
 
 pub fn jakarta_time(ms: Millis) -> DateTime<FixedOffset> {
-    Utc.timestamp_millis_opt(ms).single().unwrap_or_default().with_timezone(&jakarta())
+    Utc.timestamp_millis_opt(ms)
+        .single()
+        .unwrap_or_default()
+        .with_timezone(&jakarta())
 }
 
 /// The shop's calendar day of an instant, `YYYY-MM-DD`.
@@ -49,8 +52,14 @@ pub fn ms_until_jakarta_midnight(ms: Millis) -> Millis {
 
 /// UTC bounds [start, end) of a Jakarta calendar day.
 pub fn jakarta_day_bounds(day: NaiveDate) -> (Millis, Millis) {
-    let start = jakarta().from_local_datetime(&day.and_hms_opt(0, 0, 0).expect("midnight")).single().expect("fixed offset");
-    (start.timestamp_millis(), start.timestamp_millis() + 86_400_000)
+    let start = jakarta()
+        .from_local_datetime(&day.and_hms_opt(0, 0, 0).expect("midnight"))
+        .single()
+        .expect("fixed offset");
+    (
+        start.timestamp_millis(),
+        start.timestamp_millis() + 86_400_000,
+    )
 }
 
 #[cfg(test)]

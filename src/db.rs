@@ -7,7 +7,8 @@ use std::sync::{mpsc, Arc, Mutex};
 use tokio::sync::oneshot;
 
 /// The schema, in order; `PRAGMA user_version` says how many are applied.
-const MIGRATIONS: &[(&str, &str)] = &[("0001_orders", include_str!("../migrations/0001_orders.sql"))];
+const MIGRATIONS: &[(&str, &str)] =
+    &[("0001_orders", include_str!("../migrations/0001_orders.sql"))];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -16,7 +17,11 @@ pub enum DbError {
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("the database at {path} was written by a newer Kasir (schema {found}, this one knows {known})")]
-    TooNew { path: String, found: i64, known: i64 },
+    TooNew {
+        path: String,
+        found: i64,
+        known: i64,
+    },
     #[error("the database worker stopped")]
     WorkerGone,
 }
@@ -25,7 +30,9 @@ fn open_connection(path: &Path, read_only: bool) -> rusqlite::Result<Connection>
     let flags = if read_only {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
     } else {
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
     };
     let conn = Connection::open_with_flags(path, flags)?;
     // WAL lets the till, `kasir serve` and CLI subcommands share the file;
@@ -45,7 +52,11 @@ fn open_connection(path: &Path, read_only: bool) -> rusqlite::Result<Connection>
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), DbError> {
     let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if current > SCHEMA_VERSION {
-        return Err(DbError::TooNew { path: path.display().to_string(), found: current, known: SCHEMA_VERSION });
+        return Err(DbError::TooNew {
+            path: path.display().to_string(),
+            found: current,
+            known: SCHEMA_VERSION,
+        });
     }
     for (i, (_name, sql)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -87,7 +98,11 @@ impl Db {
                 }
             })
             .expect("spawn the database writer thread");
-        Ok(Db { path: Arc::new(path.to_path_buf()), writer: tx, readers: Arc::new(Mutex::new(Vec::new())) })
+        Ok(Db {
+            path: Arc::new(path.to_path_buf()),
+            writer: tx,
+            readers: Arc::new(Mutex::new(Vec::new())),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -169,9 +184,13 @@ mod tests {
         let mut conn = open_connection(&path, false).unwrap();
         migrate(&mut conn, &path).unwrap();
         migrate(&mut conn, &path).unwrap();
-        let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        let v: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
         assert_eq!(v, SCHEMA_VERSION);
-        let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+        let mode: String = conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
         assert_eq!(mode, "wal");
     }
 
@@ -181,6 +200,9 @@ mod tests {
         let path = dir.path().join("kasir.db");
         let mut conn = open_connection(&path, false).unwrap();
         conn.pragma_update(None, "user_version", 999).unwrap();
-        assert!(matches!(migrate(&mut conn, &path), Err(DbError::TooNew { .. })));
+        assert!(matches!(
+            migrate(&mut conn, &path),
+            Err(DbError::TooNew { .. })
+        ));
     }
 }

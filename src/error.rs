@@ -6,9 +6,15 @@ use crate::db::DbError;
 pub enum Error {
     /// A field of the request is wrong; `field` names it.
     #[error("{message}")]
-    InvalidField { field: &'static str, message: String },
+    InvalidField {
+        field: &'static str,
+        message: String,
+    },
     #[error("{message}")]
-    InvalidQris { message: String, issues: Vec<qris::Issue> },
+    InvalidQris {
+        message: String,
+        issues: Vec<qris::Issue>,
+    },
     #[error("{message}")]
     NotFound { what: &'static str, message: String },
     #[error("No QRIS found. Please upload your static QRIS first (only needed once).")]
@@ -21,7 +27,10 @@ pub enum Error {
     CannotCancelPaid,
     /// The order or link is expired or cancelled: nothing more can happen to it.
     #[error("{message}")]
-    Closed { status: crate::model::OrderStatus, message: String },
+    Closed {
+        status: crate::model::OrderStatus,
+        message: String,
+    },
     #[error("{0}")]
     Unauthorized(String),
     #[error("Daily limit of {limit} requests reached for this API key; it resets at midnight Asia/Jakarta.")]
@@ -58,7 +67,10 @@ impl Error {
     }
 
     pub fn invalid(field: &'static str, message: impl Into<String>) -> Error {
-        Error::InvalidField { field, message: message.into() }
+        Error::InvalidField {
+            field,
+            message: message.into(),
+        }
     }
 }
 

@@ -9,7 +9,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "kasir", version, about = "Kasir: an offline QRIS till and local payment API")]
+#[command(
+    name = "kasir",
+    version,
+    about = "Kasir: an offline QRIS till and local payment API"
+)]
 struct Cli {
     /// Where the database lives (default: the OS data directory, e.g. ~/.local/share/kasir).
     #[arg(long, global = true, env = "KASIR_DATA_DIR", value_name = "DIR")]
@@ -130,7 +134,10 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Qris(cmd) => qris_command(cmd),
         Command::Serve { bind } => {
             tracing_subscriber::fmt()
-                .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+                .with_env_filter(
+                    tracing_subscriber::EnvFilter::try_from_default_env()
+                        .unwrap_or_else(|_| "info".into()),
+                )
                 .with_writer(std::io::stderr)
                 .init();
             let rt = tokio::runtime::Runtime::new()?;
@@ -139,7 +146,11 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 let server = kasir::http::start(kasir, bind)
                     .await
                     .map_err(|e| Failure(format!("cannot listen on {bind}: {e}"), 1))?;
-                eprintln!("Kasir is listening on http://{} (data: {})", server.addr, data_dir.display());
+                eprintln!(
+                    "Kasir is listening on http://{} (data: {})",
+                    server.addr,
+                    data_dir.display()
+                );
                 tokio::select! {
                     _ = tokio::signal::ctrl_c() => {}
                     _ = server.task => {}
@@ -148,11 +159,17 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             })
         }
         Command::Keys(cmd) => {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
             rt.block_on(async move {
                 let kasir = Kasir::open(&data_dir)?;
                 match cmd {
-                    KeysCommand::Create { name, daily_limit, tier } => {
+                    KeysCommand::Create {
+                        name,
+                        daily_limit,
+                        tier,
+                    } => {
                         let limit = daily_limit.or(tier.map(|t| match t {
                             Tier::Free => 50,
                             Tier::Premium => 1000,
@@ -162,16 +179,25 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     }
                     KeysCommand::List => {
                         let keys = kasir.list_api_keys().await?;
-                        println!("{:<4} {:<20} {:<14} {:<10} {:<24} STATUS", "ID", "NAME", "PREFIX", "LIMIT", "CREATED");
+                        println!(
+                            "{:<4} {:<20} {:<14} {:<10} {:<24} STATUS",
+                            "ID", "NAME", "PREFIX", "LIMIT", "CREATED"
+                        );
                         for k in keys {
                             println!(
                                 "{:<4} {:<20} {:<14} {:<10} {:<24} {}",
                                 k.id,
                                 k.name,
                                 format!("{}…", k.key_prefix),
-                                k.daily_limit.map(|l| l.to_string()).unwrap_or_else(|| "unlimited".into()),
+                                k.daily_limit
+                                    .map(|l| l.to_string())
+                                    .unwrap_or_else(|| "unlimited".into()),
                                 kasir::clock::rfc3339(k.created_at),
-                                if k.revoked_at.is_some() { "revoked" } else { "active" }
+                                if k.revoked_at.is_some() {
+                                    "revoked"
+                                } else {
+                                    "active"
+                                }
                             );
                         }
                     }
@@ -189,7 +215,9 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
 fn read_payload(arg: &PayloadArg) -> Result<String, Failure> {
     let raw = if arg.payload == "-" {
         let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s).map_err(|e| Failure(format!("cannot read standard input: {e}"), 1))?;
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| Failure(format!("cannot read standard input: {e}"), 1))?;
         s
     } else {
         arg.payload.clone()
@@ -207,16 +235,30 @@ fn qris_command(cmd: QrisCommand) -> Result<ExitCode, Failure> {
         QrisCommand::Decode(arg) => {
             let d = qris::decode(&read_payload(&arg)?);
             println!("{}", serde_json::to_string_pretty(&d)?);
-            Ok(if d.valid { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if d.valid {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         QrisCommand::Validate(arg) => {
             let report = qris::validate(&read_payload(&arg)?, qris::Mode::Import);
             for i in &report.issues {
                 println!("{i}");
             }
-            Ok(if report.is_valid() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if report.is_valid() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
-        QrisCommand::Dynamic { input, amount, fee_type, fee_value, reference } => {
+        QrisCommand::Dynamic {
+            input,
+            amount,
+            fee_type,
+            fee_value,
+            reference,
+        } => {
             let payload = read_payload(&input)?;
             let fee = match (fee_type, fee_value.as_deref()) {
                 (Some(t), Some(v)) => {
@@ -228,25 +270,42 @@ fn qris_command(cmd: QrisCommand) -> Result<ExitCode, Failure> {
                 }
                 _ => None,
             };
-            let out = qris::to_dynamic(&payload, &qris::DynamicRequest { amount, fee, reference })?;
+            let out = qris::to_dynamic(
+                &payload,
+                &qris::DynamicRequest {
+                    amount,
+                    fee,
+                    reference,
+                },
+            )?;
             println!("{out}");
             Ok(ExitCode::SUCCESS)
         }
         QrisCommand::Scan { image } => {
-            let bytes = std::fs::read(&image).map_err(|e| Failure(format!("cannot read {}: {e}", image.display()), 1))?;
+            let bytes = std::fs::read(&image)
+                .map_err(|e| Failure(format!("cannot read {}: {e}", image.display()), 1))?;
             let payload = kasir::qr_image::scan(&bytes)?;
             println!("{payload}");
             Ok(ExitCode::SUCCESS)
         }
         QrisCommand::Render { input, output } => {
             let payload = read_payload(&input)?;
-            let ext = output.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+            let ext = output
+                .extension()
+                .and_then(|e| e.to_str())
+                .map(str::to_ascii_lowercase);
             let bytes = match ext.as_deref() {
                 Some("png") => kasir::qr_image::render_png(&payload)?,
                 Some("svg") => kasir::qr_image::render_svg(&payload)?.into_bytes(),
-                _ => return Err(Failure(format!("the output {} must end in .png or .svg", output.display()), 2)),
+                _ => {
+                    return Err(Failure(
+                        format!("the output {} must end in .png or .svg", output.display()),
+                        2,
+                    ))
+                }
             };
-            std::fs::write(&output, bytes).map_err(|e| Failure(format!("cannot write {}: {e}", output.display()), 1))?;
+            std::fs::write(&output, bytes)
+                .map_err(|e| Failure(format!("cannot write {}: {e}", output.display()), 1))?;
             Ok(ExitCode::SUCCESS)
         }
     }

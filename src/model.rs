@@ -35,7 +35,10 @@ impl OrderStatus {
     }
     /// Still waiting for money: the states that expire.
     pub fn is_open(self) -> bool {
-        matches!(self, OrderStatus::Pending | OrderStatus::AwaitingConfirmation)
+        matches!(
+            self,
+            OrderStatus::Pending | OrderStatus::AwaitingConfirmation
+        )
     }
 }
 
@@ -120,7 +123,9 @@ impl FeeSpec {
     pub fn rupiah_for(&self, amount: u64) -> u64 {
         match self {
             FeeSpec::Rupiah(v) => *v,
-            FeeSpec::Percent(p) => ((amount as u128 * p.hundredths() as u128 + 5_000) / 10_000) as u64,
+            FeeSpec::Percent(p) => {
+                ((amount as u128 * p.hundredths() as u128 + 5_000) / 10_000) as u64
+            }
         }
     }
     pub fn to_qris(self) -> qris::Fee {
@@ -259,4 +264,16 @@ pub struct Usage {
     pub today: Vec<EndpointCount>,
     pub month_total: i64,
     pub month: Vec<EndpointCount>,
+}
+
+/// A stored state change of an order, as the audit trail shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EventRecord {
+    pub id: i64,
+    pub event: String,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    /// `customer`, `api`, `dashboard`, `system`, or where an order was made.
+    pub actor: String,
+    pub created_at: Millis,
 }

@@ -55,7 +55,10 @@ impl std::error::Error for RenderError {}
 
 /// The module matrix (true = dark), with its side length.
 fn modules(payload: &str) -> Result<(Vec<bool>, usize), RenderError> {
-    let qr = QRBuilder::new(payload.as_bytes()).ecl(ECL::M).build().map_err(|e| RenderError(format!("{e:?}")))?;
+    let qr = QRBuilder::new(payload.as_bytes())
+        .ecl(ECL::M)
+        .build()
+        .map_err(|e| RenderError(format!("{e:?}")))?;
     let n = qr.size;
     Ok((qr.data[..n * n].iter().map(|m| m.value()).collect(), n))
 }
@@ -68,7 +71,10 @@ pub fn render_gray(payload: &str, module_px: u32) -> Result<GrayImage, RenderErr
     for y in 0..n {
         for x in 0..n {
             if dark[y * n + x] {
-                let (x0, y0) = ((x as u32 + QUIET_ZONE) * module_px, (y as u32 + QUIET_ZONE) * module_px);
+                let (x0, y0) = (
+                    (x as u32 + QUIET_ZONE) * module_px,
+                    (y as u32 + QUIET_ZONE) * module_px,
+                );
                 for yy in y0..y0 + module_px {
                     for xx in x0..x0 + module_px {
                         img.put_pixel(xx, yy, Luma([0]));
@@ -88,8 +94,14 @@ pub fn render_png_scaled(payload: &str, module_px: u32) -> Result<Vec<u8>, Rende
         image::codecs::png::CompressionType::Fast,
         image::codecs::png::FilterType::NoFilter,
     );
-    image::ImageEncoder::write_image(enc, img.as_raw(), img.width(), img.height(), image::ExtendedColorType::L8)
-        .map_err(|e| RenderError(e.to_string()))?;
+    image::ImageEncoder::write_image(
+        enc,
+        img.as_raw(),
+        img.width(),
+        img.height(),
+        image::ExtendedColorType::L8,
+    )
+    .map_err(|e| RenderError(e.to_string()))?;
     Ok(out)
 }
 
@@ -101,7 +113,10 @@ pub fn render_png(payload: &str) -> Result<Vec<u8>, RenderError> {
 /// `data:image/png;base64,…` for `<img src>`.
 pub fn png_data_url(payload: &str) -> Result<String, RenderError> {
     let png = render_png(payload)?;
-    Ok(format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(png)))
+    Ok(format!(
+        "data:image/png;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(png)
+    ))
 }
 
 pub fn render_svg(payload: &str) -> Result<String, RenderError> {
@@ -111,7 +126,11 @@ pub fn render_svg(payload: &str) -> Result<String, RenderError> {
     for y in 0..n {
         for x in 0..n {
             if dark[y * n + x] {
-                path.push_str(&format!("M{} {}h1v1h-1z", x as u32 + QUIET_ZONE, y as u32 + QUIET_ZONE));
+                path.push_str(&format!(
+                    "M{} {}h1v1h-1z",
+                    x as u32 + QUIET_ZONE,
+                    y as u32 + QUIET_ZONE
+                ));
             }
         }
     }
@@ -123,27 +142,40 @@ pub fn render_svg(payload: &str) -> Result<String, RenderError> {
 /// Read the QR code in a PNG, JPEG or WebP image.
 pub fn scan(bytes: &[u8]) -> Result<String, ScanError> {
     if bytes.len() > MAX_IMAGE_BYTES {
-        return Err(ScanError::TooLarge { detail: format!("{} bytes", bytes.len()) });
+        return Err(ScanError::TooLarge {
+            detail: format!("{} bytes", bytes.len()),
+        });
     }
-    let reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| ScanError::Corrupt(e.to_string()))?;
+    let reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| ScanError::Corrupt(e.to_string()))?;
     match reader.format() {
         Some(image::ImageFormat::Png | image::ImageFormat::Jpeg | image::ImageFormat::WebP) => {}
         _ => return Err(ScanError::NotAnImage),
     }
     // read the size from the header first: a 20000x20000 PNG is a few KB on disk
-    let (w, h) = reader.into_dimensions().map_err(|e| ScanError::Corrupt(e.to_string()))?;
+    let (w, h) = reader
+        .into_dimensions()
+        .map_err(|e| ScanError::Corrupt(e.to_string()))?;
     if w as u64 * h as u64 > MAX_PIXELS {
-        return Err(ScanError::TooLarge { detail: format!("{w}x{h} pixels") });
+        return Err(ScanError::TooLarge {
+            detail: format!("{w}x{h} pixels"),
+        });
     }
-    let mut reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| ScanError::Corrupt(e.to_string()))?;
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| ScanError::Corrupt(e.to_string()))?;
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(w);
     limits.max_image_height = Some(h);
     limits.max_alloc = Some(512 * 1024 * 1024);
     reader.limits(limits);
-    let mut decoder = reader.into_decoder().map_err(|e| ScanError::Corrupt(e.to_string()))?;
+    let mut decoder = reader
+        .into_decoder()
+        .map_err(|e| ScanError::Corrupt(e.to_string()))?;
     let orientation = image::ImageDecoder::orientation(&mut decoder).ok();
-    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| ScanError::Corrupt(e.to_string()))?;
+    let mut img =
+        DynamicImage::from_decoder(decoder).map_err(|e| ScanError::Corrupt(e.to_string()))?;
     if let Some(o) = orientation {
         img.apply_orientation(o);
     }
@@ -151,7 +183,12 @@ pub fn scan(bytes: &[u8]) -> Result<String, ScanError> {
     // large photos: detection works on ~1000 px and is much faster there
     let base = if gray.width().max(gray.height()) > 1600 {
         let s = 1200.0 / gray.width().max(gray.height()) as f32;
-        image::imageops::resize(&gray, (gray.width() as f32 * s) as u32, (gray.height() as f32 * s) as u32, image::imageops::FilterType::Triangle)
+        image::imageops::resize(
+            &gray,
+            (gray.width() as f32 * s) as u32,
+            (gray.height() as f32 * s) as u32,
+            image::imageops::FilterType::Triangle,
+        )
     } else {
         gray
     };
@@ -173,9 +210,11 @@ fn detect(img: &GrayImage) -> Option<String> {
     None
 }
 
+type Preparation = Box<dyn Fn(&GrayImage) -> GrayImage>;
+
 /// Ways to present the picture to the detector, cheapest first.
 fn preparations(base: &GrayImage) -> impl Iterator<Item = GrayImage> + '_ {
-    let steps: Vec<Box<dyn Fn(&GrayImage) -> GrayImage>> = vec![
+    let steps: Vec<Preparation> = vec![
         Box::new(|g| g.clone()),
         // a code drawn edge to edge has no quiet zone for the finder patterns
         Box::new(|g| pad(g, g.width().max(g.height()) / 8 + 8)),
@@ -188,13 +227,17 @@ fn preparations(base: &GrayImage) -> impl Iterator<Item = GrayImage> + '_ {
 }
 
 fn pad(g: &GrayImage, border: u32) -> GrayImage {
-    let mut out = GrayImage::from_pixel(g.width() + 2 * border, g.height() + 2 * border, Luma([255]));
+    let mut out =
+        GrayImage::from_pixel(g.width() + 2 * border, g.height() + 2 * border, Luma([255]));
     image::imageops::overlay(&mut out, g, border as i64, border as i64);
     out
 }
 
 fn scale(g: &GrayImage, s: f32) -> GrayImage {
-    let (w, h) = (((g.width() as f32 * s) as u32).max(1), ((g.height() as f32 * s) as u32).max(1));
+    let (w, h) = (
+        ((g.width() as f32 * s) as u32).max(1),
+        ((g.height() as f32 * s) as u32).max(1),
+    );
     if w > 4000 || h > 4000 {
         return g.clone();
     }
@@ -214,7 +257,11 @@ fn threshold(g: &GrayImage) -> GrayImage {
         hist[p[0] as usize] += 1;
     }
     let total = g.pixels().len() as f64;
-    let sum: f64 = hist.iter().enumerate().map(|(i, c)| i as f64 * *c as f64).sum();
+    let sum: f64 = hist
+        .iter()
+        .enumerate()
+        .map(|(i, c)| i as f64 * *c as f64)
+        .sum();
     let (mut sum_b, mut w_b, mut best, mut t) = (0.0, 0.0, 0.0, 128u8);
     for (i, c) in hist.iter().enumerate() {
         w_b += *c as f64;

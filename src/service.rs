@@ -66,7 +66,9 @@ struct Inner {
 
 /// Where Kasir keeps its data unless told otherwise: the OS data directory.
 pub fn default_data_dir() -> PathBuf {
-    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("kasir")
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("kasir")
 }
 
 type Outcome<T> = (Result<T>, Vec<OrderEvent>);
@@ -75,11 +77,23 @@ impl Kasir {
     /// Open the data directory (created if missing) and its database, migrating it.
     pub fn open(data_dir: &Path) -> Result<Kasir> {
         std::fs::create_dir_all(data_dir).map_err(|e| {
-            Error::invalid("data_dir", format!("cannot create the data directory {}: {e}", data_dir.display()))
+            Error::invalid(
+                "data_dir",
+                format!(
+                    "cannot create the data directory {}: {e}",
+                    data_dir.display()
+                ),
+            )
         })?;
         let db = Db::open(&data_dir.join("kasir.db"))?;
         let (events, _) = broadcast::channel(1024);
-        Ok(Kasir { inner: Arc::new(Inner { db, data_dir: data_dir.to_path_buf(), events }) })
+        Ok(Kasir {
+            inner: Arc::new(Inner {
+                db,
+                data_dir: data_dir.to_path_buf(),
+                events,
+            }),
+        })
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -117,28 +131,40 @@ impl Kasir {
     // ---- settings ----
 
     pub async fn settings(&self) -> Result<Settings> {
-        self.inner.db.read(|c| read_settings(c)).await
+        self.inner.db.read(read_settings).await
     }
 
     pub async fn update_settings(&self, patch: SettingsPatch) -> Result<Settings> {
         if let Some(m) = patch.order_expiry_minutes {
             if !(1..=60 * 24 * 90).contains(&m) {
-                return Err(Error::invalid("order_expiry_minutes", "order expiry must be between 1 minute and 90 days"));
+                return Err(Error::invalid(
+                    "order_expiry_minutes",
+                    "order expiry must be between 1 minute and 90 days",
+                ));
             }
         }
         let base = match &patch.public_base_url {
-            Some(Some(u)) if !u.trim().is_empty() => Some(Some(check_url("public_base_url", u)?.trim_end_matches('/').to_string())),
+            Some(Some(u)) if !u.trim().is_empty() => Some(Some(
+                check_url("public_base_url", u)?
+                    .trim_end_matches('/')
+                    .to_string(),
+            )),
             Some(_) => Some(None),
             None => None,
         };
         let hook = match &patch.default_webhook_url {
-            Some(Some(u)) if !u.trim().is_empty() => Some(Some(check_url("default_webhook_url", u)?)),
+            Some(Some(u)) if !u.trim().is_empty() => {
+                Some(Some(check_url("default_webhook_url", u)?))
+            }
             Some(_) => Some(None),
             None => None,
         };
         if let Some(l) = &patch.language {
             if l != "id" && l != "en" {
-                return Err(Error::invalid("language", "language must be \"id\" (Bahasa Indonesia) or \"en\" (English)"));
+                return Err(Error::invalid(
+                    "language",
+                    "language must be \"id\" (Bahasa Indonesia) or \"en\" (English)",
+                ));
             }
         }
         self.inner
@@ -176,7 +202,11 @@ impl Kasir {
         let name = summary.merchant_name.clone().unwrap_or_default();
         let city = summary.merchant_city.clone().unwrap_or_default();
         let nmid = summary.nmid.clone();
-        let acquirer = summary.acquirers.iter().find(|a| a.tag != "51").and_then(|a| a.gui.clone());
+        let acquirer = summary
+            .acquirers
+            .iter()
+            .find(|a| a.tag != "51")
+            .and_then(|a| a.gui.clone());
         let now = now_ms();
         let qris = self
             .inner
@@ -201,7 +231,11 @@ impl Kasir {
                 Ok::<_, Error>(q)
             })
             .await?;
-        Ok(ImportedQris { qris, summary, warnings })
+        Ok(ImportedQris {
+            qris,
+            summary,
+            warnings,
+        })
     }
 
     /// Read a QR code from a photo or screenshot of the sticker and import it.
@@ -214,7 +248,7 @@ impl Kasir {
     }
 
     pub async fn list_static_qris(&self) -> Result<Vec<StaticQris>> {
-        self.inner.db.read(|c| store::list_static_qris(c)).await
+        self.inner.db.read(store::list_static_qris).await
     }
 
     pub async fn static_qris(&self, id: Option<i64>) -> Result<StaticQris> {
@@ -239,7 +273,10 @@ impl Kasir {
             .write(move |c| {
                 let tx = c.transaction()?;
                 if store::get_static_qris(&tx, id)?.is_none() {
-                    return Err(Error::NotFound { what: "qris", message: format!("No static QRIS with id {id}.") });
+                    return Err(Error::NotFound {
+                        what: "qris",
+                        message: format!("No static QRIS with id {id}."),
+                    });
                 }
                 store::set_setting(&tx, "default_qris_id", Some(&id.to_string()))?;
                 let q = store::get_static_qris(&tx, id)?.expect("exists");
@@ -255,7 +292,10 @@ impl Kasir {
             .write(move |c| {
                 let tx = c.transaction()?;
                 if !store::delete_static_qris(&tx, id)? {
-                    return Err(Error::NotFound { what: "qris", message: format!("No static QRIS with id {id}.") });
+                    return Err(Error::NotFound {
+                        what: "qris",
+                        message: format!("No static QRIS with id {id}."),
+                    });
                 }
                 if store::get_setting(&tx, "default_qris_id")?.as_deref() == Some(&id.to_string()) {
                     store::set_setting(&tx, "default_qris_id", None)?;
@@ -272,16 +312,28 @@ impl Kasir {
     pub async fn create_order(&self, req: NewOrder, source: OrderSource) -> Result<Order> {
         let amount = check_amount(req.amount)?;
         let fee = check_fee(req.fee_type.as_deref(), req.fee_value.as_deref())?;
-        let order_id = match req.order_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let order_id = match req
+            .order_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             Some(id) => check_order_id(id)?.to_string(),
             None => generate_order_id(),
         };
-        let description = check_text("description", req.description.as_deref(), MAX_DESCRIPTION_LEN)?;
+        let description = check_text(
+            "description",
+            req.description.as_deref(),
+            MAX_DESCRIPTION_LEN,
+        )?;
         let webhook_url = optional_url("webhook_url", req.webhook_url.as_deref())?;
         let callback_url = optional_url("callback_url", req.callback_url.as_deref())?;
         if let Some(m) = req.expires_in_minutes {
             if !(1..=60 * 24 * 90).contains(&m) {
-                return Err(Error::invalid("expires_in", "expiry must be between 1 minute and 90 days"));
+                return Err(Error::invalid(
+                    "expires_in",
+                    "expiry must be between 1 minute and 90 days",
+                ));
             }
         }
         let fee_amount = fee.map(|f| f.rupiah_for(amount)).unwrap_or(0);
@@ -294,7 +346,10 @@ impl Kasir {
                 let tx = c.transaction()?;
                 let q = match qris_id {
                     Some(id) => store::get_static_qris(&tx, id)?.ok_or_else(|| {
-                        Error::invalid("qris_id", format!("qris_id {id} does not match any stored static QRIS"))
+                        Error::invalid(
+                            "qris_id",
+                            format!("qris_id {id} does not match any stored static QRIS"),
+                        )
                     })?,
                     None => {
                         let id = store::default_static_qris_id(&tx)?.ok_or(Error::NoStaticQris)?;
@@ -303,9 +358,16 @@ impl Kasir {
                 };
                 let payload = qris::to_dynamic(
                     &q.payload,
-                    &qris::DynamicRequest { amount, fee: fee.map(FeeSpec::to_qris), reference: None },
+                    &qris::DynamicRequest {
+                        amount,
+                        fee: fee.map(FeeSpec::to_qris),
+                        reference: None,
+                    },
                 )
-                .map_err(|e| Error::InvalidQris { message: e.to_string(), issues: vec![] })?;
+                .map_err(|e| Error::InvalidQris {
+                    message: e.to_string(),
+                    issues: vec![],
+                })?;
                 let expiry = match req.expires_in_minutes {
                     Some(m) => m,
                     None => read_settings(&tx)?.order_expiry_minutes,
@@ -339,12 +401,22 @@ impl Kasir {
                             link_code = generate_link_code();
                         }
                         Err(InsertOrderError::DuplicateLinkCode) => {
-                            return Err(Error::Db(crate::db::DbError::Sqlite(rusqlite::Error::QueryReturnedNoRows)))
+                            return Err(Error::Db(crate::db::DbError::Sqlite(
+                                rusqlite::Error::QueryReturnedNoRows,
+                            )))
                         }
                         Err(InsertOrderError::Other(e)) => return Err(e),
                     }
                 };
-                let ev = store::insert_event(&tx, pk, "order.created", None, OrderStatus::Pending, source.as_str(), now)?;
+                let ev = store::insert_event(
+                    &tx,
+                    pk,
+                    "order.created",
+                    None,
+                    OrderStatus::Pending,
+                    source.as_str(),
+                    now,
+                )?;
                 let order = store::get_order(&tx, OrderKey::Pk(pk), now)?.expect("just written");
                 tx.commit()?;
                 let event = event_of(&order, ev, "order.created", now);
@@ -358,7 +430,10 @@ impl Kasir {
         let id = order_id.to_string();
         self.inner
             .db
-            .read(move |c| store::get_order(c, OrderKey::OrderId(&id), now_ms())?.ok_or_else(|| order_not_found(&id)))
+            .read(move |c| {
+                store::get_order(c, OrderKey::OrderId(&id), now_ms())?
+                    .ok_or_else(|| order_not_found(&id))
+            })
             .await
     }
 
@@ -376,13 +451,26 @@ impl Kasir {
     }
 
     pub async fn list_orders(&self, filter: OrderFilter) -> Result<(Vec<Order>, u64)> {
-        let filter = OrderFilter { limit: filter.limit.clamp(1, 100), ..filter };
-        self.inner.db.read(move |c| store::list_orders(c, &filter, now_ms())).await
+        let filter = OrderFilter {
+            limit: filter.limit.clamp(1, 100),
+            ..filter
+        };
+        self.inner
+            .db
+            .read(move |c| store::list_orders(c, &filter, now_ms()))
+            .await
     }
 
     /// Counts and totals per status of the orders created in [from, to).
-    pub async fn totals(&self, from: Millis, to: Millis) -> Result<Vec<(OrderStatus, u64, u64, u64)>> {
-        self.inner.db.read(move |c| store::totals_by_status(c, from, to, now_ms())).await
+    pub async fn totals(
+        &self,
+        from: Millis,
+        to: Millis,
+    ) -> Result<Vec<(OrderStatus, u64, u64, u64)>> {
+        self.inner
+            .db
+            .read(move |c| store::totals_by_status(c, from, to, now_ms()))
+            .await
     }
 
     /// The customer pressed "Sudah Bayar". Pressing it again changes nothing.
@@ -391,7 +479,9 @@ impl Kasir {
         self.write_outcome(move |c| {
             let now = now_ms();
             let tx = c.transaction()?;
-            let Some(order) = store::get_order(&tx, OrderKey::LinkCode(&code), now)?.filter(|o| o.is_active) else {
+            let Some(order) =
+                store::get_order(&tx, OrderKey::LinkCode(&code), now)?.filter(|o| o.is_active)
+            else {
                 return Ok((Err(link_not_found()), vec![]));
             };
             let (order, mut events) = expire_if_due(&tx, order, now)?;
@@ -408,7 +498,8 @@ impl Kasir {
                             at: now,
                         },
                     )?;
-                    let order = store::get_order(&tx, OrderKey::Pk(order.id), now)?.expect("exists");
+                    let order =
+                        store::get_order(&tx, OrderKey::Pk(order.id), now)?.expect("exists");
                     events.push(event_of(&order, ev, "payment.awaiting_confirmation", now));
                     Ok(order)
                 }
@@ -429,7 +520,13 @@ impl Kasir {
     }
 
     /// The merchant checked the money arrived: the order is paid.
-    pub async fn verify(&self, order_id: &str, by: ConfirmedBy, payer_name: Option<String>, payer_note: Option<String>) -> Result<Order> {
+    pub async fn verify(
+        &self,
+        order_id: &str,
+        by: ConfirmedBy,
+        payer_name: Option<String>,
+        payer_note: Option<String>,
+    ) -> Result<Order> {
         let payer_name = check_text("payer_name", payer_name.as_deref(), MAX_PAYER_FIELD_LEN)?;
         let payer_note = check_text("payer_note", payer_note.as_deref(), MAX_PAYER_FIELD_LEN)?;
         let id = order_id.to_string();
@@ -453,15 +550,24 @@ impl Kasir {
                             at: now,
                         },
                     )?;
-                    store::set_payer(&tx, order.id, by, payer_name.as_deref(), payer_note.as_deref())?;
-                    let order = store::get_order(&tx, OrderKey::Pk(order.id), now)?.expect("exists");
+                    store::set_payer(
+                        &tx,
+                        order.id,
+                        by,
+                        payer_name.as_deref(),
+                        payer_note.as_deref(),
+                    )?;
+                    let order =
+                        store::get_order(&tx, OrderKey::Pk(order.id), now)?.expect("exists");
                     events.push(event_of(&order, ev, "payment.confirmed", now));
                     Ok(order)
                 }
                 OrderStatus::Paid => Err(Error::AlreadyVerified),
                 OrderStatus::Expired => Err(Error::Closed {
                     status: OrderStatus::Expired,
-                    message: format!("Order \"{id}\" expired before it was verified; make a new order."),
+                    message: format!(
+                        "Order \"{id}\" expired before it was verified; make a new order."
+                    ),
                 }),
                 OrderStatus::Cancelled => Err(Error::Closed {
                     status: OrderStatus::Cancelled,
@@ -508,9 +614,13 @@ impl Kasir {
         self.write_outcome(move |c| {
             let now = now_ms();
             let tx = c.transaction()?;
-            let Some(order) = store::get_order(&tx, OrderKey::Pk(id), now)?.filter(|o| o.is_active) else {
+            let Some(order) = store::get_order(&tx, OrderKey::Pk(id), now)?.filter(|o| o.is_active)
+            else {
                 return Ok((
-                    Err(Error::NotFound { what: "payment_link", message: format!("No payment link with id {id}.") }),
+                    Err(Error::NotFound {
+                        what: "payment_link",
+                        message: format!("No payment link with id {id}."),
+                    }),
                     vec![],
                 ));
             };
@@ -534,7 +644,11 @@ impl Kasir {
     /// link-preview bots are not counted).
     pub async fn record_view(&self, link_code: &str) -> Result<()> {
         let code = link_code.to_string();
-        let found = self.inner.db.write(move |c| store::count_view(c, &code)).await?;
+        let found = self
+            .inner
+            .db
+            .write(move |c| store::count_view(c, &code))
+            .await?;
         if found {
             Ok(())
         } else {
@@ -563,12 +677,13 @@ impl Kasir {
     }
 
     /// The events of one order, oldest first.
-    pub async fn order_events(&self, order_id: &str) -> Result<Vec<(i64, String, Option<String>, String, String, Millis)>> {
+    pub async fn order_events(&self, order_id: &str) -> Result<Vec<EventRecord>> {
         let id = order_id.to_string();
         self.inner
             .db
             .read(move |c| {
-                let o = store::get_order(c, OrderKey::OrderId(&id), now_ms())?.ok_or_else(|| order_not_found(&id))?;
+                let o = store::get_order(c, OrderKey::OrderId(&id), now_ms())?
+                    .ok_or_else(|| order_not_found(&id))?;
                 store::events_of_order(c, o.id)
             })
             .await
@@ -577,14 +692,24 @@ impl Kasir {
     // ---- API keys ----
 
     /// Make a key; the secret is returned once and only its hash is kept.
-    pub async fn create_api_key(&self, name: &str, daily_limit: Option<i64>) -> Result<(ApiKey, String)> {
+    pub async fn create_api_key(
+        &self,
+        name: &str,
+        daily_limit: Option<i64>,
+    ) -> Result<(ApiKey, String)> {
         let name = name.trim().to_string();
         if name.is_empty() || name.chars().count() > 100 {
-            return Err(Error::invalid("name", "a key needs a name of 1 to 100 characters"));
+            return Err(Error::invalid(
+                "name",
+                "a key needs a name of 1 to 100 characters",
+            ));
         }
         if let Some(l) = daily_limit {
             if l < 1 {
-                return Err(Error::invalid("daily_limit", "daily limit must be at least 1 (leave it out for no limit)"));
+                return Err(Error::invalid(
+                    "daily_limit",
+                    "daily limit must be at least 1 (leave it out for no limit)",
+                ));
             }
         }
         let mut bytes = [0u8; 24];
@@ -601,27 +726,44 @@ impl Kasir {
     }
 
     pub async fn list_api_keys(&self) -> Result<Vec<ApiKey>> {
-        self.inner.db.read(|c| store::list_api_keys(c)).await
+        self.inner.db.read(store::list_api_keys).await
     }
 
     pub async fn revoke_api_key(&self, id: i64) -> Result<()> {
-        let done = self.inner.db.write(move |c| store::revoke_api_key(c, id, now_ms())).await?;
+        let done = self
+            .inner
+            .db
+            .write(move |c| store::revoke_api_key(c, id, now_ms()))
+            .await?;
         if done {
             Ok(())
         } else {
-            Err(Error::NotFound { what: "api_key", message: format!("No active API key with id {id}.") })
+            Err(Error::NotFound {
+                what: "api_key",
+                message: format!("No active API key with id {id}."),
+            })
         }
     }
 
     pub async fn set_api_key_limit(&self, id: i64, daily_limit: Option<i64>) -> Result<()> {
         if daily_limit.is_some_and(|l| l < 1) {
-            return Err(Error::invalid("daily_limit", "daily limit must be at least 1 (leave it out for no limit)"));
+            return Err(Error::invalid(
+                "daily_limit",
+                "daily limit must be at least 1 (leave it out for no limit)",
+            ));
         }
-        let done = self.inner.db.write(move |c| store::set_key_daily_limit(c, id, daily_limit)).await?;
+        let done = self
+            .inner
+            .db
+            .write(move |c| store::set_key_daily_limit(c, id, daily_limit))
+            .await?;
         if done {
             Ok(())
         } else {
-            Err(Error::NotFound { what: "api_key", message: format!("No API key with id {id}.") })
+            Err(Error::NotFound {
+                what: "api_key",
+                message: format!("No API key with id {id}."),
+            })
         }
     }
 
@@ -653,8 +795,13 @@ impl Kasir {
                 let day = clock::jakarta_day(now);
                 if let Some(limit) = limit {
                     if store::usage_today_total(c, key_id, &day)? >= limit {
-                        let secs = (clock::ms_until_jakarta_midnight(now) as u64).div_ceil(1000).max(1);
-                        return Err(Error::RateLimited { limit, retry_after_secs: secs });
+                        let secs = (clock::ms_until_jakarta_midnight(now) as u64)
+                            .div_ceil(1000)
+                            .max(1);
+                        return Err(Error::RateLimited {
+                            limit,
+                            retry_after_secs: secs,
+                        });
                     }
                 }
                 store::add_usage(c, key_id, &day, &endpoint, now)
@@ -669,7 +816,11 @@ impl Kasir {
             .read(move |c| {
                 let now = now_ms();
                 let today = store::usage_by_endpoint(c, key_id, &clock::jakarta_day(now))?;
-                let month = store::usage_by_endpoint(c, key_id, &format!("{}-%", clock::jakarta_month(now)))?;
+                let month = store::usage_by_endpoint(
+                    c,
+                    key_id,
+                    &format!("{}-%", clock::jakarta_month(now)),
+                )?;
                 Ok(Usage {
                     daily_limit: limit,
                     today_total: today.iter().map(|e| e.request_count).sum(),
@@ -683,9 +834,13 @@ impl Kasir {
 }
 
 fn read_settings(c: &rusqlite::Connection) -> Result<Settings> {
-    let map: std::collections::HashMap<String, String> = store::all_settings(c)?.into_iter().collect();
+    let map: std::collections::HashMap<String, String> =
+        store::all_settings(c)?.into_iter().collect();
     Ok(Settings {
-        order_expiry_minutes: map.get("order_expiry_minutes").and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_EXPIRY_MINUTES),
+        order_expiry_minutes: map
+            .get("order_expiry_minutes")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(DEFAULT_EXPIRY_MINUTES),
         public_base_url: map.get("public_base_url").cloned(),
         default_webhook_url: map.get("default_webhook_url").cloned(),
         language: map.get("language").cloned().unwrap_or_else(|| "id".into()),
@@ -707,26 +862,52 @@ fn event_of(order: &Order, id: i64, event: &str, at: Millis) -> OrderEvent {
 }
 
 /// An open order past its expiry becomes expired now, with its event.
-fn expire_if_due(tx: &rusqlite::Transaction<'_>, order: Order, now: Millis) -> Result<(Order, Vec<OrderEvent>)> {
+fn expire_if_due(
+    tx: &rusqlite::Transaction<'_>,
+    order: Order,
+    now: Millis,
+) -> Result<(Order, Vec<OrderEvent>)> {
     // `order.status` already reads Expired when due; the row may still say open
-    let stored: String = tx.query_row("SELECT status FROM orders WHERE id = ?1", [order.id], |r| r.get(0))?;
+    let stored: String =
+        tx.query_row("SELECT status FROM orders WHERE id = ?1", [order.id], |r| {
+            r.get(0)
+        })?;
     let stored = OrderStatus::parse(&stored).unwrap_or(OrderStatus::Pending);
     if !(stored.is_open() && order.expires_at <= now) {
         return Ok((order, vec![]));
     }
     let ev = store::apply_transition(
         tx,
-        &Transition { order_pk: order.id, from: stored, to: OrderStatus::Expired, event: "payment.expired", actor: "system", at: now },
+        &Transition {
+            order_pk: order.id,
+            from: stored,
+            to: OrderStatus::Expired,
+            event: "payment.expired",
+            actor: "system",
+            at: now,
+        },
     )?;
     let order = store::get_order(tx, OrderKey::Pk(order.id), now)?.expect("exists");
     let e = event_of(&order, ev, "payment.expired", now);
     Ok((order, vec![e]))
 }
 
-fn cancel_open(tx: &rusqlite::Transaction<'_>, order: Order, actor: &str, now: Millis) -> Result<(Order, OrderEvent)> {
+fn cancel_open(
+    tx: &rusqlite::Transaction<'_>,
+    order: Order,
+    actor: &str,
+    now: Millis,
+) -> Result<(Order, OrderEvent)> {
     let ev = store::apply_transition(
         tx,
-        &Transition { order_pk: order.id, from: order.status, to: OrderStatus::Cancelled, event: "payment.cancelled", actor, at: now },
+        &Transition {
+            order_pk: order.id,
+            from: order.status,
+            to: OrderStatus::Cancelled,
+            event: "payment.cancelled",
+            actor,
+            at: now,
+        },
     )?;
     let order = store::get_order(tx, OrderKey::Pk(order.id), now)?.expect("exists");
     let e = event_of(&order, ev, "payment.cancelled", now);
@@ -734,11 +915,17 @@ fn cancel_open(tx: &rusqlite::Transaction<'_>, order: Order, actor: &str, now: M
 }
 
 fn order_not_found(id: &str) -> Error {
-    Error::NotFound { what: "order", message: format!("No order found with order_id \"{id}\" for your account.") }
+    Error::NotFound {
+        what: "order",
+        message: format!("No order found with order_id \"{id}\" for your account."),
+    }
 }
 
 fn link_not_found() -> Error {
-    Error::NotFound { what: "payment_link", message: "Link pembayaran tidak ditemukan".into() }
+    Error::NotFound {
+        what: "payment_link",
+        message: "Link pembayaran tidak ditemukan".into(),
+    }
 }
 
 pub fn hash_key(key: &str) -> Vec<u8> {
@@ -748,12 +935,16 @@ pub fn hash_key(key: &str) -> Vec<u8> {
 
 fn generate_link_code() -> String {
     let mut rng = rand::rng();
-    (0..8).map(|_| LINK_ALPHABET[rng.random_range(0..32)] as char).collect()
+    (0..8)
+        .map(|_| LINK_ALPHABET[rng.random_range(0..32)] as char)
+        .collect()
 }
 
 fn generate_order_id() -> String {
     let mut rng = rand::rng();
-    let tail: String = (0..11).map(|_| LINK_ALPHABET[rng.random_range(0..32)] as char).collect();
+    let tail: String = (0..11)
+        .map(|_| LINK_ALPHABET[rng.random_range(0..32)] as char)
+        .collect();
     format!("ORD-{tail}")
 }
 
@@ -764,26 +955,61 @@ pub fn check_importable(payload: &str) -> Result<(qris::MerchantSummary, Vec<qri
     }
     let decoded = qris::decode(payload);
     if !decoded.valid {
-        let errors: Vec<qris::Issue> = decoded.issues.iter().filter(|i| i.severity == qris::Severity::Error).cloned().collect();
-        let first = errors.first().map(|i| i.message.clone()).unwrap_or_default();
-        return Err(Error::InvalidQris { message: format!("This is not a valid QRIS code: {first}"), issues: errors });
+        let errors: Vec<qris::Issue> = decoded
+            .issues
+            .iter()
+            .filter(|i| i.severity == qris::Severity::Error)
+            .cloned()
+            .collect();
+        let first = errors
+            .first()
+            .map(|i| i.message.clone())
+            .unwrap_or_default();
+        return Err(Error::InvalidQris {
+            message: format!("This is not a valid QRIS code: {first}"),
+            issues: errors,
+        });
     }
     let summary = decoded.summary.expect("valid payloads have a summary");
     // converting a test amount proves the code can be made dynamic later
-    if let Err(e) = qris::to_dynamic(payload, &qris::DynamicRequest { amount: 1, fee: None, reference: None }) {
-        return Err(Error::InvalidQris { message: e.to_string(), issues: vec![] });
+    if let Err(e) = qris::to_dynamic(
+        payload,
+        &qris::DynamicRequest {
+            amount: 1,
+            fee: None,
+            reference: None,
+        },
+    ) {
+        return Err(Error::InvalidQris {
+            message: e.to_string(),
+            issues: vec![],
+        });
     }
-    let warnings = decoded.issues.into_iter().filter(|i| i.severity == qris::Severity::Warning).collect();
+    let warnings = decoded
+        .issues
+        .into_iter()
+        .filter(|i| i.severity == qris::Severity::Warning)
+        .collect();
     Ok((summary, warnings))
 }
 
 fn check_amount(amount: Option<i128>) -> Result<u64> {
     match amount {
-        None => Err(Error::invalid("amount", "amount is required: the payment in whole rupiah, e.g. 50000")),
-        Some(a) if a < 1 => Err(Error::invalid("amount", format!("amount must be at least 1 rupiah, got {a}"))),
-        Some(a) if a > qris::MAX_AMOUNT as i128 => {
-            Err(Error::invalid("amount", format!("amount must be at most {} (13 digits), got {a}", qris::MAX_AMOUNT)))
-        }
+        None => Err(Error::invalid(
+            "amount",
+            "amount is required: the payment in whole rupiah, e.g. 50000",
+        )),
+        Some(a) if a < 1 => Err(Error::invalid(
+            "amount",
+            format!("amount must be at least 1 rupiah, got {a}"),
+        )),
+        Some(a) if a > qris::MAX_AMOUNT as i128 => Err(Error::invalid(
+            "amount",
+            format!(
+                "amount must be at most {} (13 digits), got {a}",
+                qris::MAX_AMOUNT
+            ),
+        )),
         Some(a) => Ok(a as u64),
     }
 }
@@ -795,7 +1021,10 @@ pub fn check_fee(fee_type: Option<&str>, fee_value: Option<&str>) -> Result<Opti
     let Some(value) = value else {
         return match kind {
             None | Some("rupiah") | Some("percent") => Ok(None),
-            Some(k) => Err(Error::invalid("fee_type", format!("fee_type must be \"rupiah\" or \"percent\", got {k:?}"))),
+            Some(k) => Err(Error::invalid(
+                "fee_type",
+                format!("fee_type must be \"rupiah\" or \"percent\", got {k:?}"),
+            )),
         };
     };
     if value.parse::<f64>().is_ok_and(|v| v == 0.0) {
@@ -820,10 +1049,22 @@ pub fn check_fee(fee_type: Option<&str>, fee_value: Option<&str>) -> Result<Opti
 
 pub fn check_order_id(id: &str) -> Result<&str> {
     if id.chars().count() > MAX_ORDER_ID_LEN {
-        return Err(Error::invalid("order_id", format!("order_id must be at most {MAX_ORDER_ID_LEN} characters, got {}", id.chars().count())));
+        return Err(Error::invalid(
+            "order_id",
+            format!(
+                "order_id must be at most {MAX_ORDER_ID_LEN} characters, got {}",
+                id.chars().count()
+            ),
+        ));
     }
-    if !id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
-        return Err(Error::invalid("order_id", "order_id may contain only letters, digits, '-', '_' and '.'"));
+    if !id
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        return Err(Error::invalid(
+            "order_id",
+            "order_id may contain only letters, digits, '-', '_' and '.'",
+        ));
     }
     Ok(id)
 }
@@ -833,10 +1074,16 @@ fn check_text(field: &'static str, v: Option<&str>, max: usize) -> Result<Option
         return Ok(None);
     };
     if v.chars().count() > max {
-        return Err(Error::invalid(field, format!("{field} must be at most {max} characters")));
+        return Err(Error::invalid(
+            field,
+            format!("{field} must be at most {max} characters"),
+        ));
     }
     if v.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(Error::invalid(field, format!("{field} contains control characters")));
+        return Err(Error::invalid(
+            field,
+            format!("{field} contains control characters"),
+        ));
     }
     Ok(Some(v.to_string()))
 }
@@ -852,11 +1099,18 @@ fn optional_url(field: &'static str, v: Option<&str>) -> Result<Option<String>> 
 pub fn check_url(field: &'static str, u: &str) -> Result<String> {
     let u = u.trim();
     if u.len() > MAX_URL_LEN {
-        return Err(Error::invalid(field, format!("{field} must be at most {MAX_URL_LEN} characters")));
+        return Err(Error::invalid(
+            field,
+            format!("{field} must be at most {MAX_URL_LEN} characters"),
+        ));
     }
-    let parsed = url::Url::parse(u).map_err(|e| Error::invalid(field, format!("{field} is not a valid URL: {e}")))?;
+    let parsed = url::Url::parse(u)
+        .map_err(|e| Error::invalid(field, format!("{field} is not a valid URL: {e}")))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-        return Err(Error::invalid(field, format!("{field} must be an http:// or https:// URL")));
+        return Err(Error::invalid(
+            field,
+            format!("{field} must be an http:// or https:// URL"),
+        ));
     }
     Ok(u.to_string())
 }

@@ -8,7 +8,12 @@ use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 // ---- settings ----
 
 pub fn get_setting(c: &Connection, key: &str) -> Result<Option<String>> {
-    Ok(c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    Ok(
+        c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?,
+    )
 }
 
 pub fn set_setting(c: &Connection, key: &str, value: Option<&str>) -> Result<()> {
@@ -30,7 +35,8 @@ pub fn all_settings(c: &Connection) -> Result<Vec<(String, String)>> {
 
 // ---- static QRIS ----
 
-const STATIC_COLS: &str = "id, payload, merchant_name, merchant_city, nmid, acquirer, created_at, updated_at";
+const STATIC_COLS: &str =
+    "id, payload, merchant_name, merchant_city, nmid, acquirer, created_at, updated_at";
 
 fn static_from_row(r: &Row<'_>, default_id: Option<i64>) -> rusqlite::Result<StaticQris> {
     let id: i64 = r.get(0)?;
@@ -51,26 +57,40 @@ fn static_from_row(r: &Row<'_>, default_id: Option<i64>) -> rusqlite::Result<Sta
 pub fn default_static_qris_id(c: &Connection) -> Result<Option<i64>> {
     let chosen: Option<i64> = get_setting(c, "default_qris_id")?.and_then(|v| v.parse().ok());
     if let Some(id) = chosen {
-        let exists: Option<i64> = c.query_row("SELECT id FROM static_qris WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+        let exists: Option<i64> = c
+            .query_row("SELECT id FROM static_qris WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?;
         if exists.is_some() {
             return Ok(Some(id));
         }
     }
-    Ok(c.query_row("SELECT id FROM static_qris ORDER BY updated_at DESC, id DESC LIMIT 1", [], |r| r.get(0))
-        .optional()?)
+    Ok(c.query_row(
+        "SELECT id FROM static_qris ORDER BY updated_at DESC, id DESC LIMIT 1",
+        [],
+        |r| r.get(0),
+    )
+    .optional()?)
 }
 
 pub fn list_static_qris(c: &Connection) -> Result<Vec<StaticQris>> {
     let default_id = default_static_qris_id(c)?;
-    let mut st = c.prepare_cached(&format!("SELECT {STATIC_COLS} FROM static_qris ORDER BY updated_at DESC, id DESC"))?;
+    let mut st = c.prepare_cached(&format!(
+        "SELECT {STATIC_COLS} FROM static_qris ORDER BY updated_at DESC, id DESC"
+    ))?;
     let rows = st.query_map([], |r| static_from_row(r, default_id))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn get_static_qris(c: &Connection, id: i64) -> Result<Option<StaticQris>> {
     let default_id = default_static_qris_id(c)?;
-    Ok(c.query_row(&format!("SELECT {STATIC_COLS} FROM static_qris WHERE id = ?1"), [id], |r| static_from_row(r, default_id))
-        .optional()?)
+    Ok(c.query_row(
+        &format!("SELECT {STATIC_COLS} FROM static_qris WHERE id = ?1"),
+        [id],
+        |r| static_from_row(r, default_id),
+    )
+    .optional()?)
 }
 
 pub struct NewStaticQris<'a> {
@@ -94,9 +114,16 @@ pub fn upsert_static_qris(tx: &Transaction<'_>, q: &NewStaticQris<'_>, now: Mill
 }
 
 pub fn delete_static_qris(tx: &Transaction<'_>, id: i64) -> Result<bool> {
-    let used: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM orders WHERE qris_id = ?1)", [id], |r| r.get(0))?;
+    let used: bool = tx.query_row(
+        "SELECT EXISTS(SELECT 1 FROM orders WHERE qris_id = ?1)",
+        [id],
+        |r| r.get(0),
+    )?;
     if used {
-        return Err(Error::invalid("qris_id", format!("static QRIS {id} has orders and cannot be deleted")));
+        return Err(Error::invalid(
+            "qris_id",
+            format!("static QRIS {id} has orders and cannot be deleted"),
+        ));
     }
     Ok(tx.execute("DELETE FROM static_qris WHERE id = ?1", [id])? > 0)
 }
@@ -162,9 +189,13 @@ pub fn get_order(c: &Connection, key: OrderKey<'_>, now: Millis) -> Result<Optio
         OrderKey::OrderId(s) => ("o.order_id = ?1", s.to_string().into()),
         OrderKey::LinkCode(s) => ("o.link_code = ?1", s.to_string().into()),
     };
-    let sql = format!("SELECT {ORDER_COLS} FROM orders o JOIN static_qris q ON q.id = o.qris_id WHERE {clause}");
+    let sql = format!(
+        "SELECT {ORDER_COLS} FROM orders o JOIN static_qris q ON q.id = o.qris_id WHERE {clause}"
+    );
     let mut st = c.prepare_cached(&sql)?;
-    Ok(st.query_row([value], |r| order_from_row(r, now)).optional()?)
+    Ok(st
+        .query_row([value], |r| order_from_row(r, now))
+        .optional()?)
 }
 
 pub struct OrderRow<'a> {
@@ -190,7 +221,10 @@ pub enum InsertOrderError {
     Other(Error),
 }
 
-pub fn insert_order(tx: &Transaction<'_>, o: &OrderRow<'_>) -> std::result::Result<i64, InsertOrderError> {
+pub fn insert_order(
+    tx: &Transaction<'_>,
+    o: &OrderRow<'_>,
+) -> std::result::Result<i64, InsertOrderError> {
     let mut st = tx
         .prepare_cached(
             "INSERT INTO orders(order_id, link_code, qris_id, source, amount, fee_type, fee_value, fee_amount,
@@ -217,13 +251,17 @@ pub fn insert_order(tx: &Transaction<'_>, o: &OrderRow<'_>) -> std::result::Resu
     ]);
     match r {
         Ok(_) => Ok(tx.last_insert_rowid()),
-        Err(rusqlite::Error::SqliteFailure(e, Some(msg))) if e.code == rusqlite::ErrorCode::ConstraintViolation => {
+        Err(rusqlite::Error::SqliteFailure(e, Some(msg)))
+            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
             if msg.contains("orders.order_id") {
                 Err(InsertOrderError::DuplicateOrderId)
             } else if msg.contains("orders.link_code") {
                 Err(InsertOrderError::DuplicateLinkCode)
             } else {
-                Err(InsertOrderError::Other(rusqlite::Error::SqliteFailure(e, Some(msg)).into()))
+                Err(InsertOrderError::Other(
+                    rusqlite::Error::SqliteFailure(e, Some(msg)).into(),
+                ))
             }
         }
         Err(e) => Err(InsertOrderError::Other(e.into())),
@@ -267,8 +305,15 @@ pub fn list_orders(c: &Connection, f: &OrderFilter, now: Millis) -> Result<(Vec<
     if f.active_only {
         clauses.push("o.is_active = 1".into());
     }
-    let where_sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
-    let params: Vec<(&str, &dyn rusqlite::ToSql)> = named.iter().map(|(k, v)| (*k, v as &dyn rusqlite::ToSql)).collect();
+    let where_sql = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
+    let params: Vec<(&str, &dyn rusqlite::ToSql)> = named
+        .iter()
+        .map(|(k, v)| (*k, v as &dyn rusqlite::ToSql))
+        .collect();
 
     let total: i64 = c
         .prepare_cached(&format!("SELECT COUNT(*) FROM orders o {where_sql}"))?
@@ -285,7 +330,12 @@ pub fn list_orders(c: &Connection, f: &OrderFilter, now: Millis) -> Result<(Vec<
 }
 
 /// Totals per status for a period: (status, count, sum of total_amount, sum of fees).
-pub fn totals_by_status(c: &Connection, from: Millis, to: Millis, now: Millis) -> Result<Vec<(OrderStatus, u64, u64, u64)>> {
+pub fn totals_by_status(
+    c: &Connection,
+    from: Millis,
+    to: Millis,
+    now: Millis,
+) -> Result<Vec<(OrderStatus, u64, u64, u64)>> {
     let mut st = c.prepare_cached(
         "SELECT CASE WHEN status IN ('pending', 'awaiting_confirmation') AND expires_at <= ?3 THEN 'expired' ELSE status END AS s,
                 COUNT(*), COALESCE(SUM(total_amount), 0), COALESCE(SUM(fee_amount), 0)
@@ -293,7 +343,12 @@ pub fn totals_by_status(c: &Connection, from: Millis, to: Millis, now: Millis) -
     )?;
     let rows = st.query_map(params![from, to, now], |r| {
         let s: String = r.get(0)?;
-        Ok((OrderStatus::parse(&s).unwrap_or(OrderStatus::Pending), r.get::<_, i64>(1)? as u64, r.get::<_, i64>(2)? as u64, r.get::<_, i64>(3)? as u64))
+        Ok((
+            OrderStatus::parse(&s).unwrap_or(OrderStatus::Pending),
+            r.get::<_, i64>(1)? as u64,
+            r.get::<_, i64>(2)? as u64,
+            r.get::<_, i64>(3)? as u64,
+        ))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -316,13 +371,23 @@ pub fn apply_transition(tx: &Transaction<'_>, t: &Transition<'_>) -> Result<i64>
         _ => None,
     };
     let sql = match at_column {
-        Some(col) => format!("UPDATE orders SET status = ?1, {col} = ?2 WHERE id = ?3 AND status = ?4"),
-        None => "UPDATE orders SET status = ?1 WHERE id = ?3 AND status = ?4 AND ?2 IS NOT NULL".to_string(),
+        Some(col) => {
+            format!("UPDATE orders SET status = ?1, {col} = ?2 WHERE id = ?3 AND status = ?4")
+        }
+        None => "UPDATE orders SET status = ?1 WHERE id = ?3 AND status = ?4 AND ?2 IS NOT NULL"
+            .to_string(),
     };
-    let changed = tx.prepare_cached(&sql)?.execute(params![t.to.as_str(), t.at, t.order_pk, t.from.as_str()])?;
+    let changed = tx.prepare_cached(&sql)?.execute(params![
+        t.to.as_str(),
+        t.at,
+        t.order_pk,
+        t.from.as_str()
+    ])?;
     if changed != 1 {
         // the writer is single-threaded, so this means the caller read a stale status
-        return Err(Error::Db(crate::db::DbError::Sqlite(rusqlite::Error::StatementChangedRows(changed))));
+        return Err(Error::Db(crate::db::DbError::Sqlite(
+            rusqlite::Error::StatementChangedRows(changed),
+        )));
     }
     insert_event(tx, t.order_pk, t.event, Some(t.from), t.to, t.actor, t.at)
 }
@@ -343,7 +408,13 @@ pub fn insert_event(
     Ok(tx.last_insert_rowid())
 }
 
-pub fn set_payer(tx: &Transaction<'_>, order_pk: i64, by: ConfirmedBy, name: Option<&str>, note: Option<&str>) -> Result<()> {
+pub fn set_payer(
+    tx: &Transaction<'_>,
+    order_pk: i64,
+    by: ConfirmedBy,
+    name: Option<&str>,
+    note: Option<&str>,
+) -> Result<()> {
     tx.execute(
         "UPDATE orders SET confirmed_by = ?1, payer_name = COALESCE(?2, payer_name), payer_note = COALESCE(?3, payer_note) WHERE id = ?4",
         params![by.as_str(), name, note, order_pk],
@@ -357,7 +428,11 @@ pub fn deactivate(tx: &Transaction<'_>, order_pk: i64) -> Result<()> {
 }
 
 pub fn count_view(c: &Connection, link_code: &str) -> Result<bool> {
-    Ok(c.prepare_cached("UPDATE orders SET view_count = view_count + 1 WHERE link_code = ?1 AND is_active = 1")?.execute([link_code])? > 0)
+    Ok(c.prepare_cached(
+        "UPDATE orders SET view_count = view_count + 1 WHERE link_code = ?1 AND is_active = 1",
+    )?
+    .execute([link_code])?
+        > 0)
 }
 
 /// Open orders whose expiry has passed: (pk, status).
@@ -367,16 +442,28 @@ pub fn due_for_expiry(c: &Connection, now: Millis, limit: u32) -> Result<Vec<(i6
     )?;
     let rows = st.query_map(params![now, limit], |r| {
         let s: String = r.get(1)?;
-        Ok((r.get(0)?, OrderStatus::parse(&s).unwrap_or(OrderStatus::Pending)))
+        Ok((
+            r.get(0)?,
+            OrderStatus::parse(&s).unwrap_or(OrderStatus::Pending),
+        ))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn events_of_order(c: &Connection, order_pk: i64) -> Result<Vec<(i64, String, Option<String>, String, String, Millis)>> {
+pub fn events_of_order(c: &Connection, order_pk: i64) -> Result<Vec<EventRecord>> {
     let mut st = c.prepare_cached(
         "SELECT id, event, from_status, to_status, actor, created_at FROM order_events WHERE order_pk = ?1 ORDER BY id",
     )?;
-    let rows = st.query_map([order_pk], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?;
+    let rows = st.query_map([order_pk], |r| {
+        Ok(EventRecord {
+            id: r.get(0)?,
+            event: r.get(1)?,
+            from_status: r.get(2)?,
+            to_status: r.get(3)?,
+            actor: r.get(4)?,
+            created_at: r.get(5)?,
+        })
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -396,7 +483,14 @@ fn key_from_row(r: &Row<'_>) -> rusqlite::Result<ApiKey> {
     })
 }
 
-pub fn insert_api_key(c: &Connection, name: &str, prefix: &str, hash: &[u8], daily_limit: Option<i64>, now: Millis) -> Result<ApiKey> {
+pub fn insert_api_key(
+    c: &Connection,
+    name: &str,
+    prefix: &str,
+    hash: &[u8],
+    daily_limit: Option<i64>,
+    now: Millis,
+) -> Result<ApiKey> {
     Ok(c.query_row(
         &format!("INSERT INTO api_keys(name, key_prefix, key_hash, daily_limit, created_at) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING {KEY_COLS}"),
         params![name, prefix, hash, daily_limit, now],
@@ -411,40 +505,68 @@ pub fn list_api_keys(c: &Connection) -> Result<Vec<ApiKey>> {
 }
 
 pub fn revoke_api_key(c: &Connection, id: i64, now: Millis) -> Result<bool> {
-    Ok(c.execute("UPDATE api_keys SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL", params![now, id])? > 0)
+    Ok(c.execute(
+        "UPDATE api_keys SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL",
+        params![now, id],
+    )? > 0)
 }
 
 pub fn set_key_daily_limit(c: &Connection, id: i64, limit: Option<i64>) -> Result<bool> {
-    Ok(c.execute("UPDATE api_keys SET daily_limit = ?1 WHERE id = ?2", params![limit, id])? > 0)
+    Ok(c.execute(
+        "UPDATE api_keys SET daily_limit = ?1 WHERE id = ?2",
+        params![limit, id],
+    )? > 0)
 }
 
 /// The key whose hash matches, with its stored hash for a constant-time comparison.
 pub fn api_key_by_hash(c: &Connection, hash: &[u8]) -> Result<Option<(ApiKey, Vec<u8>)>> {
-    let mut st = c.prepare_cached(&format!("SELECT {KEY_COLS}, key_hash FROM api_keys WHERE key_hash = ?1"))?;
-    Ok(st.query_row([hash], |r| Ok((key_from_row(r)?, r.get(7)?))).optional()?)
+    let mut st = c.prepare_cached(&format!(
+        "SELECT {KEY_COLS}, key_hash FROM api_keys WHERE key_hash = ?1"
+    ))?;
+    Ok(st
+        .query_row([hash], |r| Ok((key_from_row(r)?, r.get(7)?)))
+        .optional()?)
 }
 
 pub fn usage_today_total(c: &Connection, key_id: i64, day: &str) -> Result<i64> {
-    Ok(c.prepare_cached("SELECT COALESCE(SUM(request_count), 0) FROM api_usage WHERE key_id = ?1 AND day = ?2")?
-        .query_row(params![key_id, day], |r| r.get(0))?)
+    Ok(c.prepare_cached(
+        "SELECT COALESCE(SUM(request_count), 0) FROM api_usage WHERE key_id = ?1 AND day = ?2",
+    )?
+    .query_row(params![key_id, day], |r| r.get(0))?)
 }
 
-pub fn add_usage(c: &Connection, key_id: i64, day: &str, endpoint: &str, now: Millis) -> Result<()> {
+pub fn add_usage(
+    c: &Connection,
+    key_id: i64,
+    day: &str,
+    endpoint: &str,
+    now: Millis,
+) -> Result<()> {
     c.prepare_cached(
         "INSERT INTO api_usage(key_id, day, endpoint, request_count) VALUES (?1, ?2, ?3, 1)
          ON CONFLICT(key_id, day, endpoint) DO UPDATE SET request_count = request_count + 1",
     )?
     .execute(params![key_id, day, endpoint])?;
-    c.prepare_cached("UPDATE api_keys SET last_used_at = ?1 WHERE id = ?2")?.execute(params![now, key_id])?;
+    c.prepare_cached("UPDATE api_keys SET last_used_at = ?1 WHERE id = ?2")?
+        .execute(params![now, key_id])?;
     Ok(())
 }
 
 /// Per-endpoint counts for days matching a LIKE pattern (a day or `YYYY-MM-%`).
-pub fn usage_by_endpoint(c: &Connection, key_id: i64, day_pattern: &str) -> Result<Vec<EndpointCount>> {
+pub fn usage_by_endpoint(
+    c: &Connection,
+    key_id: i64,
+    day_pattern: &str,
+) -> Result<Vec<EndpointCount>> {
     let mut st = c.prepare_cached(
         "SELECT endpoint, SUM(request_count) FROM api_usage WHERE key_id = ?1 AND day LIKE ?2
          GROUP BY endpoint ORDER BY SUM(request_count) DESC, endpoint",
     )?;
-    let rows = st.query_map(params![key_id, day_pattern], |r| Ok(EndpointCount { endpoint: r.get(0)?, request_count: r.get(1)? }))?;
+    let rows = st.query_map(params![key_id, day_pattern], |r| {
+        Ok(EndpointCount {
+            endpoint: r.get(0)?,
+            request_count: r.get(1)?,
+        })
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -7,12 +7,23 @@ use serde_json::json;
 #[tokio::test]
 async fn requests_without_or_with_a_wrong_key_are_refused() {
     let app = TestApp::spawn().await;
-    let res = app.client.get(app.url("/api/qris/my-qris")).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url("/api/qris/my-qris"))
+        .send()
+        .await
+        .unwrap();
     let (s, b) = TestApp::json(res).await;
     assert_eq!(s, 401);
     assert_eq!(b["success"], false);
     assert!(b["message"].as_str().unwrap().contains("X-API-Key"));
-    let res = app.client.get(app.url("/api/qris/my-qris")).header("X-API-Key", "ksr_wrong").send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url("/api/qris/my-qris"))
+        .header("X-API-Key", "ksr_wrong")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 401);
     // a revoked key stops working
     let keys = app.kasir.list_api_keys().await.unwrap();
@@ -20,7 +31,10 @@ async fn requests_without_or_with_a_wrong_key_are_refused() {
     let (s, _) = app.get("/api/qris/my-qris").await;
     assert_eq!(s, 401);
     // keys are stored hashed, never in clear
-    let stored: Vec<u8> = app.db().query_row("SELECT key_hash FROM api_keys", [], |r| r.get(0)).unwrap();
+    let stored: Vec<u8> = app
+        .db()
+        .query_row("SELECT key_hash FROM api_keys", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(stored.len(), 32);
     assert!(!String::from_utf8_lossy(&stored).contains(&app.key));
 }
@@ -30,23 +44,44 @@ async fn my_qris_before_and_after_upload() {
     let app = TestApp::spawn().await;
     let (s, b) = app.get("/api/qris/my-qris").await;
     assert_eq!(s, 200);
-    assert_eq!(b, json!({"success": true, "has_qris": false, "message": "No QRIS found. Please upload your static QRIS first (only needed once)."}));
+    assert_eq!(
+        b,
+        json!({"success": true, "has_qris": false, "message": "No QRIS found. Please upload your static QRIS first (only needed once)."})
+    );
 
     let payload = static_qris();
-    let (s, b) = app.post("/api/qris/upload", json!({ "qris_string": payload })).await;
+    let (s, b) = app
+        .post("/api/qris/upload", json!({ "qris_string": payload }))
+        .await;
     assert_eq!(s, 200, "{b}");
     assert_eq!(b["message"], "QRIS uploaded successfully");
     assert_eq!(b["qris_string"], payload.as_str());
-    assert!(b.get("success").is_none(), "the reference's upload response has no success field");
+    assert!(
+        b.get("success").is_none(),
+        "the reference's upload response has no success field"
+    );
     let summary = qris::decode(&payload).summary.unwrap();
-    assert_eq!(b["merchant"]["name"], summary.merchant_name.unwrap().as_str());
-    assert_eq!(b["merchant"]["city"], summary.merchant_city.unwrap().as_str());
+    assert_eq!(
+        b["merchant"]["name"],
+        summary.merchant_name.unwrap().as_str()
+    );
+    assert_eq!(
+        b["merchant"]["city"],
+        summary.merchant_city.unwrap().as_str()
+    );
 
     let (s, b) = app.get("/api/qris/my-qris").await;
     assert_eq!(s, 200);
     assert_eq!(b["has_qris"], true);
     let q = &b["qris"];
-    for f in ["id", "qris_string", "merchant_name", "merchant_city", "created_at", "updated_at"] {
+    for f in [
+        "id",
+        "qris_string",
+        "merchant_name",
+        "merchant_city",
+        "created_at",
+        "updated_at",
+    ] {
         assert!(!q[f].is_null(), "qris.{f} missing: {b}");
     }
     assert!(q["created_at"].as_str().unwrap().ends_with('Z'));
@@ -76,9 +111,24 @@ async fn uploads_that_are_not_qris_are_refused_and_nothing_is_stored() {
     }
     assert_eq!(app.count("static_qris"), 0);
     // malformed JSON and a wrong content type
-    let res = app.client.post(app.url("/api/qris/upload")).header("X-API-Key", &app.key).header("Content-Type", "application/json").body("{\"qris_string\": ").send().await.unwrap();
+    let res = app
+        .client
+        .post(app.url("/api/qris/upload"))
+        .header("X-API-Key", &app.key)
+        .header("Content-Type", "application/json")
+        .body("{\"qris_string\": ")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 400);
-    let res = app.client.post(app.url("/api/qris/generate")).header("X-API-Key", &app.key).body("amount=5").send().await.unwrap();
+    let res = app
+        .client
+        .post(app.url("/api/qris/generate"))
+        .header("X-API-Key", &app.key)
+        .body("amount=5")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 415);
 }
 
@@ -105,11 +155,18 @@ async fn generate_returns_the_reference_shape_and_a_scannable_image() {
     assert_eq!(code.len(), 8);
     assert_eq!(link["url"], format!("/p/{code}"));
     assert!(link["id"].is_i64());
-    assert!(b["expires_at"].as_str().unwrap().ends_with(".000Z") || b["expires_at"].as_str().unwrap().ends_with('Z'));
+    assert!(
+        b["expires_at"].as_str().unwrap().ends_with(".000Z")
+            || b["expires_at"].as_str().unwrap().ends_with('Z')
+    );
 
     // the image a phone would scan carries exactly the payload
     let img = b["qr_image"].as_str().unwrap();
-    let png = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, img.strip_prefix("data:image/png;base64,").unwrap()).unwrap();
+    let png = base64::Engine::decode(
+        &base64::engine::general_purpose::STANDARD,
+        img.strip_prefix("data:image/png;base64,").unwrap(),
+    )
+    .unwrap();
     assert_eq!(kasir::qr_image::scan(&png).unwrap(), payload);
 
     // the order reads back with total = amount + fee
@@ -134,16 +191,40 @@ async fn bad_amounts_and_fields_are_refused_by_name_and_nothing_is_stored() {
         (json!({ "amount": "abc" }), "amount"),
         (json!({ "amount": true }), "amount"),
         (json!({ "amount": [1] }), "amount"),
-        (json!({ "amount": 5000, "order_id": "A".repeat(31) }), "order_id"),
+        (
+            json!({ "amount": 5000, "order_id": "A".repeat(31) }),
+            "order_id",
+        ),
         (json!({ "amount": 5000, "order_id": "inv 1" }), "order_id"),
-        (json!({ "amount": 5000, "fee_type": "dollar", "fee_value": 5 }), "fee_type"),
-        (json!({ "amount": 5000, "fee_type": "percent", "fee_value": 150 }), "fee_value"),
-        (json!({ "amount": 5000, "fee_type": "percent", "fee_value": 1.234 }), "fee_value"),
-        (json!({ "amount": 5000, "fee_type": "rupiah", "fee_value": 10.5 }), "fee_value"),
+        (
+            json!({ "amount": 5000, "fee_type": "dollar", "fee_value": 5 }),
+            "fee_type",
+        ),
+        (
+            json!({ "amount": 5000, "fee_type": "percent", "fee_value": 150 }),
+            "fee_value",
+        ),
+        (
+            json!({ "amount": 5000, "fee_type": "percent", "fee_value": 1.234 }),
+            "fee_value",
+        ),
+        (
+            json!({ "amount": 5000, "fee_type": "rupiah", "fee_value": 10.5 }),
+            "fee_value",
+        ),
         (json!({ "amount": 5000, "qris_id": 999 }), "qris_id"),
-        (json!({ "amount": 5000, "webhook_url": "javascript:alert(1)" }), "webhook_url"),
-        (json!({ "amount": 5000, "callback_url": "not a url" }), "callback_url"),
-        (json!({ "amount": 5000, "description": "x".repeat(10_000) }), "description"),
+        (
+            json!({ "amount": 5000, "webhook_url": "javascript:alert(1)" }),
+            "webhook_url",
+        ),
+        (
+            json!({ "amount": 5000, "callback_url": "not a url" }),
+            "callback_url",
+        ),
+        (
+            json!({ "amount": 5000, "description": "x".repeat(10_000) }),
+            "description",
+        ),
     ];
     for (body, field) in cases {
         let (s, b) = app.post("/api/qris/generate", body.clone()).await;
@@ -157,14 +238,21 @@ async fn bad_amounts_and_fields_are_refused_by_name_and_nothing_is_stored() {
     assert_eq!(app.count("orders"), 0);
     assert_eq!(app.count("order_events"), 0);
     // a 31-char id is refused, 30 is fine
-    let (s, _) = app.post("/api/qris/generate", json!({ "amount": 5000, "order_id": "A".repeat(30) })).await;
+    let (s, _) = app
+        .post(
+            "/api/qris/generate",
+            json!({ "amount": 5000, "order_id": "A".repeat(30) }),
+        )
+        .await;
     assert_eq!(s, 200);
 }
 
 #[tokio::test]
 async fn generate_without_a_stored_qris_says_to_upload_one() {
     let app = TestApp::spawn().await;
-    let (s, b) = app.post("/api/qris/generate", json!({ "amount": 5000 })).await;
+    let (s, b) = app
+        .post("/api/qris/generate", json!({ "amount": 5000 }))
+        .await;
     assert_eq!(s, 400);
     assert!(b["message"].as_str().unwrap().contains("upload"));
 }
@@ -172,9 +260,19 @@ async fn generate_without_a_stored_qris_says_to_upload_one() {
 #[tokio::test]
 async fn a_duplicate_order_id_is_a_409_naming_it() {
     let app = TestApp::with_qris().await;
-    let (s, _) = app.post("/api/qris/generate", json!({ "amount": 5000, "order_id": "INV-1" })).await;
+    let (s, _) = app
+        .post(
+            "/api/qris/generate",
+            json!({ "amount": 5000, "order_id": "INV-1" }),
+        )
+        .await;
     assert_eq!(s, 200);
-    let (s, b) = app.post("/api/qris/payment-link", json!({ "amount": 7000, "order_id": "INV-1" })).await;
+    let (s, b) = app
+        .post(
+            "/api/qris/payment-link",
+            json!({ "amount": 7000, "order_id": "INV-1" }),
+        )
+        .await;
     assert_eq!(s, 409);
     assert!(b["message"].as_str().unwrap().contains("INV-1"));
     assert_eq!(app.count("orders"), 1);
@@ -196,15 +294,30 @@ async fn the_payment_lifecycle_customer_confirms_then_merchant_verifies() {
 
     let (s, b) = app.public_post(&format!("/api/pay/{code}/confirm")).await;
     assert_eq!(s, 200, "{b}");
-    assert_eq!(b, json!({ "success": true, "message": "Konfirmasi pembayaran berhasil dikirim", "order_id": order_id, "status": "awaiting_confirmation" }));
+    assert_eq!(
+        b,
+        json!({ "success": true, "message": "Konfirmasi pembayaran berhasil dikirim", "order_id": order_id, "status": "awaiting_confirmation" })
+    );
     // pressing again is harmless and writes no second event
     let (s, b) = app.public_post(&format!("/api/pay/{code}/confirm")).await;
     assert_eq!(s, 200);
     assert_eq!(b["status"], "awaiting_confirmation");
-    let awaiting: i64 = app.db().query_row("SELECT COUNT(*) FROM order_events WHERE event = 'payment.awaiting_confirmation'", [], |r| r.get(0)).unwrap();
+    let awaiting: i64 = app
+        .db()
+        .query_row(
+            "SELECT COUNT(*) FROM order_events WHERE event = 'payment.awaiting_confirmation'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
     assert_eq!(awaiting, 1);
 
-    let (s, b) = app.post(&format!("/api/qris/orders/{order_id}/verify"), json!({ "payer_name": "John Doe", "payer_note": "Pembayaran via OVO" })).await;
+    let (s, b) = app
+        .post(
+            &format!("/api/qris/orders/{order_id}/verify"),
+            json!({ "payer_name": "John Doe", "payer_note": "Pembayaran via OVO" }),
+        )
+        .await;
     assert_eq!(s, 200, "{b}");
     assert_eq!(b["success"], true);
     assert_eq!(b["message"], "Payment verified successfully");
@@ -214,13 +327,23 @@ async fn the_payment_lifecycle_customer_confirms_then_merchant_verifies() {
     assert_eq!(b["order"]["confirmed_by"], "api");
     assert!(b["order"]["paid_at"].as_str().unwrap().ends_with('Z'));
 
-    let (s, b) = app.post_empty(&format!("/api/qris/orders/{order_id}/verify")).await;
+    let (s, b) = app
+        .post_empty(&format!("/api/qris/orders/{order_id}/verify"))
+        .await;
     assert_eq!(s, 400);
-    assert_eq!(b, json!({ "success": false, "error": "Order already verified", "message": "This order has already been marked as paid." }));
+    assert_eq!(
+        b,
+        json!({ "success": false, "error": "Order already verified", "message": "This order has already been marked as paid." })
+    );
 
-    let (s, b) = app.post_empty(&format!("/api/qris/orders/{order_id}/cancel")).await;
+    let (s, b) = app
+        .post_empty(&format!("/api/qris/orders/{order_id}/cancel"))
+        .await;
     assert_eq!(s, 400);
-    assert_eq!(b, json!({ "success": false, "error": "Cannot cancel paid order", "message": "This order has already been verified as paid and cannot be cancelled." }));
+    assert_eq!(
+        b,
+        json!({ "success": false, "error": "Cannot cancel paid order", "message": "This order has already been verified as paid and cannot be cancelled." })
+    );
 
     let (_, o) = app.get(&format!("/api/qris/orders/{order_id}")).await;
     assert_eq!(o["order"]["is_paid"], true);
@@ -228,17 +351,31 @@ async fn the_payment_lifecycle_customer_confirms_then_merchant_verifies() {
     // every change wrote its event: created, awaiting, confirmed
     let events: Vec<String> = {
         let db = app.db();
-        let mut st = db.prepare("SELECT event FROM order_events ORDER BY id").unwrap();
-        st.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+        let mut st = db
+            .prepare("SELECT event FROM order_events ORDER BY id")
+            .unwrap();
+        st.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
     };
-    assert_eq!(events, ["order.created", "payment.awaiting_confirmation", "payment.confirmed"]);
+    assert_eq!(
+        events,
+        [
+            "order.created",
+            "payment.awaiting_confirmation",
+            "payment.confirmed"
+        ]
+    );
 }
 
 #[tokio::test]
 async fn verify_works_straight_from_pending() {
     let app = TestApp::with_qris().await;
     let (order_id, _) = app.generate(1000).await;
-    let (s, b) = app.post_empty(&format!("/api/qris/orders/{order_id}/verify")).await;
+    let (s, b) = app
+        .post_empty(&format!("/api/qris/orders/{order_id}/verify"))
+        .await;
     assert_eq!(s, 200, "{b}");
     assert_eq!(b["order"]["status"], "paid");
 }
@@ -247,13 +384,20 @@ async fn verify_works_straight_from_pending() {
 async fn a_cancelled_order_cannot_be_confirmed_or_verified() {
     let app = TestApp::with_qris().await;
     let (order_id, code) = app.generate(1000).await;
-    let (s, b) = app.post_empty(&format!("/api/qris/orders/{order_id}/cancel")).await;
+    let (s, b) = app
+        .post_empty(&format!("/api/qris/orders/{order_id}/cancel"))
+        .await;
     assert_eq!(s, 200);
-    assert_eq!(b, json!({ "success": true, "message": "Order cancelled successfully", "order": { "order_id": order_id, "status": "cancelled" } }));
+    assert_eq!(
+        b,
+        json!({ "success": true, "message": "Order cancelled successfully", "order": { "order_id": order_id, "status": "cancelled" } })
+    );
     let (s, b) = app.public_post(&format!("/api/pay/{code}/confirm")).await;
     assert_eq!(s, 410, "{b}");
     assert_eq!(b["success"], false);
-    let (s, _) = app.post_empty(&format!("/api/qris/orders/{order_id}/verify")).await;
+    let (s, _) = app
+        .post_empty(&format!("/api/qris/orders/{order_id}/verify"))
+        .await;
     assert_eq!(s, 410);
 }
 
@@ -263,7 +407,12 @@ async fn an_order_past_its_expiry_reads_as_expired_and_cannot_be_paid() {
     let (order_id, code) = app.generate(1000).await;
     let (order_b, _) = app.generate(2000).await;
     // move the expiry into the past, as time would
-    app.db().execute("UPDATE orders SET expires_at = expires_at - 2 * 86400000", []).unwrap();
+    app.db()
+        .execute(
+            "UPDATE orders SET expires_at = expires_at - 2 * 86400000",
+            [],
+        )
+        .unwrap();
     let (_, o) = app.get(&format!("/api/qris/orders/{order_id}")).await;
     assert_eq!(o["order"]["status"], "expired");
     assert_eq!(o["order"]["is_expired"], true);
@@ -274,19 +423,35 @@ async fn an_order_past_its_expiry_reads_as_expired_and_cannot_be_paid() {
 
     let (s, b) = app.public_post(&format!("/api/pay/{code}/confirm")).await;
     assert_eq!(s, 410, "{b}");
-    let (s, _) = app.post_empty(&format!("/api/qris/orders/{order_b}/verify")).await;
+    let (s, _) = app
+        .post_empty(&format!("/api/qris/orders/{order_b}/verify"))
+        .await;
     assert_eq!(s, 410);
     // the sweeper writes the status and the event, once
     let mut written = 0;
     for _ in 0..50 {
-        written = app.db().query_row("SELECT COUNT(*) FROM orders WHERE status = 'expired'", [], |r| r.get::<_, i64>(0)).unwrap();
+        written = app
+            .db()
+            .query_row(
+                "SELECT COUNT(*) FROM orders WHERE status = 'expired'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .unwrap();
         if written == 2 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert_eq!(written, 2);
-    let events: i64 = app.db().query_row("SELECT COUNT(*) FROM order_events WHERE event = 'payment.expired'", [], |r| r.get(0)).unwrap();
+    let events: i64 = app
+        .db()
+        .query_row(
+            "SELECT COUNT(*) FROM order_events WHERE event = 'payment.expired'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
     assert_eq!(events, 2);
 }
 
@@ -298,30 +463,48 @@ async fn orders_list_filters_pages_and_counts() {
         ids.push(app.generate(1000 + i).await.0);
     }
     for id in &ids[..3] {
-        app.post_empty(&format!("/api/qris/orders/{id}/verify")).await;
+        app.post_empty(&format!("/api/qris/orders/{id}/verify"))
+            .await;
     }
     let (s, b) = app.get("/api/qris/orders").await;
     assert_eq!(s, 200);
     assert_eq!(b["orders"].as_array().unwrap().len(), 20);
-    assert_eq!(b["pagination"], json!({ "total": 25, "limit": 20, "offset": 0 }));
+    assert_eq!(
+        b["pagination"],
+        json!({ "total": 25, "limit": 20, "offset": 0 })
+    );
     // newest first
     assert_eq!(b["orders"][0]["order_id"], ids[24].as_str());
-    let (_, b) = app.get("/api/qris/orders?status=paid&limit=2&offset=1").await;
-    assert_eq!(b["pagination"], json!({ "total": 3, "limit": 2, "offset": 1 }));
+    let (_, b) = app
+        .get("/api/qris/orders?status=paid&limit=2&offset=1")
+        .await;
+    assert_eq!(
+        b["pagination"],
+        json!({ "total": 3, "limit": 2, "offset": 1 })
+    );
     assert_eq!(b["orders"].as_array().unwrap().len(), 2);
     let o = &b["orders"][0];
     for f in ["order_id", "title", "amount", "status", "is_paid"] {
         assert!(!o[f].is_null(), "{f}");
     }
     assert_eq!(o["status"], "paid");
-    for (q, field) in [("limit=0", "limit"), ("limit=101", "limit"), ("limit=x", "limit"), ("offset=-1", "offset"), ("status=done", "status")] {
+    for (q, field) in [
+        ("limit=0", "limit"),
+        ("limit=101", "limit"),
+        ("limit=x", "limit"),
+        ("offset=-1", "offset"),
+        ("status=done", "status"),
+    ] {
         let (s, b) = app.get(&format!("/api/qris/orders?{q}")).await;
         assert_eq!(s, 422, "{q}");
         assert_eq!(b["field"], field);
     }
     let (s, b) = app.get("/api/qris/orders/NOPE-1").await;
     assert_eq!(s, 404);
-    assert_eq!(b, json!({ "success": false, "error": "Order not found", "message": "No order found with order_id \"NOPE-1\" for your account." }));
+    assert_eq!(
+        b,
+        json!({ "success": false, "error": "Order not found", "message": "No order found with order_id \"NOPE-1\" for your account." })
+    );
 }
 
 #[tokio::test]
@@ -332,30 +515,66 @@ async fn payment_links_are_created_listed_viewed_and_deleted() {
         .await;
     assert_eq!(s, 200, "{b}");
     let link = &b["payment_link"];
-    for (f, v) in [("order_id", json!("INV-2025-001")), ("amount", json!(75000)), ("description", json!("Pembayaran Order #12345")), ("webhook_url", json!("https://yoursite.com/webhook")), ("callback_url", json!("https://yoursite.com/thank-you"))] {
+    for (f, v) in [
+        ("order_id", json!("INV-2025-001")),
+        ("amount", json!(75000)),
+        ("description", json!("Pembayaran Order #12345")),
+        ("webhook_url", json!("https://yoursite.com/webhook")),
+        ("callback_url", json!("https://yoursite.com/thank-you")),
+    ] {
         assert_eq!(link[f], v, "{f}");
     }
     let id = link["id"].as_i64().unwrap();
     let code = link["link_code"].as_str().unwrap().to_string();
 
     // the page is served, and a view is counted by the page's script
-    let res = app.client.get(app.url(&format!("/p/{code}"))).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url(&format!("/p/{code}")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
-    assert!(res.headers()["content-security-policy"].to_str().unwrap().contains("default-src 'none'"));
+    assert!(res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("default-src 'none'"));
     assert!(res.text().await.unwrap().contains("Sudah Bayar"));
     let (s, _) = app.public_post(&format!("/api/pay/{code}/view")).await;
     assert_eq!(s, 200);
-    let (s, st) = TestApp::json(app.client.get(app.url(&format!("/api/pay/{code}"))).send().await.unwrap()).await;
+    let (s, st) = TestApp::json(
+        app.client
+            .get(app.url(&format!("/api/pay/{code}")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(s, 200);
     assert_eq!(st["amount"], 75000);
     assert_eq!(st["status"], "pending");
-    assert!(st["qr_image"].as_str().unwrap().starts_with("data:image/png;base64,"));
+    assert!(st["qr_image"]
+        .as_str()
+        .unwrap()
+        .starts_with("data:image/png;base64,"));
 
     let (s, b) = app.get("/api/qris/payment-links").await;
     assert_eq!(s, 200);
     assert!(b.get("success").is_none());
     let l = &b["payment_links"][0];
-    for f in ["id", "link_code", "url", "amount", "description", "merchant_name", "is_active", "view_count", "expires_at", "created_at", "is_expired"] {
+    for f in [
+        "id",
+        "link_code",
+        "url",
+        "amount",
+        "description",
+        "merchant_name",
+        "is_active",
+        "view_count",
+        "expires_at",
+        "created_at",
+        "is_expired",
+    ] {
         assert!(l.get(f).is_some(), "payment_links[0].{f} missing");
     }
     assert_eq!(l["view_count"], 1);
@@ -369,7 +588,12 @@ async fn payment_links_are_created_listed_viewed_and_deleted() {
     let (s, _) = app.delete("/api/qris/payment-link/abc").await;
     assert_eq!(s, 422);
     // a deleted link is gone for the customer, and its order is cancelled
-    let res = app.client.get(app.url(&format!("/p/{code}"))).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url(&format!("/p/{code}")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 404);
     let (s, b) = app.public_post(&format!("/api/pay/{code}/confirm")).await;
     assert_eq!(s, 404);
@@ -384,12 +608,20 @@ async fn payment_links_are_created_listed_viewed_and_deleted() {
 async fn public_base_url_makes_links_absolute() {
     let app = TestApp::with_qris().await;
     app.kasir
-        .update_settings(kasir::service::SettingsPatch { public_base_url: Some(Some("https://toko.example.com/".into())), ..Default::default() })
+        .update_settings(kasir::service::SettingsPatch {
+            public_base_url: Some(Some("https://toko.example.com/".into())),
+            ..Default::default()
+        })
         .await
         .unwrap();
-    let (_, b) = app.post("/api/qris/payment-link", json!({ "amount": 1000 })).await;
+    let (_, b) = app
+        .post("/api/qris/payment-link", json!({ "amount": 1000 }))
+        .await;
     let code = b["payment_link"]["link_code"].as_str().unwrap();
-    assert_eq!(b["payment_link"]["url"], format!("https://toko.example.com/p/{code}"));
+    assert_eq!(
+        b["payment_link"]["url"],
+        format!("https://toko.example.com/p/{code}")
+    );
 }
 
 #[tokio::test]
@@ -397,7 +629,8 @@ async fn usage_counts_per_endpoint_and_unlimited_keys_say_so() {
     let app = TestApp::with_qris().await;
     app.generate(1000).await;
     app.generate(1000).await;
-    app.post("/api/qris/payment-link", json!({ "amount": 1000 })).await;
+    app.post("/api/qris/payment-link", json!({ "amount": 1000 }))
+        .await;
     let (s, b) = app.get("/api/qris/usage").await;
     assert_eq!(s, 200);
     assert_eq!(b["tier"], "unlimited");
@@ -405,7 +638,10 @@ async fn usage_counts_per_endpoint_and_unlimited_keys_say_so() {
     // upload, 2 generate, 1 payment-link, and this usage call
     assert_eq!(b["usage"]["today"]["total"], 5);
     let by = b["usage"]["today"]["by_endpoint"].as_array().unwrap();
-    assert_eq!(by[0], json!({ "endpoint": "/qris/generate", "request_count": 2 }));
+    assert_eq!(
+        by[0],
+        json!({ "endpoint": "/qris/generate", "request_count": 2 })
+    );
     assert!(by.contains(&json!({ "endpoint": "/qris/payment-link", "request_count": 1 })));
     assert_eq!(b["usage"]["this_month"]["total"], 5);
 }
@@ -416,14 +652,38 @@ async fn a_key_over_its_daily_limit_gets_429_with_retry_after() {
     let (_, limited) = app.kasir.create_api_key("free", Some(50)).await.unwrap();
     let (_, small) = app.kasir.create_api_key("small", Some(2)).await.unwrap();
     for _ in 0..2 {
-        let res = app.client.get(app.url("/api/qris/usage")).header("X-API-Key", &small).send().await.unwrap();
+        let res = app
+            .client
+            .get(app.url("/api/qris/usage"))
+            .header("X-API-Key", &small)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 200);
     }
-    let res = app.client.get(app.url("/api/qris/usage")).header("X-API-Key", &small).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url("/api/qris/usage"))
+        .header("X-API-Key", &small)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 429);
-    let retry: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
-    assert!(retry >= 1 && retry <= 86_400);
-    let (_, b) = TestApp::json(app.client.get(app.url("/api/qris/usage")).header("X-API-Key", &limited).send().await.unwrap()).await;
+    let retry: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=86_400).contains(&retry));
+    let (_, b) = TestApp::json(
+        app.client
+            .get(app.url("/api/qris/usage"))
+            .header("X-API-Key", &limited)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(b["tier"], "free");
     assert_eq!(b["daily_limit"], 50);
     assert_eq!(b["usage"]["today"]["remaining"], 49);
@@ -432,19 +692,33 @@ async fn a_key_over_its_daily_limit_gets_429_with_retry_after() {
 #[tokio::test]
 async fn render_draws_a_string_or_a_stored_qris() {
     let app = TestApp::with_qris().await;
-    let (s, b) = app.post("/api/qris/render", json!({ "qris_string": static_qris() })).await;
+    let (s, b) = app
+        .post("/api/qris/render", json!({ "qris_string": static_qris() }))
+        .await;
     assert_eq!(s, 200, "{b}");
     assert_eq!(b["success"], true);
-    assert!(b["qr_image"].as_str().unwrap().starts_with("data:image/png;base64,"));
+    assert!(b["qr_image"]
+        .as_str()
+        .unwrap()
+        .starts_with("data:image/png;base64,"));
     let (_, q) = app.get("/api/qris/my-qris").await;
-    let (s, _) = app.post("/api/qris/render", json!({ "qris_data_id": q["qris"]["id"] })).await;
+    let (s, _) = app
+        .post(
+            "/api/qris/render",
+            json!({ "qris_data_id": q["qris"]["id"] }),
+        )
+        .await;
     assert_eq!(s, 200);
-    let (s, b) = app.post("/api/qris/render", json!({ "qris_data_id": 999 })).await;
+    let (s, b) = app
+        .post("/api/qris/render", json!({ "qris_data_id": 999 }))
+        .await;
     assert_eq!(s, 422);
     assert_eq!(b["field"], "qris_data_id");
     let (s, _) = app.post("/api/qris/render", json!({})).await;
     assert_eq!(s, 422);
-    let (s, _) = app.post("/api/qris/render", json!({ "qris_string": "garbage" })).await;
+    let (s, _) = app
+        .post("/api/qris/render", json!({ "qris_string": "garbage" }))
+        .await;
     assert_eq!(s, 422);
 }
 
@@ -458,7 +732,12 @@ async fn unknown_links_are_404_in_the_reference_shape() {
     }
     let res = app.client.get(app.url("/p/ZZZZZZZZ")).send().await.unwrap();
     assert_eq!(res.status(), 404);
-    let res = app.client.get(app.url("/api/nothing")).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url("/api/nothing"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 404);
 }
 
@@ -467,29 +746,68 @@ async fn the_payment_page_follows_the_order_live() {
     use futures_util::StreamExt;
     let app = TestApp::with_qris().await;
     let (order_id, code) = app.generate(1000).await;
-    let res = app.client.get(app.url(&format!("/api/pay/{code}/events"))).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url(&format!("/api/pay/{code}/events")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
-    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/event-stream"));
     let mut stream = res.bytes_stream();
     let mut seen = String::new();
-    async fn until(stream: &mut (impl futures_util::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin), seen: &mut String, needle: &str) {
+    async fn until(
+        stream: &mut (impl futures_util::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin),
+        seen: &mut String,
+        needle: &str,
+    ) {
         let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
         while !seen.contains(needle) {
-            let chunk = tokio::time::timeout_at(deadline, stream.next()).await.expect("event in time").unwrap().unwrap();
+            let chunk = tokio::time::timeout_at(deadline, stream.next())
+                .await
+                .expect("event in time")
+                .unwrap()
+                .unwrap();
             seen.push_str(&String::from_utf8_lossy(&chunk));
         }
     }
     until(&mut stream, &mut seen, "\"status\":\"pending\"").await;
     app.public_post(&format!("/api/pay/{code}/confirm")).await;
-    until(&mut stream, &mut seen, "\"status\":\"awaiting_confirmation\"").await;
-    app.post_empty(&format!("/api/qris/orders/{order_id}/verify")).await;
+    until(
+        &mut stream,
+        &mut seen,
+        "\"status\":\"awaiting_confirmation\"",
+    )
+    .await;
+    app.post_empty(&format!("/api/qris/orders/{order_id}/verify"))
+        .await;
     until(&mut stream, &mut seen, "\"status\":\"paid\"").await;
 }
 
-async fn upload_image(app: &TestApp, bytes: Vec<u8>, name: &str, mime: &str) -> (u16, serde_json::Value) {
-    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()).mime_str(mime).unwrap();
+async fn upload_image(
+    app: &TestApp,
+    bytes: Vec<u8>,
+    name: &str,
+    mime: &str,
+) -> (u16, serde_json::Value) {
+    let part = reqwest::multipart::Part::bytes(bytes)
+        .file_name(name.to_string())
+        .mime_str(mime)
+        .unwrap();
     let form = reqwest::multipart::Form::new().part("qris_image", part);
-    TestApp::json(app.client.post(app.url("/api/qris/upload")).header("X-API-Key", &app.key).multipart(form).send().await.unwrap()).await
+    TestApp::json(
+        app.client
+            .post(app.url("/api/qris/upload"))
+            .header("X-API-Key", &app.key)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
 }
 
 #[tokio::test]
@@ -500,7 +818,9 @@ async fn a_photo_of_the_sticker_can_be_uploaded() {
     assert_eq!(s, 200, "{b}");
     assert_eq!(b["message"], "QRIS uploaded successfully");
     assert!(b["qris_string"].as_str().unwrap().starts_with("000201"));
-    let (s, _) = app.post("/api/qris/generate", json!({ "amount": 15000 })).await;
+    let (s, _) = app
+        .post("/api/qris/generate", json!({ "amount": 15000 }))
+        .await;
     assert_eq!(s, 200);
 }
 
@@ -525,8 +845,16 @@ async fn bad_uploads_are_4xx_and_nothing_is_stored() {
     }
     let (s, b) = upload_image(&app, bomb, "bomb.png", "image/png").await;
     assert_eq!(s, 413, "{b}");
-    let good = std::fs::read(shared_testdata().join("images/akbarhabiby_go-qris__testdata_qris.png")).unwrap();
-    let (s, _) = upload_image(&app, good[..good.len() / 2].to_vec(), "cut.png", "image/png").await;
+    let good =
+        std::fs::read(shared_testdata().join("images/akbarhabiby_go-qris__testdata_qris.png"))
+            .unwrap();
+    let (s, _) = upload_image(
+        &app,
+        good[..good.len() / 2].to_vec(),
+        "cut.png",
+        "image/png",
+    )
+    .await;
     assert_eq!(s, 422);
     // a QR that is not QRIS
     let png = kasir::qr_image::render_png("https://example.com/not-a-payment").unwrap();
@@ -534,7 +862,12 @@ async fn bad_uploads_are_4xx_and_nothing_is_stored() {
     assert_eq!(s, 422, "{b}");
     // an image with no QR at all
     let mut blank = Vec::new();
-    image::GrayImage::from_pixel(100, 100, image::Luma([255])).write_to(&mut std::io::Cursor::new(&mut blank), image::ImageFormat::Png).unwrap();
+    image::GrayImage::from_pixel(100, 100, image::Luma([255]))
+        .write_to(
+            &mut std::io::Cursor::new(&mut blank),
+            image::ImageFormat::Png,
+        )
+        .unwrap();
     let (s, _) = upload_image(&app, blank, "blank.png", "image/png").await;
     assert_eq!(s, 422);
     assert_eq!(app.count("static_qris"), 0);

@@ -6,17 +6,30 @@ use kasir::qr_image::{png_data_url, render_png, render_svg, scan, ScanError};
 use std::process::Command;
 
 fn images() -> Vec<std::path::PathBuf> {
-    let mut v: Vec<_> = std::fs::read_dir(shared_testdata().join("images")).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut v: Vec<_> = std::fs::read_dir(shared_testdata().join("images"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     v.sort();
     assert!(v.len() >= 8, "expected the 8 shared images");
     v
 }
 
 fn zbarimg(path: &std::path::Path) -> Option<String> {
-    match Command::new("zbarimg").args(["--raw", "-q", "-Sdisable", "-Sqrcode.enable"]).arg(path).output() {
-        Ok(o) if o.status.success() => Some(String::from_utf8_lossy(&o.stdout).trim_end_matches('\n').to_string()),
+    match Command::new("zbarimg")
+        .args(["--raw", "-q", "-Sdisable", "-Sqrcode.enable"])
+        .arg(path)
+        .output()
+    {
+        Ok(o) if o.status.success() => Some(
+            String::from_utf8_lossy(&o.stdout)
+                .trim_end_matches('\n')
+                .to_string(),
+        ),
         Ok(_) => None,
-        Err(_) if std::env::var("CI").is_ok() => panic!("zbarimg is missing: scripts/setup.sh installs zbar-tools"),
+        Err(_) if std::env::var("CI").is_ok() => {
+            panic!("zbarimg is missing: scripts/setup.sh installs zbar-tools")
+        }
         Err(_) => None,
     }
 }
@@ -36,8 +49,19 @@ fn every_shared_image_is_read_and_agrees_with_zbar() {
 #[test]
 fn what_we_draw_reads_back_exactly() {
     let vectors = common::static_qris_vectors();
-    let payload = qris::to_dynamic(&vectors[0], &qris::DynamicRequest { amount: 50_000, fee: None, reference: None }).unwrap();
-    for p in [payload.as_str(), "00020101021226280011ID.DANA.WWW0109Café Ñ 5802ID6304ABCD"] {
+    let payload = qris::to_dynamic(
+        &vectors[0],
+        &qris::DynamicRequest {
+            amount: 50_000,
+            fee: None,
+            reference: None,
+        },
+    )
+    .unwrap();
+    for p in [
+        payload.as_str(),
+        "00020101021226280011ID.DANA.WWW0109Café Ñ 5802ID6304ABCD",
+    ] {
         let png = render_png(p).unwrap();
         assert_eq!(scan(&png).unwrap(), p);
         let img = image::load_from_memory(&png).unwrap();
@@ -45,7 +69,9 @@ fn what_we_draw_reads_back_exactly() {
         assert!(img.width() >= 300, "{}", img.width());
     }
     assert!(render_svg(&payload).unwrap().starts_with("<svg"));
-    assert!(png_data_url(&payload).unwrap().starts_with("data:image/png;base64,iVBOR"));
+    assert!(png_data_url(&payload)
+        .unwrap()
+        .starts_with("data:image/png;base64,iVBOR"));
 }
 
 /// A 20000x20000 PNG of a few kilobytes: it must be refused from its header.
@@ -75,16 +101,29 @@ fn bad_images_are_refused_with_a_clear_error() {
     assert!(matches!(scan(&bomb), Err(ScanError::TooLarge { .. })));
     assert!(started.elapsed().as_secs() < 5);
 
-    assert_eq!(scan(b"hello, this is text").unwrap_err(), ScanError::NotAnImage);
-    assert_eq!(scan(&vec![0u8; 11 * 1024 * 1024]).unwrap_err().to_string().contains("too large"), true);
+    assert_eq!(
+        scan(b"hello, this is text").unwrap_err(),
+        ScanError::NotAnImage
+    );
+    let big = scan(&vec![0u8; 11 * 1024 * 1024]).unwrap_err();
+    assert!(matches!(big, ScanError::TooLarge { .. }));
+    assert!(big.to_string().contains("too large"));
 
-    let png_path = images().into_iter().find(|p| p.extension().is_some_and(|e| e == "png")).unwrap();
+    let png_path = images()
+        .into_iter()
+        .find(|p| p.extension().is_some_and(|e| e == "png"))
+        .unwrap();
     let good = std::fs::read(png_path).unwrap();
     let truncated = &good[..good.len() / 3];
-    assert!(matches!(scan(truncated), Err(ScanError::Corrupt(_)) | Err(ScanError::NoQrFound)));
+    assert!(matches!(
+        scan(truncated),
+        Err(ScanError::Corrupt(_)) | Err(ScanError::NoQrFound)
+    ));
 
     let blank = image::GrayImage::from_pixel(200, 200, image::Luma([255]));
     let mut png = Vec::new();
-    blank.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
+    blank
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
     assert_eq!(scan(&png).unwrap_err(), ScanError::NoQrFound);
 }

@@ -41,14 +41,24 @@ pub fn router(state: AppState) -> Router<AppState> {
 }
 
 /// Check the key, count the request against its daily limit, and hand the key on.
-async fn require_api_key(State(state): State<AppState>, mut req: Request, next: Next) -> Result<Response, ApiError> {
+async fn require_api_key(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
     let presented = req
         .headers()
         .get("x-api-key")
         .and_then(|v| v.to_str().ok())
         .map(str::trim)
         .filter(|v| !v.is_empty())
-        .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "Unauthorized", "Missing API key: send it in the X-API-Key header."))?
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "Unauthorized",
+                "Missing API key: send it in the X-API-Key header.",
+            )
+        })?
         .to_string();
     let key = state.kasir.authenticate(&presented).await?;
     // usage is counted per route as the reference names it: `/qris/generate`
@@ -65,21 +75,43 @@ async fn require_api_key(State(state): State<AppState>, mut req: Request, next: 
 async fn qr_data_url(payload: String) -> Result<String, ApiError> {
     tokio::task::spawn_blocking(move || crate::qr_image::png_data_url(&payload))
         .await
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal error", e.to_string()))?
-        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "Invalid QRIS", e.to_string()))
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Internal error",
+                e.to_string(),
+            )
+        })?
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Invalid QRIS",
+                e.to_string(),
+            )
+        })
 }
 
 async fn upload(State(state): State<AppState>, req: Request) -> Result<Json<Value>, ApiError> {
-    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     let imported = if content_type.starts_with("multipart/form-data") {
-        let mut mp = Multipart::from_request(req, &state)
-            .await
-            .map_err(|e| ApiError::bad_request(format!("The multipart body could not be read: {}", e.body_text())))?;
+        let mut mp = Multipart::from_request(req, &state).await.map_err(|e| {
+            ApiError::bad_request(format!(
+                "The multipart body could not be read: {}",
+                e.body_text()
+            ))
+        })?;
         let mut image = None;
         let mut text = None;
         while let Some(field) = mp.next_field().await.map_err(multipart_error)? {
             match field.name() {
-                Some("qris_image") => image = Some(field.bytes().await.map_err(multipart_error)?.to_vec()),
+                Some("qris_image") => {
+                    image = Some(field.bytes().await.map_err(multipart_error)?.to_vec())
+                }
                 Some("qris_string") => text = Some(field.text().await.map_err(multipart_error)?),
                 _ => {}
             }
@@ -92,8 +124,12 @@ async fn upload(State(state): State<AppState>, req: Request) -> Result<Json<Valu
     } else {
         let ApiJson(body) = ApiJson::<Value>::from_request(req, &state).await?;
         let body = fields::object(body)?;
-        let s = string(&body, "qris_string")?
-            .ok_or_else(|| ApiError::field("qris_string", "qris_string is required (or upload an image as multipart field qris_image)"))?;
+        let s = string(&body, "qris_string")?.ok_or_else(|| {
+            ApiError::field(
+                "qris_string",
+                "qris_string is required (or upload an image as multipart field qris_image)",
+            )
+        })?;
         state.kasir.import_static_qris(&s).await?
     };
     Ok(Json(json!({
@@ -108,9 +144,20 @@ async fn upload(State(state): State<AppState>, req: Request) -> Result<Json<Valu
 fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
     let status = e.status();
     if status == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::new(status, "Payload too large", format!("The upload is larger than {} MB.", MAX_UPLOAD_BYTES / 1024 / 1024))
+        ApiError::new(
+            status,
+            "Payload too large",
+            format!(
+                "The upload is larger than {} MB.",
+                MAX_UPLOAD_BYTES / 1024 / 1024
+            ),
+        )
     } else {
-        ApiError::new(status, "Bad request", format!("The multipart body could not be read: {}", e.body_text()))
+        ApiError::new(
+            status,
+            "Bad request",
+            format!("The multipart body could not be read: {}", e.body_text()),
+        )
     }
 }
 
@@ -133,7 +180,12 @@ async fn my_qris(State(state): State<AppState>) -> Result<Json<Value>, ApiError>
 
 fn new_order(body: &fields::Object) -> Result<NewOrder, ApiError> {
     let qris_id = match integer(body, "qris_id")? {
-        Some(id) if id < 1 || id > i64::MAX as i128 => return Err(ApiError::field("qris_id", format!("qris_id {id} does not match any stored static QRIS"))),
+        Some(id) if id < 1 || id > i64::MAX as i128 => {
+            return Err(ApiError::field(
+                "qris_id",
+                format!("qris_id {id} does not match any stored static QRIS"),
+            ))
+        }
         other => other.map(|v| v as i64),
     };
     Ok(NewOrder {
@@ -149,9 +201,15 @@ fn new_order(body: &fields::Object) -> Result<NewOrder, ApiError> {
     })
 }
 
-async fn generate(State(state): State<AppState>, ApiJson(body): ApiJson<Value>) -> Result<Json<Value>, ApiError> {
+async fn generate(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<Json<Value>, ApiError> {
     let body = fields::object(body)?;
-    let order = state.kasir.create_order(new_order(&body)?, OrderSource::Generate).await?;
+    let order = state
+        .kasir
+        .create_order(new_order(&body)?, OrderSource::Generate)
+        .await?;
     let settings = state.kasir.settings().await?;
     let qr_image = qr_data_url(order.payload.clone()).await?;
     Ok(Json(json!({
@@ -167,56 +225,118 @@ async fn generate(State(state): State<AppState>, ApiJson(body): ApiJson<Value>) 
     })))
 }
 
-async fn render(State(state): State<AppState>, ApiJson(body): ApiJson<Value>) -> Result<Json<Value>, ApiError> {
+async fn render(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<Json<Value>, ApiError> {
     let body = fields::object(body)?;
-    let payload = match (string(&body, "qris_string")?, integer(&body, "qris_data_id")?) {
+    let payload = match (
+        string(&body, "qris_string")?,
+        integer(&body, "qris_data_id")?,
+    ) {
         (Some(s), _) => {
             let s = s.trim_end_matches(['\r', '\n']).to_string();
             let d = qris::decode(&s);
             if !d.valid {
-                let first = d.issues.iter().find(|i| i.severity == qris::Severity::Error).map(|i| i.message.clone()).unwrap_or_default();
-                return Err(ApiError::field("qris_string", format!("qris_string is not a valid QRIS code: {first}")));
+                let first = d
+                    .issues
+                    .iter()
+                    .find(|i| i.severity == qris::Severity::Error)
+                    .map(|i| i.message.clone())
+                    .unwrap_or_default();
+                return Err(ApiError::field(
+                    "qris_string",
+                    format!("qris_string is not a valid QRIS code: {first}"),
+                ));
             }
             s
         }
         (None, Some(id)) => {
-            let id = i64::try_from(id).map_err(|_| ApiError::field("qris_data_id", "qris_data_id is out of range"))?;
-            state.kasir.static_qris(Some(id)).await.map_err(|e| match e {
-                crate::Error::NotFound { .. } => ApiError::field("qris_data_id", format!("qris_data_id {id} does not match any stored static QRIS")),
-                e => e.into(),
-            })?
-            .payload
+            let id = i64::try_from(id)
+                .map_err(|_| ApiError::field("qris_data_id", "qris_data_id is out of range"))?;
+            state
+                .kasir
+                .static_qris(Some(id))
+                .await
+                .map_err(|e| match e {
+                    crate::Error::NotFound { .. } => ApiError::field(
+                        "qris_data_id",
+                        format!("qris_data_id {id} does not match any stored static QRIS"),
+                    ),
+                    e => e.into(),
+                })?
+                .payload
         }
-        (None, None) => return Err(ApiError::field("qris_string", "Provide either qris_string or qris_data_id.")),
+        (None, None) => {
+            return Err(ApiError::field(
+                "qris_string",
+                "Provide either qris_string or qris_data_id.",
+            ))
+        }
     };
-    Ok(Json(json!({ "success": true, "qr_image": qr_data_url(payload).await? })))
+    Ok(Json(
+        json!({ "success": true, "qr_image": qr_data_url(payload).await? }),
+    ))
 }
 
-async fn create_payment_link(State(state): State<AppState>, ApiJson(body): ApiJson<Value>) -> Result<Json<Value>, ApiError> {
+async fn create_payment_link(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<Json<Value>, ApiError> {
     let body = fields::object(body)?;
-    let order = state.kasir.create_order(new_order(&body)?, OrderSource::PaymentLink).await?;
+    let order = state
+        .kasir
+        .create_order(new_order(&body)?, OrderSource::PaymentLink)
+        .await?;
     let settings = state.kasir.settings().await?;
-    Ok(Json(json!({ "success": true, "payment_link": views::payment_link_created(&order, &settings) })))
+    Ok(Json(
+        json!({ "success": true, "payment_link": views::payment_link_created(&order, &settings) }),
+    ))
 }
 
-fn paging(q: &HashMap<String, String>, default_limit: u32, max_limit: u32) -> Result<(u32, u64), ApiError> {
+fn paging(
+    q: &HashMap<String, String>,
+    default_limit: u32,
+    max_limit: u32,
+) -> Result<(u32, u64), ApiError> {
     let limit = match q.get("limit").map(|s| s.trim()).filter(|s| !s.is_empty()) {
         None => default_limit,
         Some(s) => match s.parse::<u32>() {
             Ok(n) if (1..=max_limit).contains(&n) => n,
-            _ => return Err(ApiError::field("limit", format!("limit must be a whole number from 1 to {max_limit}, got {s:?}"))),
+            _ => {
+                return Err(ApiError::field(
+                    "limit",
+                    format!("limit must be a whole number from 1 to {max_limit}, got {s:?}"),
+                ))
+            }
         },
     };
     let offset = match q.get("offset").map(|s| s.trim()).filter(|s| !s.is_empty()) {
         None => 0,
-        Some(s) => s.parse::<u64>().map_err(|_| ApiError::field("offset", format!("offset must be a whole number of 0 or more, got {s:?}")))?,
+        Some(s) => s.parse::<u64>().map_err(|_| {
+            ApiError::field(
+                "offset",
+                format!("offset must be a whole number of 0 or more, got {s:?}"),
+            )
+        })?,
     };
     Ok((limit, offset))
 }
 
-async fn list_payment_links(State(state): State<AppState>, Query(q): Query<HashMap<String, String>>) -> Result<Json<Value>, ApiError> {
+async fn list_payment_links(
+    State(state): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
     let (limit, offset) = paging(&q, 100, 100)?;
-    let (links, total) = state.kasir.list_orders(OrderFilter { limit, offset, active_only: true, ..Default::default() }).await?;
+    let (links, total) = state
+        .kasir
+        .list_orders(OrderFilter {
+            limit,
+            offset,
+            active_only: true,
+            ..Default::default()
+        })
+        .await?;
     let settings = state.kasir.settings().await?;
     Ok(Json(json!({
         "payment_links": links.iter().map(|o| views::payment_link_listed(o, &settings)).collect::<Vec<_>>(),
@@ -224,13 +344,29 @@ async fn list_payment_links(State(state): State<AppState>, Query(q): Query<HashM
     })))
 }
 
-async fn delete_payment_link(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
-    let id: i64 = id.parse().map_err(|_| ApiError::field("id", format!("payment link id must be a number, got {id:?}")))?;
-    state.kasir.delete_payment_link(id, ConfirmedBy::Api).await?;
-    Ok(Json(json!({ "message": "Payment link deleted successfully" })))
+async fn delete_payment_link(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let id: i64 = id.parse().map_err(|_| {
+        ApiError::field(
+            "id",
+            format!("payment link id must be a number, got {id:?}"),
+        )
+    })?;
+    state
+        .kasir
+        .delete_payment_link(id, ConfirmedBy::Api)
+        .await?;
+    Ok(Json(
+        json!({ "message": "Payment link deleted successfully" }),
+    ))
 }
 
-async fn list_orders(State(state): State<AppState>, Query(q): Query<HashMap<String, String>>) -> Result<Json<Value>, ApiError> {
+async fn list_orders(
+    State(state): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
     let status = match q.get("status").map(|s| s.trim()).filter(|s| !s.is_empty()) {
         None => None,
         Some(s) => Some(OrderStatus::parse(s).ok_or_else(|| {
@@ -238,7 +374,15 @@ async fn list_orders(State(state): State<AppState>, Query(q): Query<HashMap<Stri
         })?),
     };
     let (limit, offset) = paging(&q, 20, 100)?;
-    let (orders, total) = state.kasir.list_orders(OrderFilter { status, limit, offset, ..Default::default() }).await?;
+    let (orders, total) = state
+        .kasir
+        .list_orders(OrderFilter {
+            status,
+            limit,
+            offset,
+            ..Default::default()
+        })
+        .await?;
     Ok(Json(json!({
         "success": true,
         "orders": orders.iter().map(views::order_summary).collect::<Vec<_>>(),
@@ -246,23 +390,38 @@ async fn list_orders(State(state): State<AppState>, Query(q): Query<HashMap<Stri
     })))
 }
 
-async fn get_order(State(state): State<AppState>, Path(order_id): Path<String>) -> Result<Json<Value>, ApiError> {
+async fn get_order(
+    State(state): State<AppState>,
+    Path(order_id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     let order = state.kasir.order(&order_id).await?;
     let settings = state.kasir.settings().await?;
-    Ok(Json(json!({ "success": true, "order": views::order_detail(&order, &settings) })))
+    Ok(Json(
+        json!({ "success": true, "order": views::order_detail(&order, &settings) }),
+    ))
 }
 
-async fn verify(State(state): State<AppState>, Path(order_id): Path<String>, body: axum::body::Bytes) -> Result<Json<Value>, ApiError> {
+async fn verify(
+    State(state): State<AppState>,
+    Path(order_id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
     // the body is optional: curl without -d sends none
     let body = if body.iter().all(u8::is_ascii_whitespace) {
         fields::Object::new()
     } else {
-        let v: Value = serde_json::from_slice(&body).map_err(|e| ApiError::bad_request(format!("The body is not valid JSON: {e}")))?;
+        let v: Value = serde_json::from_slice(&body)
+            .map_err(|e| ApiError::bad_request(format!("The body is not valid JSON: {e}")))?;
         fields::object(v)?
     };
     let order = state
         .kasir
-        .verify(&order_id, ConfirmedBy::Api, string(&body, "payer_name")?, string(&body, "payer_note")?)
+        .verify(
+            &order_id,
+            ConfirmedBy::Api,
+            string(&body, "payer_name")?,
+            string(&body, "payer_note")?,
+        )
         .await?;
     Ok(Json(json!({
         "success": true,
@@ -280,7 +439,10 @@ async fn verify(State(state): State<AppState>, Path(order_id): Path<String>, bod
     })))
 }
 
-async fn cancel(State(state): State<AppState>, Path(order_id): Path<String>) -> Result<Json<Value>, ApiError> {
+async fn cancel(
+    State(state): State<AppState>,
+    Path(order_id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     let order = state.kasir.cancel(&order_id, ConfirmedBy::Api).await?;
     Ok(Json(json!({
         "success": true,
@@ -289,7 +451,10 @@ async fn cancel(State(state): State<AppState>, Path(order_id): Path<String>) -> 
     })))
 }
 
-async fn usage(State(state): State<AppState>, Extension(key): Extension<ApiKey>) -> Result<Json<Value>, ApiError> {
+async fn usage(
+    State(state): State<AppState>,
+    Extension(key): Extension<ApiKey>,
+) -> Result<Json<Value>, ApiError> {
     let u = state.kasir.usage(&key).await?;
     Ok(Json(views::usage(&u)))
 }

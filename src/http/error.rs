@@ -17,14 +17,27 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, error: impl Into<String>, message: impl Into<String>) -> ApiError {
-        ApiError { status, error: error.into(), message: message.into(), field: None, retry_after: None }
+    pub fn new(
+        status: StatusCode,
+        error: impl Into<String>,
+        message: impl Into<String>,
+    ) -> ApiError {
+        ApiError {
+            status,
+            error: error.into(),
+            message: message.into(),
+            field: None,
+            retry_after: None,
+        }
     }
     pub fn bad_request(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, "Bad request", message)
     }
     pub fn field(field: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { field: Some(field), ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "Invalid field", message) }
+        ApiError {
+            field: Some(field),
+            ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "Invalid field", message)
+        }
     }
 }
 
@@ -34,7 +47,9 @@ impl From<Error> for ApiError {
         let message = e.to_string();
         match e {
             Error::InvalidField { field, .. } => ApiError::field(field, message),
-            Error::InvalidQris { .. } => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "Invalid QRIS", message),
+            Error::InvalidQris { .. } => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "Invalid QRIS", message)
+            }
             Error::NotFound { what, .. } => {
                 let title = match what {
                     "order" => "Order not found",
@@ -46,11 +61,16 @@ impl From<Error> for ApiError {
                 ApiError::new(StatusCode::NOT_FOUND, title, message)
             }
             Error::NoStaticQris => ApiError::new(StatusCode::BAD_REQUEST, "No QRIS found", message),
-            Error::DuplicateOrderId(_) => {
-                ApiError { field: Some("order_id"), ..ApiError::new(StatusCode::CONFLICT, "Duplicate order_id", message) }
+            Error::DuplicateOrderId(_) => ApiError {
+                field: Some("order_id"),
+                ..ApiError::new(StatusCode::CONFLICT, "Duplicate order_id", message)
+            },
+            Error::AlreadyVerified => {
+                ApiError::new(StatusCode::BAD_REQUEST, "Order already verified", message)
             }
-            Error::AlreadyVerified => ApiError::new(StatusCode::BAD_REQUEST, "Order already verified", message),
-            Error::CannotCancelPaid => ApiError::new(StatusCode::BAD_REQUEST, "Cannot cancel paid order", message),
+            Error::CannotCancelPaid => {
+                ApiError::new(StatusCode::BAD_REQUEST, "Cannot cancel paid order", message)
+            }
             Error::Closed { status, .. } => {
                 let title = match status {
                     crate::model::OrderStatus::Expired => "Order expired",
@@ -58,10 +78,18 @@ impl From<Error> for ApiError {
                 };
                 ApiError::new(StatusCode::GONE, title, message)
             }
-            Error::Unauthorized(_) => ApiError::new(StatusCode::UNAUTHORIZED, "Unauthorized", message),
-            Error::RateLimited { retry_after_secs, .. } => ApiError {
+            Error::Unauthorized(_) => {
+                ApiError::new(StatusCode::UNAUTHORIZED, "Unauthorized", message)
+            }
+            Error::RateLimited {
+                retry_after_secs, ..
+            } => ApiError {
                 retry_after: Some(retry_after_secs),
-                ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "Rate limit exceeded", message)
+                ..ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "Rate limit exceeded",
+                    message,
+                )
             },
             Error::Image(ref s) => {
                 let status = match s {
@@ -69,11 +97,18 @@ impl From<Error> for ApiError {
                     ScanError::NotAnImage => StatusCode::UNSUPPORTED_MEDIA_TYPE,
                     _ => StatusCode::UNPROCESSABLE_ENTITY,
                 };
-                ApiError { field: Some("qris_image"), ..ApiError::new(status, "Invalid image", message) }
+                ApiError {
+                    field: Some("qris_image"),
+                    ..ApiError::new(status, "Invalid image", message)
+                }
             }
             Error::Db(e) => {
                 tracing::error!("database error: {e}");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal error", "Something went wrong on the till; the request was not completed.")
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Internal error",
+                    "Something went wrong on the till; the request was not completed.",
+                )
             }
         }
     }
@@ -87,7 +122,8 @@ impl IntoResponse for ApiError {
         }
         let mut res = (self.status, axum::Json(body)).into_response();
         if let Some(s) = self.retry_after {
-            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(s));
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(s));
         }
         res
     }
@@ -112,9 +148,17 @@ where
                     "Unsupported media type",
                     "Send the body as JSON with the header Content-Type: application/json.",
                 ),
-                JsonRejection::JsonSyntaxError(e) => ApiError::bad_request(format!("The body is not valid JSON: {}", e.body_text())),
-                JsonRejection::JsonDataError(e) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "Invalid field", e.body_text()),
-                JsonRejection::BytesRejection(e) => ApiError::new(e.status(), "Bad request", e.body_text()),
+                JsonRejection::JsonSyntaxError(e) => {
+                    ApiError::bad_request(format!("The body is not valid JSON: {}", e.body_text()))
+                }
+                JsonRejection::JsonDataError(e) => ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "Invalid field",
+                    e.body_text(),
+                ),
+                JsonRejection::BytesRejection(e) => {
+                    ApiError::new(e.status(), "Bad request", e.body_text())
+                }
                 other => ApiError::bad_request(other.body_text()),
             }),
         }

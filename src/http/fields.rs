@@ -29,16 +29,25 @@ pub fn integer(o: &Object, field: &'static str) -> Result<Option<i128>, ApiError
                 } else if f.abs() >= 1e15 {
                     Err(ApiError::field(field, format!("{field} is too large")))
                 } else {
-                    Err(ApiError::field(field, format!("{field} must be a whole number of rupiah, got {n}")))
+                    Err(ApiError::field(
+                        field,
+                        format!("{field} must be a whole number of rupiah, got {n}"),
+                    ))
                 }
             }
         }
-        Some(Value::String(s)) if !s.trim().is_empty() && s.trim().bytes().all(|b| b.is_ascii_digit() || b == b'-') => s
-            .trim()
-            .parse::<i128>()
-            .map(Some)
-            .map_err(|_| ApiError::field(field, format!("{field} must be a whole number, got {s:?}"))),
-        Some(other) => Err(ApiError::field(field, format!("{field} must be a number, got {}", type_name(other)))),
+        Some(Value::String(s))
+            if !s.trim().is_empty()
+                && s.trim().bytes().all(|b| b.is_ascii_digit() || b == b'-') =>
+        {
+            s.trim().parse::<i128>().map(Some).map_err(|_| {
+                ApiError::field(field, format!("{field} must be a whole number, got {s:?}"))
+            })
+        }
+        Some(other) => Err(ApiError::field(
+            field,
+            format!("{field} must be a number, got {}", type_name(other)),
+        )),
     }
 }
 
@@ -48,7 +57,10 @@ pub fn number_text(o: &Object, field: &'static str) -> Result<Option<String>, Ap
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => Ok(Some(n.to_string())),
         Some(Value::String(s)) => Ok(Some(s.trim().to_string())),
-        Some(other) => Err(ApiError::field(field, format!("{field} must be a number, got {}", type_name(other)))),
+        Some(other) => Err(ApiError::field(
+            field,
+            format!("{field} must be a number, got {}", type_name(other)),
+        )),
     }
 }
 
@@ -56,7 +68,10 @@ pub fn string(o: &Object, field: &'static str) -> Result<Option<String>, ApiErro
     match o.get(field) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(other) => Err(ApiError::field(field, format!("{field} must be a string, got {}", type_name(other)))),
+        Some(other) => Err(ApiError::field(
+            field,
+            format!("{field} must be a string, got {}", type_name(other)),
+        )),
     }
 }
 

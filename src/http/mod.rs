@@ -24,7 +24,10 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(kasir: Kasir) -> AppState {
-        AppState { kasir, public_limiter: Arc::new(ratelimit::RateLimiter::new(120, Duration::from_secs(60))) }
+        AppState {
+            kasir,
+            public_limiter: Arc::new(ratelimit::RateLimiter::new(120, Duration::from_secs(60))),
+        }
     }
 }
 
@@ -33,7 +36,11 @@ pub fn app(state: AppState) -> Router {
         .merge(api::router(state.clone()))
         .merge(public::router(state.clone()))
         .fallback(|| async {
-            error::ApiError::new(axum::http::StatusCode::NOT_FOUND, "Not found", "There is no such endpoint. See /api/openapi.json.")
+            error::ApiError::new(
+                axum::http::StatusCode::NOT_FOUND,
+                "Not found",
+                "There is no such endpoint. See /api/openapi.json.",
+            )
         })
         .with_state(state)
 }
@@ -51,7 +58,12 @@ pub async fn start(kasir: Kasir, addr: SocketAddr) -> std::io::Result<Server> {
     spawn_expiry_sweeper(kasir.clone());
     let router = app(AppState::new(kasir));
     let task = tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await {
+        if let Err(e) = axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        {
             tracing::error!("server stopped: {e}");
         }
     });

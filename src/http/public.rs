@@ -36,15 +36,26 @@ pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .merge(limited)
         .route("/api/openapi.json", get(openapi))
-        .route("/api/health", get(|| async { Json(json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") })) }))
+        .route(
+            "/api/health",
+            get(|| async { Json(json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") })) }),
+        )
 }
 
-async fn rate_limit(State(state): State<AppState>, req: Request, next: Next) -> Result<Response, ApiError> {
+async fn rate_limit(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
     if let Some(ConnectInfo(addr)) = req.extensions().get::<ConnectInfo<SocketAddr>>() {
         if let Err(wait) = state.public_limiter.check(addr.ip()) {
             return Err(ApiError {
                 retry_after: Some(wait),
-                ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "Terlalu banyak permintaan", "Too many requests from this address; try again shortly.")
+                ..ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "Terlalu banyak permintaan",
+                    "Too many requests from this address; try again shortly.",
+                )
             });
         }
     }
@@ -58,33 +69,69 @@ fn plausible(code: &str) -> bool {
 }
 
 fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "Link pembayaran tidak ditemukan", "Link pembayaran tidak ditemukan atau sudah dihapus.")
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "Link pembayaran tidak ditemukan",
+        "Link pembayaran tidak ditemukan atau sudah dihapus.",
+    )
 }
 
 async fn pay_page(State(state): State<AppState>, Path(code): Path<String>) -> Response {
     let found = plausible(&code) && state.kasir.payment_link(&code).await.is_ok();
-    let status = if found { StatusCode::OK } else { StatusCode::NOT_FOUND };
+    let status = if found {
+        StatusCode::OK
+    } else {
+        StatusCode::NOT_FOUND
+    };
     let mut res = (status, axum::response::Html(PAY_PAGE)).into_response();
     let h = res.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAY_PAGE_CSP));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(PAY_PAGE_CSP),
+    );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     res
 }
 
-async fn pay_state(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<Value>, ApiError> {
+async fn pay_state(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     if !plausible(&code) {
         return Err(not_found());
     }
-    let order = state.kasir.payment_link(&code).await.map_err(|_| not_found())?;
+    let order = state
+        .kasir
+        .payment_link(&code)
+        .await
+        .map_err(|_| not_found())?;
     let mut body = views::pay_page_state(&order);
     if order.status.is_open() {
         let payload = order.payload.clone();
         let img = tokio::task::spawn_blocking(move || crate::qr_image::png_data_url(&payload))
             .await
-            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal error", e.to_string()))?
-            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal error", e.to_string()))?;
+            .map_err(|e| {
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Internal error",
+                    e.to_string(),
+                )
+            })?
+            .map_err(|e| {
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Internal error",
+                    e.to_string(),
+                )
+            })?;
         body["qris"] = json!(order.payload);
         body["qr_image"] = json!(img);
     } else {
@@ -94,22 +141,36 @@ async fn pay_state(State(state): State<AppState>, Path(code): Path<String>) -> R
     Ok(Json(body))
 }
 
-async fn pay_view(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<Value>, ApiError> {
+async fn pay_view(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     if !plausible(&code) {
         return Err(not_found());
     }
-    state.kasir.record_view(&code).await.map_err(|_| not_found())?;
+    state
+        .kasir
+        .record_view(&code)
+        .await
+        .map_err(|_| not_found())?;
     Ok(Json(json!({ "success": true })))
 }
 
-async fn pay_confirm(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<Value>, ApiError> {
+async fn pay_confirm(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     if !plausible(&code) {
         return Err(not_found());
     }
-    let order = state.kasir.confirm_paid_by_customer(&code).await.map_err(|e| match e {
-        crate::Error::NotFound { .. } => not_found(),
-        e => e.into(),
-    })?;
+    let order = state
+        .kasir
+        .confirm_paid_by_customer(&code)
+        .await
+        .map_err(|e| match e {
+            crate::Error::NotFound { .. } => not_found(),
+            e => e.into(),
+        })?;
     Ok(Json(json!({
         "success": true,
         "message": "Konfirmasi pembayaran berhasil dikirim",
@@ -129,8 +190,14 @@ async fn pay_events(
     }
     // subscribe before reading, so no change between the two is missed
     let rx = state.kasir.subscribe();
-    let order = state.kasir.payment_link(&code).await.map_err(|_| not_found())?;
-    let first = Event::default().event("status").data(views::pay_page_state(&order).to_string());
+    let order = state
+        .kasir
+        .payment_link(&code)
+        .await
+        .map_err(|_| not_found())?;
+    let first = Event::default()
+        .event("status")
+        .data(views::pay_page_state(&order).to_string());
     let kasir = state.kasir.clone();
     let updates = BroadcastStream::new(rx)
         .filter_map(move |e: Result<OrderEvent, _>| {
@@ -148,8 +215,12 @@ async fn pay_events(
             let kasir = kasir.clone();
             async move {
                 match kasir.payment_link(&code).await {
-                    Ok(o) => Event::default().event("status").data(views::pay_page_state(&o).to_string()),
-                    Err(_) => Event::default().event("status").data(json!({ "success": false, "status": "deleted" }).to_string()),
+                    Ok(o) => Event::default()
+                        .event("status")
+                        .data(views::pay_page_state(&o).to_string()),
+                    Err(_) => Event::default()
+                        .event("status")
+                        .data(json!({ "success": false, "status": "deleted" }).to_string()),
                 }
             }
         })

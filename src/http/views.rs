@@ -29,7 +29,9 @@ pub fn fee(f: &Option<FeeSpec>) -> Value {
 
 /// The reference shows a title; ours is the description, else a plain name.
 pub fn title(o: &Order) -> String {
-    o.description.clone().unwrap_or_else(|| format!("Pembayaran {}", o.order_id))
+    o.description
+        .clone()
+        .unwrap_or_else(|| format!("Pembayaran {}", o.order_id))
 }
 
 /// GET /api/qris/orders/{orderId}

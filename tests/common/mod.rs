@@ -8,7 +8,11 @@ use std::path::PathBuf;
 
 pub fn shared_testdata() -> PathBuf {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata/qris");
-    assert!(p.exists(), "test data missing: {} (shared/ sits beside the checkout)", p.display());
+    assert!(
+        p.exists(),
+        "test data missing: {} (shared/ sits beside the checkout)",
+        p.display()
+    );
     p
 }
 
@@ -19,14 +23,24 @@ pub fn static_qris_vectors() -> Vec<String> {
     text.lines()
         .skip(1)
         .map(|l| l.split('\t').collect::<Vec<_>>())
-        .filter(|f| f.len() > 6 && f[3] == "static" && f[4] == "QRIS" && f[5] == "valid" && f[6].is_empty() && f[0].contains("51440014ID.CO.QRIS.WWW"))
+        .filter(|f| {
+            f.len() > 6
+                && f[3] == "static"
+                && f[4] == "QRIS"
+                && f[5] == "valid"
+                && f[6].is_empty()
+                && f[0].contains("51440014ID.CO.QRIS.WWW")
+        })
         .map(|f| f[0].to_string())
         .collect()
 }
 
 /// One real static QRIS with a national merchant ID (tag 51).
 pub fn static_qris() -> String {
-    static_qris_vectors().into_iter().next().expect("a static QRIS row in vectors.tsv")
+    static_qris_vectors()
+        .into_iter()
+        .next()
+        .expect("a static QRIS row in vectors.tsv")
 }
 
 pub struct TestApp {
@@ -41,14 +55,27 @@ impl TestApp {
     pub async fn spawn() -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let kasir = Kasir::open(dir.path()).unwrap();
-        let server = kasir::http::start(kasir.clone(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let server = kasir::http::start(kasir.clone(), "127.0.0.1:0".parse().unwrap())
+            .await
+            .unwrap();
         let (_, key) = kasir.create_api_key("test", None).await.unwrap();
-        TestApp { base: format!("http://{}", server.addr), key, client: Client::new(), kasir, dir }
+        TestApp {
+            base: format!("http://{}", server.addr),
+            key,
+            client: Client::new(),
+            kasir,
+            dir,
+        }
     }
 
     pub async fn with_qris() -> TestApp {
         let app = TestApp::spawn().await;
-        let (s, b) = app.post("/api/qris/upload", serde_json::json!({ "qris_string": static_qris() })).await;
+        let (s, b) = app
+            .post(
+                "/api/qris/upload",
+                serde_json::json!({ "qris_string": static_qris() }),
+            )
+            .await;
         assert_eq!(s, 200, "{b}");
         app
     }
@@ -60,29 +87,72 @@ impl TestApp {
     pub async fn json(res: Response) -> (u16, Value) {
         let status = res.status().as_u16();
         let text = res.text().await.unwrap();
-        let v = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"));
+        let v =
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"));
         (status, v)
     }
 
     pub async fn get(&self, path: &str) -> (u16, Value) {
-        Self::json(self.client.get(self.url(path)).header("X-API-Key", &self.key).send().await.unwrap()).await
+        Self::json(
+            self.client
+                .get(self.url(path))
+                .header("X-API-Key", &self.key)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
     }
 
     pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        Self::json(self.client.post(self.url(path)).header("X-API-Key", &self.key).json(&body).send().await.unwrap()).await
+        Self::json(
+            self.client
+                .post(self.url(path))
+                .header("X-API-Key", &self.key)
+                .json(&body)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
     }
 
     pub async fn post_empty(&self, path: &str) -> (u16, Value) {
-        Self::json(self.client.post(self.url(path)).header("X-API-Key", &self.key).send().await.unwrap()).await
+        Self::json(
+            self.client
+                .post(self.url(path))
+                .header("X-API-Key", &self.key)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
     }
 
     pub async fn delete(&self, path: &str) -> (u16, Value) {
-        Self::json(self.client.delete(self.url(path)).header("X-API-Key", &self.key).send().await.unwrap()).await
+        Self::json(
+            self.client
+                .delete(self.url(path))
+                .header("X-API-Key", &self.key)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
     }
 
     /// A public call, without the key.
     pub async fn public_post(&self, path: &str) -> (u16, Value) {
-        Self::json(self.client.post(self.url(path)).header("Content-Type", "application/json").body("{}").send().await.unwrap()).await
+        Self::json(
+            self.client
+                .post(self.url(path))
+                .header("Content-Type", "application/json")
+                .body("{}")
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
     }
 
     pub fn db(&self) -> rusqlite::Connection {
@@ -90,13 +160,23 @@ impl TestApp {
     }
 
     pub fn count(&self, table: &str) -> i64 {
-        self.db().query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+        self.db()
+            .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
     }
 
     /// Make an order generated through the API; returns (order_id, link_code).
     pub async fn generate(&self, amount: u64) -> (String, String) {
-        let (s, b) = self.post("/api/qris/generate", serde_json::json!({ "amount": amount })).await;
+        let (s, b) = self
+            .post(
+                "/api/qris/generate",
+                serde_json::json!({ "amount": amount }),
+            )
+            .await;
         assert_eq!(s, 200, "{b}");
-        (b["payment_link"]["order_id"].as_str().unwrap().to_string(), b["payment_link"]["link_code"].as_str().unwrap().to_string())
+        (
+            b["payment_link"]["order_id"].as_str().unwrap().to_string(),
+            b["payment_link"]["link_code"].as_str().unwrap().to_string(),
+        )
     }
 }

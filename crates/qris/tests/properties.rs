@@ -9,8 +9,14 @@ fn static_qris(name: &str, city: &str, postal: &str, nmid: &str) -> String {
     let mut obj = |t: &str, v: &str| s.push_str(&format!("{t}{:02}{v}", v.chars().count()));
     obj("00", "01");
     obj("01", "11");
-    obj("26", "0011ID.DANA.WWW011893600915302259148102090225914810303UMI");
-    obj("51", &format!("0014ID.CO.QRIS.WWW02{:02}{nmid}0303UMI", nmid.len()));
+    obj(
+        "26",
+        "0011ID.DANA.WWW011893600915302259148102090225914810303UMI",
+    );
+    obj(
+        "51",
+        &format!("0014ID.CO.QRIS.WWW02{:02}{nmid}0303UMI", nmid.len()),
+    );
     obj("52", "5812");
     obj("53", "360");
     obj("58", "ID");
@@ -75,30 +81,78 @@ proptest! {
 #[test]
 fn amounts_of_zero_and_fourteen_digits_are_refused() {
     let src = static_qris("TOKO", "JAKARTA", "12345", "ID1020001234567");
-    assert!(to_dynamic(&src, &DynamicRequest { amount: 0, ..Default::default() }).is_err());
-    assert!(to_dynamic(&src, &DynamicRequest { amount: 10_000_000_000_000, ..Default::default() }).is_err());
-    assert!(to_dynamic(&src, &DynamicRequest { amount: 1, fee: Some(Fee::Rupiah(0)), reference: None }).is_err());
+    assert!(to_dynamic(
+        &src,
+        &DynamicRequest {
+            amount: 0,
+            ..Default::default()
+        }
+    )
+    .is_err());
+    assert!(to_dynamic(
+        &src,
+        &DynamicRequest {
+            amount: 10_000_000_000_000,
+            ..Default::default()
+        }
+    )
+    .is_err());
+    assert!(to_dynamic(
+        &src,
+        &DynamicRequest {
+            amount: 1,
+            fee: Some(Fee::Rupiah(0)),
+            reference: None
+        }
+    )
+    .is_err());
     let long_ref = Some("x".repeat(26));
-    assert!(to_dynamic(&src, &DynamicRequest { amount: 1, fee: None, reference: long_ref }).is_err());
+    assert!(to_dynamic(
+        &src,
+        &DynamicRequest {
+            amount: 1,
+            fee: None,
+            reference: long_ref
+        }
+    )
+    .is_err());
 }
 
 #[test]
 fn a_wrong_crc_is_refused_not_recomputed() {
     let src = static_qris("TOKO", "JAKARTA", "12345", "ID1020001234567");
     let bad = format!("{}0000", &src[..src.len() - 4]);
-    let e = to_dynamic(&bad, &DynamicRequest { amount: 1, ..Default::default() }).unwrap_err();
+    let e = to_dynamic(
+        &bad,
+        &DynamicRequest {
+            amount: 1,
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
     assert!(matches!(e, qris::ConvertError::CrcMismatch { .. }), "{e}");
 }
 
 #[test]
 fn a_lower_case_crc_is_accepted_with_a_warning() {
     let src = static_qris("TOKO", "JAKARTA", "12345", "ID1020001234567");
-    let lower = format!("{}{}", &src[..src.len() - 4], src[src.len() - 4..].to_lowercase());
+    let lower = format!(
+        "{}{}",
+        &src[..src.len() - 4],
+        src[src.len() - 4..].to_lowercase()
+    );
     if lower != src {
         let r = validate(&lower, Mode::Import);
         assert!(r.is_valid());
         assert!(r.has("crc_lowercase"));
-        let out = to_dynamic(&lower, &DynamicRequest { amount: 5, ..Default::default() }).unwrap();
+        let out = to_dynamic(
+            &lower,
+            &DynamicRequest {
+                amount: 5,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         assert!(validate(&out, Mode::Generated).is_valid());
     }
 }
@@ -107,15 +161,38 @@ fn a_lower_case_crc_is_accepted_with_a_warning() {
 fn existing_fee_tags_are_replaced_not_duplicated() {
     // a static code that already carries 55 = 02 with a fee (seen in the wild)
     let mut s = String::new();
-    for (t, v) in [("00", "01"), ("01", "11"), ("26", "0011ID.DANA.WWW0118936009153022591481"), ("52", "5812"), ("53", "360"), ("55", "02"), ("56", "500"), ("58", "ID"), ("59", "TOKO"), ("60", "JAKARTA"), ("61", "12345")] {
+    for (t, v) in [
+        ("00", "01"),
+        ("01", "11"),
+        ("26", "0011ID.DANA.WWW0118936009153022591481"),
+        ("52", "5812"),
+        ("53", "360"),
+        ("55", "02"),
+        ("56", "500"),
+        ("58", "ID"),
+        ("59", "TOKO"),
+        ("60", "JAKARTA"),
+        ("61", "12345"),
+    ] {
         s.push_str(&format!("{t}{:02}{v}", v.len()));
     }
     s.push_str("6304");
     let src = format!("{s}{}", crc16_hex(s.as_bytes()));
-    let out = to_dynamic(&src, &DynamicRequest { amount: 10_000, fee: Some(Fee::Percent(Percent::parse("0.7").unwrap())), reference: None }).unwrap();
+    let out = to_dynamic(
+        &src,
+        &DynamicRequest {
+            amount: 10_000,
+            fee: Some(Fee::Percent(Percent::parse("0.7").unwrap())),
+            reference: None,
+        },
+    )
+    .unwrap();
     let p = Payload::parse(&out).unwrap();
     let tags: Vec<&str> = p.nodes.iter().map(|n| n.tag()).collect();
-    assert_eq!(tags, ["00", "01", "26", "52", "53", "54", "55", "57", "58", "59", "60", "61", "63"]);
+    assert_eq!(
+        tags,
+        ["00", "01", "26", "52", "53", "54", "55", "57", "58", "59", "60", "61", "63"]
+    );
     assert_eq!(p.value("55"), Some("03"));
     assert_eq!(p.value("57"), Some("0.7"));
 }
@@ -128,7 +205,14 @@ fn a_crc_whose_value_is_6304_does_not_confuse_the_converter() {
     for i in 0..200_000u32 {
         let src = static_qris(&format!("TOKO {i}"), "JAKARTA", "12345", "ID1020001234567");
         if src.ends_with("6304") && src.len() > 8 && &src[src.len() - 8..src.len() - 4] == "6304" {
-            let out = to_dynamic(&src, &DynamicRequest { amount: 1000, ..Default::default() }).unwrap();
+            let out = to_dynamic(
+                &src,
+                &DynamicRequest {
+                    amount: 1000,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
             assert!(validate(&out, Mode::Generated).is_valid());
             found = true;
             break;
