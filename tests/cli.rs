@@ -1,0 +1,183 @@
+//! The `kasir` command as a shell user runs it.
+
+mod common;
+use common::*;
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn kasir(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kasir"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(s) = stdin {
+        child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
+    }
+    drop(child.stdin.take());
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+#[test]
+fn decode_prints_the_tree_summary_and_issues_as_json() {
+    let p = static_qris();
+    let (code, out, _) = kasir(&["qris", "decode", &p], None);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["tags"][0]["tag"], "00");
+    assert!(v["summary"]["merchant_name"].is_string());
+    assert_eq!(v["summary"]["initiation"], "static");
+    // stdin works the same, with the newline a shell adds
+    let (code, out2, _) = kasir(&["qris", "decode", "-"], Some(&format!("{p}\n")));
+    assert_eq!(code, 0);
+    assert_eq!(out, out2);
+}
+
+#[test]
+fn validate_exits_1_on_an_error_and_names_it() {
+    let p = static_qris();
+    let (code, _, _) = kasir(&["qris", "validate", &p], None);
+    assert_eq!(code, 0);
+    let bad = format!("{}0000", &p[..p.len() - 4]);
+    let (code, out, _) = kasir(&["qris", "validate", &bad], None);
+    assert_eq!(code, 1);
+    assert!(out.contains("error crc_mismatch at 63"), "{out}");
+}
+
+#[test]
+fn dynamic_prints_only_the_payload() {
+    let p = static_qris();
+    let (code, out, err) = kasir(
+        &[
+            "qris",
+            "dynamic",
+            &p,
+            "--amount",
+            "50000",
+            "--fee-type",
+            "percent",
+            "--fee-value",
+            "0.7",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    let line = out.trim_end();
+    assert!(!line.contains('\n'));
+    let s = qris::decode(line).summary.unwrap();
+    assert_eq!(s.amount, Some(50000));
+    assert_eq!(
+        s.fee,
+        Some(qris::FeeSummary::Percent {
+            value: "0.7".into()
+        })
+    );
+    // bad input: exit 1 and one sentence on stderr; bad usage: exit 2
+    let (code, out, err) = kasir(&["qris", "dynamic", &p, "--amount", "0"], None);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert!(
+        err.starts_with("kasir: ") && err.contains("amount"),
+        "{err}"
+    );
+    let (code, _, _) = kasir(&["qris", "dynamic", &p], None);
+    assert_eq!(code, 2);
+    let (code, _, err) = kasir(&["qris", "dynamic", "hello", "--amount", "5"], None);
+    assert_eq!(code, 1);
+    assert!(err.contains("not well-formed"), "{err}");
+}
+
+#[test]
+fn scan_and_render_round_trip_through_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = static_qris();
+    let png = dir.path().join("qr.png");
+    let (code, _, err) = kasir(&["qris", "render", &p, "-o", png.to_str().unwrap()], None);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, _) = kasir(&["qris", "scan", png.to_str().unwrap()], None);
+    assert_eq!(code, 0);
+    assert_eq!(out.trim_end(), p);
+    let svg = dir.path().join("qr.svg");
+    let (code, _, _) = kasir(&["qris", "render", &p, "-o", svg.to_str().unwrap()], None);
+    assert_eq!(code, 0);
+    assert!(std::fs::read_to_string(&svg).unwrap().starts_with("<svg"));
+    let (code, _, _) = kasir(&["qris", "render", &p, "-o", "qr.gif"], None);
+    assert_eq!(code, 2);
+    let (code, _, err) = kasir(&["qris", "scan", "/nonexistent.png"], None);
+    assert_eq!(code, 1);
+    assert!(err.contains("cannot read"));
+}
+
+#[tokio::test]
+async fn keys_can_be_made_while_a_server_runs_on_the_same_directory() {
+    let app = TestApp::with_qris().await;
+    let dir = app.dir.path().to_str().unwrap().to_string();
+    let out = tokio::task::spawn_blocking(move || {
+        kasir(
+            &[
+                "--data-dir",
+                &dir,
+                "keys",
+                "create",
+                "--name",
+                "shop",
+                "--daily-limit",
+                "100",
+            ],
+            None,
+        )
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.0, 0, "{}", out.2);
+    let key = out.1.trim().to_string();
+    assert!(key.starts_with("ksr_") && !key.contains('\n'));
+    let res = app
+        .client
+        .get(app.url("/api/qris/usage"))
+        .header("X-API-Key", &key)
+        .send()
+        .await
+        .unwrap();
+    let (s, b) = TestApp::json(res).await;
+    assert_eq!(s, 200);
+    assert_eq!(b["daily_limit"], 100);
+
+    let dir = app.dir.path().to_str().unwrap().to_string();
+    let (code, list, _) =
+        tokio::task::spawn_blocking(move || kasir(&["--data-dir", &dir, "keys", "list"], None))
+            .await
+            .unwrap();
+    assert_eq!(code, 0);
+    assert!(list.contains("shop") && !list.contains(&key), "{list}");
+    let id = list
+        .lines()
+        .find(|l| l.contains("shop"))
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    let dir = app.dir.path().to_str().unwrap().to_string();
+    let (code, _, _) = tokio::task::spawn_blocking(move || {
+        kasir(&["--data-dir", &dir, "keys", "revoke", &id], None)
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, 0);
+    let res = app
+        .client
+        .get(app.url("/api/qris/usage"))
+        .header("X-API-Key", &key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+}
