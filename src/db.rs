@@ -7,8 +7,13 @@ use std::sync::{mpsc, Arc, Mutex};
 use tokio::sync::oneshot;
 
 /// The schema, in order; `PRAGMA user_version` says how many are applied.
-const MIGRATIONS: &[(&str, &str)] =
-    &[("0001_orders", include_str!("../migrations/0001_orders.sql"))];
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_orders", include_str!("../migrations/0001_orders.sql")),
+    (
+        "0002_status_counts",
+        include_str!("../migrations/0002_status_counts.sql"),
+    ),
+];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 

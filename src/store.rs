@@ -315,9 +315,16 @@ pub fn list_orders(c: &Connection, f: &OrderFilter, now: Millis) -> Result<(Vec<
         .map(|(k, v)| (*k, v as &dyn rusqlite::ToSql))
         .collect();
 
-    let total: i64 = c
-        .prepare_cached(&format!("SELECT COUNT(*) FROM orders o {where_sql}"))?
-        .query_row(params.as_slice(), |r| r.get(0))?;
+    let only_status = f.search.as_deref().is_none_or(str::is_empty)
+        && f.created_from.is_none()
+        && f.created_to.is_none()
+        && !f.active_only;
+    let total: i64 = if only_status {
+        count_by_status(c, f.status, now)?
+    } else {
+        c.prepare_cached(&format!("SELECT COUNT(*) FROM orders o {where_sql}"))?
+            .query_row(params.as_slice(), |r| r.get(0))?
+    };
 
     let sql = format!(
         "SELECT {ORDER_COLS} FROM orders o JOIN static_qris q ON q.id = o.qris_id {where_sql}
@@ -327,6 +334,36 @@ pub fn list_orders(c: &Connection, f: &OrderFilter, now: Millis) -> Result<(Vec<
     let mut st = c.prepare_cached(&sql)?;
     let rows = st.query_map(params.as_slice(), |r| order_from_row(r, now))?;
     Ok((rows.collect::<rusqlite::Result<_>>()?, total as u64))
+}
+
+/// How many orders read as `status` now (all orders for None), from the
+/// trigger-kept counts and the few open orders the sweeper has not expired yet.
+fn count_by_status(c: &Connection, status: Option<OrderStatus>, now: Millis) -> Result<i64> {
+    let stored = |s: &str| -> Result<i64> {
+        Ok(c.prepare_cached(
+            "SELECT COALESCE(SUM(n), 0) FROM order_status_counts WHERE status = ?1",
+        )?
+        .query_row([s], |r| r.get(0))?)
+    };
+    // uses the partial index orders_open_expiry: only open orders past expiry
+    let overdue = |s: &str| -> Result<i64> {
+        Ok(c.prepare_cached(
+            "SELECT COUNT(*) FROM orders WHERE status IN ('pending', 'awaiting_confirmation') AND expires_at <= ?1 AND status = ?2",
+        )?
+        .query_row(params![now, s], |r| r.get(0))?)
+    };
+    Ok(match status {
+        None => c
+            .prepare_cached("SELECT COALESCE(SUM(n), 0) FROM order_status_counts")?
+            .query_row([], |r| r.get(0))?,
+        Some(s @ (OrderStatus::Paid | OrderStatus::Cancelled)) => stored(s.as_str())?,
+        Some(s @ (OrderStatus::Pending | OrderStatus::AwaitingConfirmation)) => {
+            stored(s.as_str())? - overdue(s.as_str())?
+        }
+        Some(OrderStatus::Expired) => {
+            stored("expired")? + overdue("pending")? + overdue("awaiting_confirmation")?
+        }
+    })
 }
 
 /// Totals per status for a period: (status, count, sum of total_amount, sum of fees).
