@@ -53,6 +53,9 @@ SELECT 'SEED-' || i, printf('Z%07d', i), 1, 'generate', 1000 + i % 50000, 1000 +
        ? - i * 1000, ? - i * 1000 + 86400000 * 365, CASE i % 4 WHEN 0 THEN ? - i * 1000 + 60000 END, CASE i % 4 WHEN 0 THEN 'api' END
 FROM n""", (payload, now, now, now))
 db.commit()
+# a database at rest: the seed's WAL checkpointed, statistics gathered
+db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+db.execute("ANALYZE")
 print("orders:", db.execute("SELECT COUNT(*) FROM orders").fetchone()[0])
 PY
 $BIN --data-dir "$DIR" serve --bind "127.0.0.1:$PORT" 2>>"$DIR/server.log" &

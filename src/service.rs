@@ -62,7 +62,12 @@ struct Inner {
     db: Db,
     data_dir: PathBuf,
     events: broadcast::Sender<OrderEvent>,
+    /// Settings change rarely and are read on every API response that shows a
+    /// link; another process (the CLI) may change them, so they live 1 s.
+    settings_cache: std::sync::Mutex<Option<(std::time::Instant, Settings)>>,
 }
+
+const SETTINGS_TTL: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Where Kasir keeps its data unless told otherwise: the OS data directory.
 pub fn default_data_dir() -> PathBuf {
@@ -92,6 +97,7 @@ impl Kasir {
                 db,
                 data_dir: data_dir.to_path_buf(),
                 events,
+                settings_cache: std::sync::Mutex::new(None),
             }),
         })
     }
@@ -131,7 +137,23 @@ impl Kasir {
     // ---- settings ----
 
     pub async fn settings(&self) -> Result<Settings> {
-        self.inner.db.read(read_settings).await
+        if let Some((at, s)) = &*self
+            .inner
+            .settings_cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+        {
+            if at.elapsed() < SETTINGS_TTL {
+                return Ok(s.clone());
+            }
+        }
+        let s = self.inner.db.read(read_settings).await?;
+        *self
+            .inner
+            .settings_cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some((std::time::Instant::now(), s.clone()));
+        Ok(s)
     }
 
     pub async fn update_settings(&self, patch: SettingsPatch) -> Result<Settings> {
@@ -167,7 +189,8 @@ impl Kasir {
                 ));
             }
         }
-        self.inner
+        let settings = self
+            .inner
             .db
             .write(move |c| {
                 let tx = c.transaction()?;
@@ -188,9 +211,16 @@ impl Kasir {
                 }
                 let s = read_settings(&tx)?;
                 tx.commit()?;
-                Ok(s)
+                Ok::<_, Error>(s)
             })
-            .await
+            .await?;
+        *self
+            .inner
+            .settings_cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) =
+            Some((std::time::Instant::now(), settings.clone()));
+        Ok(settings)
     }
 
     // ---- static QRIS ----
