@@ -36,6 +36,18 @@ enum Command {
     /// Read, check, convert, scan and draw QRIS codes (no database needed).
     #[command(subcommand)]
     Qris(QrisCommand),
+    /// Show the merchant's settings, or change some (an empty value clears one).
+    Settings {
+        /// Base URL customers reach this till at (a tunnel), e.g. https://toko.example.com
+        #[arg(long)]
+        public_base_url: Option<String>,
+        /// Minutes until a new order expires (default 1440, 24 h).
+        #[arg(long)]
+        order_expiry_minutes: Option<i64>,
+        /// Where webhooks go when an order names none.
+        #[arg(long)]
+        default_webhook_url: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -155,6 +167,29 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     _ = tokio::signal::ctrl_c() => {}
                     _ = server.task => {}
                 }
+                Ok(ExitCode::SUCCESS)
+            })
+        }
+        Command::Settings {
+            public_base_url,
+            order_expiry_minutes,
+            default_webhook_url,
+        } => {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            rt.block_on(async move {
+                let kasir = Kasir::open(&data_dir)?;
+                let clear_if_empty =
+                    |v: Option<String>| v.map(|s| Some(s).filter(|s| !s.trim().is_empty()));
+                let patch = kasir::service::SettingsPatch {
+                    order_expiry_minutes,
+                    public_base_url: clear_if_empty(public_base_url),
+                    default_webhook_url: clear_if_empty(default_webhook_url),
+                    ..Default::default()
+                };
+                let settings = kasir.update_settings(patch).await?;
+                println!("{}", serde_json::to_string_pretty(&settings)?);
                 Ok(ExitCode::SUCCESS)
             })
         }

@@ -181,3 +181,42 @@ async fn keys_can_be_made_while_a_server_runs_on_the_same_directory() {
         .unwrap();
     assert_eq!(res.status(), 401);
 }
+
+#[test]
+fn settings_are_shown_and_changed_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let (code, out, _) = kasir(&["--data-dir", d, "settings"], None);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["order_expiry_minutes"], 1440);
+    assert_eq!(v["public_base_url"], serde_json::Value::Null);
+    let (code, out, _) = kasir(
+        &[
+            "--data-dir",
+            d,
+            "settings",
+            "--public-base-url",
+            "https://toko.example.com/",
+            "--order-expiry-minutes",
+            "30",
+        ],
+        None,
+    );
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["public_base_url"], "https://toko.example.com");
+    assert_eq!(v["order_expiry_minutes"], 30);
+    let (code, _, err) = kasir(
+        &["--data-dir", d, "settings", "--public-base-url", "ftp://x"],
+        None,
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("public_base_url"), "{err}");
+    let (code, out, _) = kasir(
+        &["--data-dir", d, "settings", "--public-base-url", ""],
+        None,
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains("\"public_base_url\": null"), "{out}");
+}
