@@ -10,21 +10,39 @@ fn bench(c: &mut Criterion) {
         b.iter(|| kasir::qr_image::render_png(black_box(DYNAMIC)).unwrap())
     });
     c.bench_function("fast_qr encode only", |b| {
-        b.iter(|| fast_qr::qr::QRBuilder::new(black_box(DYNAMIC)).ecl(fast_qr::ECL::M).build().unwrap().size)
+        b.iter(|| {
+            fast_qr::qr::QRBuilder::new(black_box(DYNAMIC))
+                .ecl(fast_qr::ECL::M)
+                .build()
+                .unwrap()
+                .size
+        })
     });
     c.bench_function("qrcode 0.14 encode only", |b| {
-        b.iter(|| qrcode::QrCode::with_error_correction_level(black_box(DYNAMIC), qrcode::EcLevel::M).unwrap().width())
+        b.iter(|| {
+            qrcode::QrCode::with_error_correction_level(black_box(DYNAMIC), qrcode::EcLevel::M)
+                .unwrap()
+                .width()
+        })
     });
     c.bench_function("qrcode 0.14 encode + PNG", |b| {
         b.iter(|| {
-            let code = qrcode::QrCode::with_error_correction_level(black_box(DYNAMIC), qrcode::EcLevel::M).unwrap();
-            let img = code.render::<image::Luma<u8>>().module_dimensions(8, 8).build();
+            let code =
+                qrcode::QrCode::with_error_correction_level(black_box(DYNAMIC), qrcode::EcLevel::M)
+                    .unwrap();
+            let img = code
+                .render::<image::Luma<u8>>()
+                .module_dimensions(8, 8)
+                .build();
             let mut out = Vec::new();
-            img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png).unwrap();
+            img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+                .unwrap();
             out
         })
     });
-    c.bench_function("png_data_url (what /generate returns)", |b| b.iter(|| kasir::qr_image::png_data_url(black_box(DYNAMIC)).unwrap()));
+    c.bench_function("png_data_url (what /generate returns)", |b| {
+        b.iter(|| kasir::qr_image::png_data_url(black_box(DYNAMIC)).unwrap())
+    });
 }
 
 criterion_group!(benches, bench);

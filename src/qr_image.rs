@@ -117,7 +117,8 @@ pub fn render_png_scaled(payload: &str, module_px: u32) -> Result<Vec<u8>, Rende
     enc.set_depth(png::BitDepth::One);
     enc.set_compression(png::Compression::Fast);
     let mut w = enc.write_header().map_err(|e| RenderError(e.to_string()))?;
-    w.write_image_data(&data).map_err(|e| RenderError(e.to_string()))?;
+    w.write_image_data(&data)
+        .map_err(|e| RenderError(e.to_string()))?;
     w.finish().map_err(|e| RenderError(e.to_string()))?;
     Ok(out)
 }

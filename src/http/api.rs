@@ -72,25 +72,6 @@ async fn require_api_key(
     Ok(next.run(req).await)
 }
 
-async fn qr_data_url(payload: String) -> Result<String, ApiError> {
-    tokio::task::spawn_blocking(move || crate::qr_image::png_data_url(&payload))
-        .await
-        .map_err(|e| {
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Internal error",
-                e.to_string(),
-            )
-        })?
-        .map_err(|e| {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Invalid QRIS",
-                e.to_string(),
-            )
-        })
-}
-
 async fn upload(State(state): State<AppState>, req: Request) -> Result<Json<Value>, ApiError> {
     let content_type = req
         .headers()
@@ -211,7 +192,7 @@ async fn generate(
         .create_order(new_order(&body)?, OrderSource::Generate)
         .await?;
     let settings = state.kasir.settings().await?;
-    let qr_image = qr_data_url(order.payload.clone()).await?;
+    let qr_image = super::qr_data_url(order.payload.clone()).await?;
     Ok(Json(json!({
         "success": true,
         "qris": order.payload,
@@ -275,7 +256,7 @@ async fn render(
         }
     };
     Ok(Json(
-        json!({ "success": true, "qr_image": qr_data_url(payload).await? }),
+        json!({ "success": true, "qr_image": super::qr_data_url(payload).await? }),
     ))
 }
 

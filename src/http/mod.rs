@@ -45,6 +45,27 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// The QR as a `data:image/png;base64,…` URL, drawn off the async threads.
+pub(crate) async fn qr_data_url(payload: String) -> Result<String, error::ApiError> {
+    use axum::http::StatusCode;
+    tokio::task::spawn_blocking(move || crate::qr_image::png_data_url(&payload))
+        .await
+        .map_err(|e| {
+            error::ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Internal error",
+                e.to_string(),
+            )
+        })?
+        .map_err(|e| {
+            error::ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Invalid QRIS",
+                e.to_string(),
+            )
+        })
+}
+
 /// A running server: where it listens, and the task serving it.
 pub struct Server {
     pub addr: SocketAddr,

@@ -116,22 +116,7 @@ async fn pay_state(
     let mut body = views::pay_page_state(&order);
     if order.status.is_open() {
         let payload = order.payload.clone();
-        let img = tokio::task::spawn_blocking(move || crate::qr_image::png_data_url(&payload))
-            .await
-            .map_err(|e| {
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "Internal error",
-                    e.to_string(),
-                )
-            })?
-            .map_err(|e| {
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "Internal error",
-                    e.to_string(),
-                )
-            })?;
+        let img = super::qr_data_url(payload).await?;
         body["qris"] = json!(order.payload);
         body["qr_image"] = json!(img);
     } else {
