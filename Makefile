@@ -22,7 +22,6 @@ lint:
 
 unit:
 	$(CARGO) test --workspace --all-targets
-	$(CARGO) test --workspace --doc
 
 bench: setup
 	$(CARGO) bench --workspace
