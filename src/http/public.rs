@@ -76,6 +76,15 @@ fn not_found() -> ApiError {
     )
 }
 
+/// Not found stays the reference's 404; anything else (a database failure) is not
+/// disguised as a missing link.
+fn link_error(e: crate::Error) -> ApiError {
+    match e {
+        crate::Error::NotFound { .. } => not_found(),
+        e => e.into(),
+    }
+}
+
 async fn pay_page(State(state): State<AppState>, Path(code): Path<String>) -> Response {
     let found = plausible(&code) && state.kasir.payment_link(&code).await.is_ok();
     let status = if found {
@@ -108,11 +117,7 @@ async fn pay_state(
     if !plausible(&code) {
         return Err(not_found());
     }
-    let order = state
-        .kasir
-        .payment_link(&code)
-        .await
-        .map_err(|_| not_found())?;
+    let order = state.kasir.payment_link(&code).await.map_err(link_error)?;
     let mut body = views::pay_page_state(&order);
     if order.status.is_open() {
         let payload = order.payload.clone();
@@ -133,11 +138,7 @@ async fn pay_view(
     if !plausible(&code) {
         return Err(not_found());
     }
-    state
-        .kasir
-        .record_view(&code)
-        .await
-        .map_err(|_| not_found())?;
+    state.kasir.record_view(&code).await.map_err(link_error)?;
     Ok(Json(json!({ "success": true })))
 }
 
@@ -152,10 +153,7 @@ async fn pay_confirm(
         .kasir
         .confirm_paid_by_customer(&code)
         .await
-        .map_err(|e| match e {
-            crate::Error::NotFound { .. } => not_found(),
-            e => e.into(),
-        })?;
+        .map_err(link_error)?;
     Ok(Json(json!({
         "success": true,
         "message": "Konfirmasi pembayaran berhasil dikirim",
@@ -175,11 +173,7 @@ async fn pay_events(
     }
     // subscribe before reading, so no change between the two is missed
     let rx = state.kasir.subscribe();
-    let order = state
-        .kasir
-        .payment_link(&code)
-        .await
-        .map_err(|_| not_found())?;
+    let order = state.kasir.payment_link(&code).await.map_err(link_error)?;
     let first = Event::default()
         .event("status")
         .data(views::pay_page_state(&order).to_string());
