@@ -13,6 +13,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0002_status_counts",
         include_str!("../migrations/0002_status_counts.sql"),
     ),
+    (
+        "0003_webhooks",
+        include_str!("../migrations/0003_webhooks.sql"),
+    ),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

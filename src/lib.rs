@@ -10,6 +10,7 @@ pub mod model;
 pub mod qr_image;
 pub mod service;
 pub mod store;
+pub mod webhook;
 
 pub use error::{Error, Result};
 pub use service::Kasir;

@@ -6,6 +6,7 @@ use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::model::*;
 use crate::store::{self, InsertOrderError, OrderKey, OrderRow, Transition};
+use crate::webhook::{self, Attempt, Delivery, DeliveryFilter, WebhookConfig, WebhookSecret};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -33,6 +34,9 @@ pub struct Settings {
     pub default_webhook_url: Option<String>,
     pub language: String,
     pub sound: bool,
+    /// Refuse webhook URLs on private and loopback addresses (LAN receivers are
+    /// allowed by default: merchants run their own integrations there).
+    pub webhook_block_private: bool,
 }
 
 /// A partial update of the settings; `Some(None)` clears an optional one.
@@ -43,6 +47,7 @@ pub struct SettingsPatch {
     pub default_webhook_url: Option<Option<String>>,
     pub language: Option<String>,
     pub sound: Option<bool>,
+    pub webhook_block_private: Option<bool>,
 }
 
 /// A static QRIS as read, before it is stored: what the till shows on import.
@@ -65,6 +70,11 @@ struct Inner {
     /// Settings change rarely and are read on every API response that shows a
     /// link; another process (the CLI) may change them, so they live 1 s.
     settings_cache: std::sync::Mutex<Option<(std::time::Instant, Settings)>>,
+    webhook_config: WebhookConfig,
+    /// Rung after a commit that may have written webhook deliveries.
+    webhook_wake: Arc<tokio::sync::Notify>,
+    webhook_policy: Arc<webhook::AddressPolicy>,
+    webhook_sender: std::sync::RwLock<webhook::Sender>,
 }
 
 const SETTINGS_TTL: std::time::Duration = std::time::Duration::from_secs(1);
@@ -81,6 +91,11 @@ type Outcome<T> = (Result<T>, Vec<OrderEvent>);
 impl Kasir {
     /// Open the data directory (created if missing) and its database, migrating it.
     pub fn open(data_dir: &Path) -> Result<Kasir> {
+        Kasir::open_with(data_dir, WebhookConfig::default())
+    }
+
+    /// [`Kasir::open`] with a webhook schedule of one's own (tests shorten it).
+    pub fn open_with(data_dir: &Path, webhook_config: WebhookConfig) -> Result<Kasir> {
         std::fs::create_dir_all(data_dir).map_err(|e| {
             Error::invalid(
                 "data_dir",
@@ -91,13 +106,28 @@ impl Kasir {
             )
         })?;
         let db = Db::open(&data_dir.join("kasir.db"))?;
+        // the signing secret exists from the first start, so it can be shown
+        // before the first webhook is sent
+        db.write_blocking(|c| {
+            c.execute(
+                "INSERT OR IGNORE INTO settings(key, value) VALUES ('webhook_secret', ?1)",
+                [webhook::new_secret()],
+            )?;
+            Ok::<_, Error>(())
+        })?;
         let (events, _) = broadcast::channel(1024);
+        let policy = Arc::new(webhook::AddressPolicy::default());
+        let sender = webhook::Sender::new(policy.clone(), webhook_config.attempt_timeout);
         Ok(Kasir {
             inner: Arc::new(Inner {
                 db,
                 data_dir: data_dir.to_path_buf(),
                 events,
                 settings_cache: std::sync::Mutex::new(None),
+                webhook_config,
+                webhook_wake: Arc::new(tokio::sync::Notify::new()),
+                webhook_policy: policy,
+                webhook_sender: std::sync::RwLock::new(sender),
             }),
         })
     }
@@ -116,6 +146,12 @@ impl Kasir {
     }
 
     fn publish(&self, events: Vec<OrderEvent>) {
+        if events
+            .iter()
+            .any(|e| webhook::EVENTS.contains(&e.event.as_str()))
+        {
+            self.inner.webhook_wake.notify_one();
+        }
         for e in events {
             // no subscribers is fine: the event is in the database either way
             let _ = self.inner.events.send(e);
@@ -208,6 +244,13 @@ impl Kasir {
                 }
                 if let Some(s) = patch.sound {
                     store::set_setting(&tx, "sound", Some(if s { "1" } else { "0" }))?;
+                }
+                if let Some(b) = patch.webhook_block_private {
+                    store::set_setting(
+                        &tx,
+                        "webhook_block_private",
+                        Some(if b { "1" } else { "0" }),
+                    )?;
                 }
                 let s = read_settings(&tx)?;
                 tx.commit()?;
@@ -530,7 +573,7 @@ impl Kasir {
                     )?;
                     let order =
                         store::get_order(&tx, OrderKey::Pk(order.id), now)?.expect("exists");
-                    events.push(event_of(&order, ev, "payment.awaiting_confirmation", now));
+                    events.push(emit(&tx, &order, ev, "payment.awaiting_confirmation", now)?);
                     Ok(order)
                 }
                 OrderStatus::AwaitingConfirmation | OrderStatus::Paid => Ok(order),
@@ -589,7 +632,7 @@ impl Kasir {
                     )?;
                     let order =
                         store::get_order(&tx, OrderKey::Pk(order.id), now)?.expect("exists");
-                    events.push(event_of(&order, ev, "payment.confirmed", now));
+                    events.push(emit(&tx, &order, ev, "payment.confirmed", now)?);
                     Ok(order)
                 }
                 OrderStatus::Paid => Err(Error::AlreadyVerified),
@@ -875,7 +918,46 @@ fn read_settings(c: &rusqlite::Connection) -> Result<Settings> {
         default_webhook_url: map.get("default_webhook_url").cloned(),
         language: map.get("language").cloned().unwrap_or_else(|| "id".into()),
         sound: map.get("sound").map(|v| v != "0").unwrap_or(true),
+        webhook_block_private: map
+            .get("webhook_block_private")
+            .map(|v| v == "1")
+            .unwrap_or(false),
     })
+}
+
+/// The event of a state change, with its webhook written to the outbox in the
+/// same transaction: to the order's `webhook_url`, else the merchant's default.
+fn emit(
+    tx: &rusqlite::Transaction<'_>,
+    order: &Order,
+    id: i64,
+    event: &str,
+    at: Millis,
+) -> Result<OrderEvent> {
+    if webhook::EVENTS.contains(&event) {
+        let url = match &order.webhook_url {
+            Some(u) => Some(u.clone()),
+            None => store::get_setting(tx, "default_webhook_url")?,
+        };
+        if let Some(url) = url {
+            let body = webhook::order_body(order, event, at);
+            store::insert_delivery(
+                tx,
+                &store::NewDelivery {
+                    webhook_id: &webhook::new_webhook_id(),
+                    order_pk: Some(order.id),
+                    order_event_id: Some(id),
+                    event,
+                    url: &url,
+                    origin: &webhook::origin_of(&url),
+                    body: &body,
+                    next_attempt_at: Some(at),
+                    created_at: at,
+                },
+            )?;
+        }
+    }
+    Ok(event_of(order, id, event, at))
 }
 
 fn event_of(order: &Order, id: i64, event: &str, at: Millis) -> OrderEvent {
@@ -918,7 +1000,7 @@ fn expire_if_due(
         },
     )?;
     let order = store::get_order(tx, OrderKey::Pk(order.id), now)?.expect("exists");
-    let e = event_of(&order, ev, "payment.expired", now);
+    let e = emit(tx, &order, ev, "payment.expired", now)?;
     Ok((order, vec![e]))
 }
 
@@ -940,7 +1022,7 @@ fn cancel_open(
         },
     )?;
     let order = store::get_order(tx, OrderKey::Pk(order.id), now)?.expect("exists");
-    let e = event_of(&order, ev, "payment.cancelled", now);
+    let e = emit(tx, &order, ev, "payment.cancelled", now)?;
     Ok((order, e))
 }
 
@@ -1143,4 +1225,207 @@ pub fn check_url(field: &'static str, u: &str) -> Result<String> {
         ));
     }
     Ok(u.to_string())
+}
+
+// ---- webhooks ----
+
+/// The signing secrets as stored.
+pub fn read_webhook_secret(c: &rusqlite::Connection) -> Result<WebhookSecret> {
+    Ok(WebhookSecret {
+        secret: store::get_setting(c, "webhook_secret")?.unwrap_or_default(),
+        previous: store::get_setting(c, "webhook_secret_previous")?,
+        rotated_at: store::get_setting(c, "webhook_secret_rotated_at")?
+            .and_then(|v| v.parse().ok()),
+    })
+}
+
+/// A delivery and its attempts, as the webhook log shows them.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DeliveryLog {
+    #[serde(flatten)]
+    pub delivery: Delivery,
+    #[serde(rename = "attempt_log")]
+    pub attempts: Vec<Attempt>,
+}
+
+impl Kasir {
+    pub fn webhook_config(&self) -> &WebhookConfig {
+        &self.inner.webhook_config
+    }
+
+    pub fn webhook_wake(&self) -> Arc<tokio::sync::Notify> {
+        self.inner.webhook_wake.clone()
+    }
+
+    pub fn webhook_sender(&self) -> webhook::Sender {
+        self.inner
+            .webhook_sender
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Where this process's API listens: webhooks are never sent there.
+    pub fn set_listening(&self, addr: Option<std::net::SocketAddr>) {
+        self.inner.webhook_policy.set_own(addr);
+        let sender = webhook::Sender::new(
+            self.inner.webhook_policy.clone(),
+            self.inner.webhook_config.attempt_timeout,
+        );
+        *self
+            .inner
+            .webhook_sender
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = sender;
+    }
+
+    pub async fn webhook_secret(&self) -> Result<WebhookSecret> {
+        self.inner.db.read(read_webhook_secret).await
+    }
+
+    /// Replace the signing secret. For 24 h the old one still signs beside the
+    /// new (in `webhook-signature`), so receivers can switch without a gap.
+    pub async fn rotate_webhook_secret(&self) -> Result<WebhookSecret> {
+        self.inner
+            .db
+            .write(|c| {
+                let tx = c.transaction()?;
+                let old = read_webhook_secret(&tx)?;
+                store::set_setting(&tx, "webhook_secret_previous", Some(&old.secret))?;
+                store::set_setting(&tx, "webhook_secret", Some(&webhook::new_secret()))?;
+                store::set_setting(
+                    &tx,
+                    "webhook_secret_rotated_at",
+                    Some(&now_ms().to_string()),
+                )?;
+                let s = read_webhook_secret(&tx)?;
+                tx.commit()?;
+                Ok(s)
+            })
+            .await
+    }
+
+    pub async fn webhook_deliveries(
+        &self,
+        filter: DeliveryFilter,
+    ) -> Result<(Vec<DeliveryLog>, u64)> {
+        self.inner
+            .db
+            .read(move |c| {
+                let (list, total) = store::list_deliveries(c, &filter)?;
+                let logs = list
+                    .into_iter()
+                    .map(|d| {
+                        let attempts = store::attempts_of(c, d.id)?;
+                        Ok(DeliveryLog {
+                            delivery: d,
+                            attempts,
+                        })
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                Ok((logs, total))
+            })
+            .await
+    }
+
+    pub async fn webhook_delivery(&self, id: i64) -> Result<DeliveryLog> {
+        self.inner
+            .db
+            .read(move |c| {
+                let d = store::get_delivery(c, id)?.ok_or_else(|| delivery_not_found(id))?;
+                let attempts = store::attempts_of(c, d.id)?;
+                Ok(DeliveryLog {
+                    delivery: d,
+                    attempts,
+                })
+            })
+            .await
+    }
+
+    /// Send a delivery again now, whatever its state, and record the attempt.
+    /// A pending one keeps its schedule if this fails; a delivered one stays delivered.
+    pub async fn redeliver_webhook(&self, id: i64) -> Result<DeliveryLog> {
+        let log = self.webhook_delivery(id).await?;
+        self.attempt_now(log.delivery, true).await
+    }
+
+    /// Send a signed `ping` event to `url` once, so an integrator can check a
+    /// receiver. It is logged like any delivery and never retried.
+    pub async fn send_test_webhook(&self, url: &str) -> Result<DeliveryLog> {
+        let url = check_url("url", url)?;
+        let now = now_ms();
+        let body = webhook::ping_body(now);
+        let id = self
+            .inner
+            .db
+            .write(move |c| {
+                store::insert_delivery(
+                    c,
+                    &store::NewDelivery {
+                        webhook_id: &webhook::new_webhook_id(),
+                        order_pk: None,
+                        order_event_id: None,
+                        event: "ping",
+                        url: &url,
+                        origin: &webhook::origin_of(&url),
+                        body: &body,
+                        next_attempt_at: None,
+                        created_at: now,
+                    },
+                )
+            })
+            .await?;
+        let log = self.webhook_delivery(id).await?;
+        self.attempt_now(log.delivery, false).await
+    }
+
+    async fn attempt_now(&self, d: Delivery, scheduled: bool) -> Result<DeliveryLog> {
+        let secret = self.webhook_secret().await?;
+        let sender = self.webhook_sender();
+        sender
+            .policy()
+            .set_block_private(self.settings().await?.webhook_block_private);
+        let secrets = secret.signing(now_ms());
+        let result = sender
+            .send(&webhook::sender::Outgoing {
+                url: &d.url,
+                webhook_id: &d.webhook_id,
+                event: &d.event,
+                body: &d.body,
+                retry: d.attempts,
+                secrets: &secrets,
+            })
+            .await;
+        let config = self.inner.webhook_config.clone();
+        let id = d.id;
+        self.inner
+            .db
+            .write(move |c| {
+                let tx = c.transaction()?;
+                let (mut status, mut next, error) = webhook::after_attempt(
+                    &config,
+                    d.created_at,
+                    d.attempts + 1,
+                    &result,
+                    scheduled && d.status == webhook::DeliveryStatus::Pending,
+                    now_ms(),
+                );
+                if d.status == webhook::DeliveryStatus::Delivered {
+                    status = webhook::DeliveryStatus::Delivered;
+                    next = None;
+                }
+                store::record_attempt(&tx, d.id, &d.url, &result, status, next, error.as_deref())?;
+                tx.commit()?;
+                Ok::<_, Error>(())
+            })
+            .await?;
+        self.webhook_delivery(id).await
+    }
+}
+
+fn delivery_not_found(id: i64) -> Error {
+    Error::NotFound {
+        what: "webhook_delivery",
+        message: format!("No webhook delivery with id {id}."),
+    }
 }

@@ -7,6 +7,7 @@ pub mod fields;
 pub mod public;
 pub mod ratelimit;
 pub mod views;
+mod webhooks;
 
 use crate::service::Kasir;
 use axum::Router;
@@ -72,11 +73,13 @@ pub struct Server {
     pub task: tokio::task::JoinHandle<()>,
 }
 
-/// Bind `addr` (port 0 picks a free port), start serving, and start the expiry sweeper.
+/// Bind `addr` (port 0 picks a free port), start serving, and start the
+/// background work: the expiry sweeper and the webhook worker.
 pub async fn start(kasir: Kasir, addr: SocketAddr) -> std::io::Result<Server> {
     let listener = TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
-    spawn_expiry_sweeper(kasir.clone());
+    kasir.set_listening(Some(addr));
+    spawn_background(kasir.clone());
     let router = app(AppState::new(kasir));
     let task = tokio::spawn(async move {
         if let Err(e) = axum::serve(
@@ -89,6 +92,13 @@ pub async fn start(kasir: Kasir, addr: SocketAddr) -> std::io::Result<Server> {
         }
     });
     Ok(Server { addr, task })
+}
+
+/// What runs beside the server, and also without one (a till whose port is
+/// taken still expires orders and sends webhooks).
+pub fn spawn_background(kasir: Kasir) {
+    spawn_expiry_sweeper(kasir.clone());
+    crate::webhook::worker::spawn(kasir);
 }
 
 /// Expire open orders whose time has passed, every second. Reads never wait for

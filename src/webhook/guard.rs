@@ -1,0 +1,209 @@
+//! Where webhooks may go. A webhook URL comes from an API call (or, later, a
+//! public widget), so Kasir must not become a way to reach what the merchant
+//! didn't choose: never link-local or cloud-metadata addresses, never Kasir's
+//! own API, and, when the merchant says so, nothing private.
+//!
+//! The check is made on the addresses the connection will use: names are
+//! resolved by [`GuardedResolver`], which hands the HTTP client only allowed
+//! addresses, so a name can't resolve to one address when checked and to
+//! another when connected (DNS rebinding).
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+/// The merchant's choices and Kasir's own address, shared with the resolvers.
+#[derive(Debug, Default)]
+pub struct AddressPolicy {
+    /// Refuse private, loopback and shared (CGNAT) addresses too.
+    pub block_private: AtomicBool,
+    /// Where Kasir's own server listens, if it does.
+    pub own: std::sync::RwLock<Option<SocketAddr>>,
+}
+
+impl AddressPolicy {
+    pub fn set_block_private(&self, on: bool) {
+        self.block_private.store(on, Ordering::Relaxed);
+    }
+
+    pub fn set_own(&self, addr: Option<SocketAddr>) {
+        *self.own.write().unwrap_or_else(|e| e.into_inner()) = addr;
+    }
+
+    pub fn own_port(&self) -> Option<u16> {
+        self.own
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .map(|a| a.port())
+    }
+
+    /// Why `ip` may not be connected to for a URL on `port`, if it may not.
+    pub fn refuse(&self, ip: IpAddr, port: u16) -> Option<&'static str> {
+        let ip = ip.to_canonical();
+        if is_link_local_or_metadata(ip) {
+            return Some("link-local and cloud metadata addresses are never sent webhooks");
+        }
+        if ip.is_unspecified() || ip.is_multicast() || is_broadcast(ip) {
+            return Some("not a unicast address");
+        }
+        if self.is_own(ip, port) {
+            return Some("that is Kasir's own API address");
+        }
+        if self.block_private.load(Ordering::Relaxed) && is_private(ip) {
+            return Some("private and loopback addresses are blocked in the settings");
+        }
+        None
+    }
+
+    fn is_own(&self, ip: IpAddr, port: u16) -> bool {
+        let Some(own) = *self.own.read().unwrap_or_else(|e| e.into_inner()) else {
+            return false;
+        };
+        if own.port() != port {
+            return false;
+        }
+        if ip.is_loopback() || ip == own.ip().to_canonical() {
+            return true;
+        }
+        // bound to every interface: any address of this machine reaches it
+        own.ip().is_unspecified() && local_addresses().contains(&ip)
+    }
+}
+
+fn local_addresses() -> Vec<IpAddr> {
+    if_addrs::get_if_addrs()
+        .map(|v| v.into_iter().map(|i| i.ip().to_canonical()).collect())
+        .unwrap_or_default()
+}
+
+fn is_link_local_or_metadata(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            v4.is_link_local() // 169.254.0.0/16, the usual metadata address among them
+                || v4 == Ipv4Addr::new(100, 100, 100, 200) // Alibaba Cloud metadata
+        }
+        IpAddr::V6(v6) => {
+            (v6.segments()[0] & 0xffc0) == 0xfe80 // fe80::/10
+                || v6 == Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254) // AWS metadata
+        }
+    }
+}
+
+fn is_broadcast(ip: IpAddr) -> bool {
+    matches!(ip, IpAddr::V4(v4) if v4.is_broadcast())
+}
+
+fn is_private(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let o = v4.octets();
+            v4.is_private()
+                || v4.is_loopback()
+                || (o[0] == 100 && (o[1] & 0xc0) == 64) // 100.64.0.0/10, shared/CGNAT
+                || o[0] == 0
+        }
+        IpAddr::V6(v6) => v6.is_loopback() || (v6.segments()[0] & 0xfe00) == 0xfc00, // fc00::/7
+    }
+}
+
+/// The HTTP client's resolver: the system's answers, minus what the policy
+/// refuses. `port` is fixed per resolver because the resolver isn't told the
+/// port of the URL: the [`super::Sender`] keeps one client for URLs on Kasir's
+/// own port and one for the rest.
+pub struct GuardedResolver {
+    pub policy: Arc<AddressPolicy>,
+    /// `Some(p)`: this resolver serves URLs on port `p` only.
+    pub port: Option<u16>,
+}
+
+impl reqwest::dns::Resolve for GuardedResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let policy = self.policy.clone();
+        let port = self.port;
+        let host = name.as_str().to_string();
+        Box::pin(async move {
+            let addrs: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let mut why = None;
+            let allowed: Vec<SocketAddr> = addrs
+                .into_iter()
+                .filter(|a| match policy.refuse(a.ip(), port.unwrap_or(0)) {
+                    None => true,
+                    Some(w) => {
+                        why = Some(w);
+                        false
+                    }
+                })
+                .collect();
+            if allowed.is_empty() {
+                let msg = match why {
+                    Some(w) => format!("{host} resolves only to refused addresses: {w}"),
+                    None => format!("{host} has no address"),
+                };
+                return Err(msg.into());
+            }
+            Ok(Box::new(allowed.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn metadata_and_link_local_are_always_refused() {
+        let p = AddressPolicy::default();
+        for a in [
+            "169.254.169.254",
+            "169.254.1.1",
+            "fe80::1",
+            "::ffff:169.254.169.254",
+            "fd00:ec2::254",
+            "100.100.100.200",
+            "0.0.0.0",
+            "255.255.255.255",
+            "224.0.0.1",
+        ] {
+            assert!(p.refuse(ip(a), 80).is_some(), "{a}");
+        }
+        for a in ["127.0.0.1", "192.168.1.10", "10.0.0.5", "8.8.8.8", "::1"] {
+            assert!(p.refuse(ip(a), 80).is_none(), "{a}");
+        }
+    }
+
+    #[test]
+    fn private_addresses_only_when_the_merchant_blocks_them() {
+        let p = AddressPolicy::default();
+        p.set_block_private(true);
+        for a in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.0.1",
+            "100.64.0.1",
+            "::1",
+            "fd12::1",
+        ] {
+            assert!(p.refuse(ip(a), 80).is_some(), "{a}");
+        }
+        assert!(p.refuse(ip("8.8.8.8"), 80).is_none());
+    }
+
+    #[test]
+    fn kasirs_own_address_is_refused_on_its_port_only() {
+        let p = AddressPolicy::default();
+        p.set_own(Some("127.0.0.1:8787".parse().unwrap()));
+        assert!(p.refuse(ip("127.0.0.1"), 8787).is_some());
+        assert!(p.refuse(ip("127.0.0.2"), 8787).is_some());
+        assert!(p.refuse(ip("127.0.0.1"), 9000).is_none());
+        p.set_own(Some("0.0.0.0:8787".parse().unwrap()));
+        for local in local_addresses() {
+            assert!(p.refuse(local, 8787).is_some(), "{local}");
+        }
+    }
+}

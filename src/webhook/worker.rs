@@ -1,0 +1,231 @@
+//! The delivery worker: takes due deliveries from the outbox, sends them with
+//! bounded concurrency (in all and per receiver), and records each attempt.
+//!
+//! One worker per data directory: it holds `webhooks.lock` (an OS file lock,
+//! released when the process dies), so the till and `kasir serve` on the same
+//! directory never both send, and after a crash the next start takes over at
+//! once, sending again whatever was in flight (same `webhook-id`).
+
+use super::sender::{AttemptResult, Outgoing};
+use super::{Delivery, DeliveryStatus};
+use crate::clock::{now_ms, Millis};
+use crate::service::Kasir;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{mpsc, Notify};
+
+/// The worker's lock file in the data directory.
+pub const LOCK_FILE: &str = "webhooks.lock";
+
+/// Start the worker unless another process on this data directory runs one.
+pub fn spawn(kasir: Kasir) -> Option<tokio::task::JoinHandle<()>> {
+    let path = kasir.data_dir().join(LOCK_FILE);
+    let file = match std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+    {
+        Ok(f) => f,
+        Err(e) => {
+            tracing::error!("webhooks: cannot open {}: {e}", path.display());
+            return None;
+        }
+    };
+    if file.try_lock().is_err() {
+        tracing::info!(
+            "webhooks: another Kasir process on {} delivers them",
+            kasir.data_dir().display()
+        );
+        return None;
+    }
+    Some(tokio::spawn(async move {
+        // the lock lives as long as the worker
+        let _lock = file;
+        if let Err(e) = run(kasir).await {
+            tracing::error!("webhook worker stopped: {e}");
+        }
+    }))
+}
+
+struct InFlight {
+    total: usize,
+    per_origin: HashMap<String, usize>,
+}
+
+async fn run(kasir: Kasir) -> crate::Result<()> {
+    let config = kasir.webhook_config().clone();
+    kasir
+        .db()
+        .write(|c| crate::store::release_all_leases(c))
+        .await?;
+    let wake = kasir.webhook_wake();
+    let in_flight = Arc::new(Mutex::new(InFlight {
+        total: 0,
+        per_origin: HashMap::new(),
+    }));
+    let (done_tx, done_rx) = mpsc::unbounded_channel::<(Delivery, AttemptResult)>();
+    tokio::spawn(record_results(
+        kasir.clone(),
+        done_rx,
+        in_flight.clone(),
+        wake.clone(),
+    ));
+    let lease = config.attempt_timeout + Duration::from_secs(5);
+    loop {
+        let settings = kasir.settings().await?;
+        let sender = kasir.webhook_sender();
+        sender
+            .policy()
+            .set_block_private(settings.webhook_block_private);
+        let free = {
+            let f = in_flight.lock().unwrap_or_else(|e| e.into_inner());
+            config.max_in_flight.saturating_sub(f.total)
+        };
+        let now = now_ms();
+        let mut next_due: Option<Millis> = None;
+        if free > 0 {
+            let per_origin = config.max_in_flight_per_origin;
+            let (due, secret, next) = kasir
+                .db()
+                .read(move |c| {
+                    let due = crate::store::due_deliveries(c, now, per_origin, free * 2)?;
+                    let next = crate::store::next_due_at(c)?;
+                    Ok::<_, crate::Error>((due, crate::service::read_webhook_secret(c)?, next))
+                })
+                .await?;
+            // due ones all held back by their receiver's limit: wait for a slot to free
+            next_due = if due.is_empty() { next } else { None };
+            let mut take = vec![];
+            {
+                let mut f = in_flight.lock().unwrap_or_else(|e| e.into_inner());
+                for d in due {
+                    if f.total >= config.max_in_flight {
+                        break;
+                    }
+                    let n = f.per_origin.entry(d.origin.clone()).or_default();
+                    if *n >= per_origin {
+                        continue;
+                    }
+                    *n += 1;
+                    f.total += 1;
+                    take.push(d);
+                }
+            }
+            if !take.is_empty() {
+                let ids: Vec<i64> = take.iter().map(|d| d.id).collect();
+                let until = now + lease.as_millis() as Millis;
+                kasir
+                    .db()
+                    .write(move |c| {
+                        let tx = c.transaction()?;
+                        crate::store::lease_deliveries(&tx, &ids, until)?;
+                        tx.commit()?;
+                        Ok::<_, crate::Error>(())
+                    })
+                    .await?;
+                let secret = Arc::new(secret);
+                for d in take {
+                    let sender = sender.clone();
+                    let done = done_tx.clone();
+                    let secret = secret.clone();
+                    tokio::spawn(async move {
+                        let secrets = secret.signing(now_ms());
+                        let result = sender
+                            .send(&Outgoing {
+                                url: &d.url,
+                                webhook_id: &d.webhook_id,
+                                event: &d.event,
+                                body: &d.body,
+                                retry: d.attempts,
+                                secrets: &secrets,
+                            })
+                            .await;
+                        let _ = done.send((d, result));
+                    });
+                }
+                // more may be due right away
+                continue;
+            }
+        }
+        let sleep = match next_due {
+            Some(at) => Duration::from_millis((at - now_ms()).clamp(1, i64::MAX) as u64)
+                .min(config.poll_interval),
+            None => config.poll_interval,
+        };
+        tokio::select! {
+            _ = wake.notified() => {}
+            _ = tokio::time::sleep(sleep) => {}
+        }
+    }
+}
+
+/// Write finished attempts in batches (one transaction for all that are ready),
+/// then free their slots.
+async fn record_results(
+    kasir: Kasir,
+    mut done: mpsc::UnboundedReceiver<(Delivery, AttemptResult)>,
+    in_flight: Arc<Mutex<InFlight>>,
+    wake: Arc<Notify>,
+) {
+    let config = kasir.webhook_config().clone();
+    while let Some(first) = done.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < 512 {
+            match done.try_recv() {
+                Ok(r) => batch.push(r),
+                Err(_) => break,
+            }
+        }
+        let origins: Vec<String> = batch.iter().map(|(d, _)| d.origin.clone()).collect();
+        let config = config.clone();
+        let written = kasir
+            .db()
+            .write(move |c| {
+                let tx = c.transaction()?;
+                let now = now_ms();
+                for (d, r) in &batch {
+                    let (status, next, error) =
+                        super::after_attempt(&config, d.created_at, d.attempts + 1, r, true, now);
+                    crate::store::record_attempt(
+                        &tx,
+                        d.id,
+                        &d.url,
+                        r,
+                        status,
+                        next,
+                        error.as_deref(),
+                    )?;
+                    if status == DeliveryStatus::Failed {
+                        tracing::warn!(
+                            "webhook {} to {} failed: {}",
+                            d.webhook_id,
+                            d.url,
+                            error.as_deref().unwrap_or("")
+                        );
+                    }
+                }
+                tx.commit()?;
+                Ok::<_, crate::Error>(())
+            })
+            .await;
+        if let Err(e) = written {
+            // the leases expire and the deliveries are sent again: late, not lost
+            tracing::error!("webhooks: recording attempts failed: {e}");
+        }
+        {
+            let mut f = in_flight.lock().unwrap_or_else(|e| e.into_inner());
+            for o in origins {
+                f.total = f.total.saturating_sub(1);
+                if let Some(n) = f.per_origin.get_mut(&o) {
+                    *n = n.saturating_sub(1);
+                    if *n == 0 {
+                        f.per_origin.remove(&o);
+                    }
+                }
+            }
+        }
+        wake.notify_one();
+    }
+}
