@@ -47,6 +47,15 @@ enum Command {
         /// Where webhooks go when an order names none.
         #[arg(long)]
         default_webhook_url: Option<String>,
+        /// Refuse webhook URLs on private and loopback addresses.
+        #[arg(long)]
+        webhook_block_private: Option<bool>,
+    },
+    /// Print the webhook signing secret (receivers verify signatures with it).
+    WebhookSecret {
+        /// Replace it with a new one; for 24 h the old one still signs too.
+        #[arg(long)]
+        rotate: bool,
     },
 }
 
@@ -174,6 +183,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             public_base_url,
             order_expiry_minutes,
             default_webhook_url,
+            webhook_block_private,
         } => {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -186,10 +196,28 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     order_expiry_minutes,
                     public_base_url: clear_if_empty(public_base_url),
                     default_webhook_url: clear_if_empty(default_webhook_url),
+                    webhook_block_private,
                     ..Default::default()
                 };
                 let settings = kasir.update_settings(patch).await?;
                 println!("{}", serde_json::to_string_pretty(&settings)?);
+                Ok(ExitCode::SUCCESS)
+            })
+        }
+        Command::WebhookSecret { rotate } => {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            rt.block_on(async move {
+                let kasir = Kasir::open(&data_dir)?;
+                let s = if rotate {
+                    let s = kasir.rotate_webhook_secret().await?;
+                    eprintln!("kasir: new secret; the old one also signs for the next 24 hours");
+                    s
+                } else {
+                    kasir.webhook_secret().await?
+                };
+                println!("{}", s.secret);
                 Ok(ExitCode::SUCCESS)
             })
         }

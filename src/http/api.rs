@@ -35,6 +35,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/api/qris/orders/{order_id}/verify", post(verify))
         .route("/api/qris/orders/{order_id}/cancel", post(cancel))
         .route("/api/qris/usage", get(usage))
+        .merge(super::webhooks::router())
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
         .merge(upload)
         .route_layer(middleware::from_fn_with_state(state, require_api_key))
@@ -275,7 +276,7 @@ async fn create_payment_link(
     ))
 }
 
-fn paging(
+pub(super) fn paging(
     q: &HashMap<String, String>,
     default_limit: u32,
     max_limit: u32,

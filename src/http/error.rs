@@ -56,6 +56,7 @@ impl From<Error> for ApiError {
                     "payment_link" => "Link pembayaran tidak ditemukan",
                     "qris" => "QRIS not found",
                     "api_key" => "API key not found",
+                    "webhook_delivery" => "Webhook delivery not found",
                     _ => "Not found",
                 };
                 ApiError::new(StatusCode::NOT_FOUND, title, message)
