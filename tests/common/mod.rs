@@ -1,6 +1,8 @@
 //! Test harness: a real server on port 0 over a fresh data directory.
 #![allow(dead_code)]
 
+pub mod receiver;
+
 use kasir::Kasir;
 use reqwest::{Client, Response};
 use serde_json::Value;
@@ -53,8 +55,20 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
-        let dir = tempfile::tempdir().unwrap();
-        let kasir = Kasir::open(dir.path()).unwrap();
+        TestApp::spawn_with(kasir::webhook::WebhookConfig::default()).await
+    }
+
+    /// A server whose webhooks follow `config` (tests shorten the schedule).
+    pub async fn spawn_with(config: kasir::webhook::WebhookConfig) -> TestApp {
+        TestApp::start_in(tempfile::tempdir().unwrap(), config).await
+    }
+
+    /// A server over an existing data directory.
+    pub async fn start_in(
+        dir: tempfile::TempDir,
+        config: kasir::webhook::WebhookConfig,
+    ) -> TestApp {
+        let kasir = Kasir::open_with(dir.path(), config).unwrap();
         let server = kasir::http::start(kasir.clone(), "127.0.0.1:0".parse().unwrap())
             .await
             .unwrap();
@@ -70,14 +84,19 @@ impl TestApp {
 
     pub async fn with_qris() -> TestApp {
         let app = TestApp::spawn().await;
-        let (s, b) = app
+        app.import_qris().await;
+        app
+    }
+
+    /// Upload the shared static QRIS through the API.
+    pub async fn import_qris(&self) {
+        let (s, b) = self
             .post(
                 "/api/qris/upload",
                 serde_json::json!({ "qris_string": static_qris() }),
             )
             .await;
         assert_eq!(s, 200, "{b}");
-        app
     }
 
     pub fn url(&self, path: &str) -> String {
