@@ -674,28 +674,33 @@ pub fn get_delivery(c: &Connection, id: i64) -> Result<Option<Delivery>> {
         .optional()?)
 }
 
-/// Deliveries due now and not in flight, at most `per_origin` per receiver,
-/// oldest due first.
+/// Deliveries due now and not taken by the worker yet, oldest due first,
+/// leaving out receivers whose queue in the worker is already full.
 pub fn due_deliveries(
     c: &Connection,
     now: Millis,
-    per_origin: usize,
+    skip_origins: &[String],
     limit: usize,
 ) -> Result<Vec<Delivery>> {
+    let skip = if skip_origins.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " AND d.origin NOT IN ({})",
+            vec!["?"; skip_origins.len()].join(", ")
+        )
+    };
     let sql = format!(
-        "SELECT {DELIVERY_COLS} FROM (
-            SELECT *, row_number() OVER (PARTITION BY origin ORDER BY next_attempt_at, id) AS rn
-            FROM webhook_deliveries
-            WHERE status = 'pending' AND next_attempt_at <= ?1
-              AND (leased_until IS NULL OR leased_until < ?1)
-         ) d LEFT JOIN orders o ON o.id = d.order_pk
-         WHERE d.rn <= ?2 ORDER BY d.next_attempt_at, d.id LIMIT ?3"
+        "SELECT {DELIVERY_COLS} FROM webhook_deliveries d LEFT JOIN orders o ON o.id = d.order_pk
+         WHERE d.status = 'pending' AND d.next_attempt_at <= ?
+           AND (d.leased_until IS NULL OR d.leased_until < ?){skip}
+         ORDER BY d.next_attempt_at, d.id LIMIT ?"
     );
+    let mut args: Vec<rusqlite::types::Value> = vec![now.into(), now.into()];
+    args.extend(skip_origins.iter().map(|o| o.clone().into()));
+    args.push((limit as i64).into());
     let mut st = c.prepare_cached(&sql)?;
-    let rows = st.query_map(
-        params![now, per_origin as i64, limit as i64],
-        delivery_from_row,
-    )?;
+    let rows = st.query_map(rusqlite::params_from_iter(args), delivery_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

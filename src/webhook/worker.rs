@@ -10,7 +10,7 @@ use super::sender::{AttemptResult, Outgoing};
 use super::{Delivery, DeliveryStatus};
 use crate::clock::{now_ms, Millis};
 use crate::service::Kasir;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{mpsc, Notify};
@@ -49,10 +49,21 @@ pub fn spawn(kasir: Kasir) -> Option<tokio::task::JoinHandle<()>> {
     }))
 }
 
+/// What the worker holds: deliveries taken from the outbox (leased), queued per
+/// receiver, and how many are in flight.
 struct InFlight {
     total: usize,
     per_origin: HashMap<String, usize>,
 }
+
+type Queued = (Delivery, Arc<super::WebhookSecret>);
+
+/// Deliveries held in memory at most, in all and per receiver.
+const MAX_QUEUED: usize = 4096;
+const MAX_QUEUED_PER_ORIGIN: usize = 512;
+/// Taken deliveries are leased this long; only a worker that stopped without
+/// its process (the lock is freed with the process) leaves leases behind.
+const LEASE: Duration = Duration::from_secs(600);
 
 async fn run(kasir: Kasir) -> crate::Result<()> {
     let config = kasir.webhook_config().clone();
@@ -65,6 +76,7 @@ async fn run(kasir: Kasir) -> crate::Result<()> {
         total: 0,
         per_origin: HashMap::new(),
     }));
+    let mut queues: HashMap<String, VecDeque<Queued>> = HashMap::new();
     let (done_tx, done_rx) = mpsc::unbounded_channel::<(Delivery, AttemptResult)>();
     tokio::spawn(record_results(
         kasir.clone(),
@@ -72,50 +84,36 @@ async fn run(kasir: Kasir) -> crate::Result<()> {
         in_flight.clone(),
         wake.clone(),
     ));
-    let lease = config.attempt_timeout + Duration::from_secs(5);
     loop {
         let settings = kasir.settings().await?;
         let sender = kasir.webhook_sender();
         sender
             .policy()
             .set_block_private(settings.webhook_block_private);
-        let free = {
-            let f = in_flight.lock().unwrap_or_else(|e| e.into_inner());
-            config.max_in_flight.saturating_sub(f.total)
-        };
         let now = now_ms();
-        let mut next_due: Option<Millis> = None;
-        if free > 0 {
-            let per_origin = config.max_in_flight_per_origin;
+
+        // take what is due from the outbox while there is room
+        let queued: usize = queues.values().map(VecDeque::len).sum();
+        let mut next_due = None;
+        if queued < MAX_QUEUED / 2 {
+            let full: Vec<String> = queues
+                .iter()
+                .filter(|(_, q)| q.len() >= MAX_QUEUED_PER_ORIGIN)
+                .map(|(o, _)| o.clone())
+                .collect();
+            let room = MAX_QUEUED - queued;
             let (due, secret, next) = kasir
                 .db()
                 .read(move |c| {
-                    let due = crate::store::due_deliveries(c, now, per_origin, free * 2)?;
+                    let due = crate::store::due_deliveries(c, now, &full, room)?;
                     let next = crate::store::next_due_at(c)?;
                     Ok::<_, crate::Error>((due, crate::service::read_webhook_secret(c)?, next))
                 })
                 .await?;
-            // due ones all held back by their receiver's limit: wait for a slot to free
-            next_due = if due.is_empty() { next } else { None };
-            let mut take = vec![];
-            {
-                let mut f = in_flight.lock().unwrap_or_else(|e| e.into_inner());
-                for d in due {
-                    if f.total >= config.max_in_flight {
-                        break;
-                    }
-                    let n = f.per_origin.entry(d.origin.clone()).or_default();
-                    if *n >= per_origin {
-                        continue;
-                    }
-                    *n += 1;
-                    f.total += 1;
-                    take.push(d);
-                }
-            }
-            if !take.is_empty() {
-                let ids: Vec<i64> = take.iter().map(|d| d.id).collect();
-                let until = now + lease.as_millis() as Millis;
+            next_due = next;
+            if !due.is_empty() {
+                let ids: Vec<i64> = due.iter().map(|d| d.id).collect();
+                let until = now + LEASE.as_millis() as Millis;
                 kasir
                     .db()
                     .write(move |c| {
@@ -126,10 +124,31 @@ async fn run(kasir: Kasir) -> crate::Result<()> {
                     })
                     .await?;
                 let secret = Arc::new(secret);
-                for d in take {
+                for d in due {
+                    queues
+                        .entry(d.origin.clone())
+                        .or_default()
+                        .push_back((d, secret.clone()));
+                }
+            }
+        }
+
+        // send as many as the limits allow
+        {
+            let mut f = in_flight.lock().unwrap_or_else(|e| e.into_inner());
+            for (origin, q) in queues.iter_mut() {
+                while f.total < config.max_in_flight {
+                    let n = f.per_origin.get(origin).copied().unwrap_or(0);
+                    if n >= config.max_in_flight_per_origin {
+                        break;
+                    }
+                    let Some((d, secret)) = q.pop_front() else {
+                        break;
+                    };
+                    *f.per_origin.entry(origin.clone()).or_default() += 1;
+                    f.total += 1;
                     let sender = sender.clone();
                     let done = done_tx.clone();
-                    let secret = secret.clone();
                     tokio::spawn(async move {
                         let secrets = secret.signing(now_ms());
                         let result = sender
@@ -145,14 +164,17 @@ async fn run(kasir: Kasir) -> crate::Result<()> {
                         let _ = done.send((d, result));
                     });
                 }
-                // more may be due right away
-                continue;
             }
         }
+        queues.retain(|_, q| !q.is_empty());
+
+        // sleep until woken (a new event, a finished attempt) or something comes due
         let sleep = match next_due {
-            Some(at) => Duration::from_millis((at - now_ms()).clamp(1, i64::MAX) as u64)
-                .min(config.poll_interval),
-            None => config.poll_interval,
+            Some(at) if queues.is_empty() => {
+                Duration::from_millis((at - now_ms()).clamp(1, i64::MAX) as u64)
+                    .min(config.poll_interval)
+            }
+            _ => config.poll_interval,
         };
         tokio::select! {
             _ = wake.notified() => {}
