@@ -50,7 +50,16 @@ enum Command {
         /// Refuse webhook URLs on private and loopback addresses.
         #[arg(long)]
         webhook_block_private: Option<bool>,
+        /// The largest amount a widget payment may ask for (rupiah; default 10000000).
+        #[arg(long)]
+        widget_max_amount: Option<i64>,
+        /// Webhook URLs a widget's data-webhook may name: origins or URL prefixes,
+        /// comma-separated (an empty value clears the list).
+        #[arg(long)]
+        widget_webhook_allowlist: Option<String>,
     },
+    /// Print this till's merchant ID, for widget.js's data-merchant.
+    MerchantId,
     /// Print the webhook signing secret (receivers verify signatures with it).
     WebhookSecret {
         /// Replace it with a new one; for 24 h the old one still signs too.
@@ -184,6 +193,8 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             order_expiry_minutes,
             default_webhook_url,
             webhook_block_private,
+            widget_max_amount,
+            widget_webhook_allowlist,
         } => {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -197,10 +208,23 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     public_base_url: clear_if_empty(public_base_url),
                     default_webhook_url: clear_if_empty(default_webhook_url),
                     webhook_block_private,
+                    widget_max_amount,
+                    widget_webhook_allowlist: widget_webhook_allowlist
+                        .map(|v| v.split(',').map(|s| s.trim().to_string()).collect()),
                     ..Default::default()
                 };
                 let settings = kasir.update_settings(patch).await?;
                 println!("{}", serde_json::to_string_pretty(&settings)?);
+                Ok(ExitCode::SUCCESS)
+            })
+        }
+        Command::MerchantId => {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            rt.block_on(async move {
+                let kasir = Kasir::open(&data_dir)?;
+                println!("{}", kasir.merchant_id().await?);
                 Ok(ExitCode::SUCCESS)
             })
         }

@@ -17,6 +17,9 @@ use tokio::sync::broadcast;
 /// Default order expiry: 24 hours.
 pub const DEFAULT_EXPIRY_MINUTES: i64 = 24 * 60;
 pub const MAX_ORDER_ID_LEN: usize = 30;
+/// Widget payments: at most Rp 10.000.000 unless the merchant says otherwise.
+pub const DEFAULT_WIDGET_MAX_AMOUNT: u64 = 10_000_000;
+pub const MAX_WIDGET_DESCRIPTION_LEN: usize = 200;
 pub const MAX_DESCRIPTION_LEN: usize = 500;
 pub const MAX_URL_LEN: usize = 2048;
 pub const MAX_PAYER_FIELD_LEN: usize = 200;
@@ -37,6 +40,11 @@ pub struct Settings {
     /// Refuse webhook URLs on private and loopback addresses (LAN receivers are
     /// allowed by default: merchants run their own integrations there).
     pub webhook_block_private: bool,
+    /// The largest amount a widget payment may ask for.
+    pub widget_max_amount: u64,
+    /// Webhook URLs a widget's `data-webhook` may name: each an origin
+    /// (`https://shop.example`) or a URL prefix (`https://shop.example/hooks/`).
+    pub widget_webhook_allowlist: Vec<String>,
 }
 
 /// A partial update of the settings; `Some(None)` clears an optional one.
@@ -48,6 +56,8 @@ pub struct SettingsPatch {
     pub language: Option<String>,
     pub sound: Option<bool>,
     pub webhook_block_private: Option<bool>,
+    pub widget_max_amount: Option<i64>,
+    pub widget_webhook_allowlist: Option<Vec<String>>,
 }
 
 /// A static QRIS as read, before it is stored: what the till shows on import.
@@ -112,6 +122,10 @@ impl Kasir {
             c.execute(
                 "INSERT OR IGNORE INTO settings(key, value) VALUES ('webhook_secret', ?1)",
                 [webhook::new_secret()],
+            )?;
+            c.execute(
+                "INSERT OR IGNORE INTO settings(key, value) VALUES ('merchant_id', ?1)",
+                [new_merchant_id()],
             )?;
             Ok::<_, Error>(())
         })?;
@@ -217,6 +231,28 @@ impl Kasir {
             Some(_) => Some(None),
             None => None,
         };
+        if let Some(m) = patch.widget_max_amount {
+            if !(1..=qris::MAX_AMOUNT as i64).contains(&m) {
+                return Err(Error::invalid(
+                    "widget_max_amount",
+                    format!(
+                        "widget_max_amount must be from 1 to {} rupiah",
+                        qris::MAX_AMOUNT
+                    ),
+                ));
+            }
+        }
+        let allowlist = match &patch.widget_webhook_allowlist {
+            None => None,
+            Some(list) => Some(
+                list.iter()
+                    .map(|u| u.trim())
+                    .filter(|u| !u.is_empty())
+                    .map(|u| check_url("widget_webhook_allowlist", u))
+                    .collect::<Result<Vec<_>>>()?
+                    .join("\n"),
+            ),
+        };
         if let Some(l) = &patch.language {
             if l != "id" && l != "en" {
                 return Err(Error::invalid(
@@ -244,6 +280,16 @@ impl Kasir {
                 }
                 if let Some(s) = patch.sound {
                     store::set_setting(&tx, "sound", Some(if s { "1" } else { "0" }))?;
+                }
+                if let Some(m) = patch.widget_max_amount {
+                    store::set_setting(&tx, "widget_max_amount", Some(&m.to_string()))?;
+                }
+                if let Some(v) = &allowlist {
+                    store::set_setting(
+                        &tx,
+                        "widget_webhook_allowlist",
+                        Some(v).filter(|v| !v.is_empty()).map(|v| v.as_str()),
+                    )?;
                 }
                 if let Some(b) = patch.webhook_block_private {
                     store::set_setting(
@@ -922,6 +968,14 @@ fn read_settings(c: &rusqlite::Connection) -> Result<Settings> {
             .get("webhook_block_private")
             .map(|v| v == "1")
             .unwrap_or(false),
+        widget_max_amount: map
+            .get("widget_max_amount")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(DEFAULT_WIDGET_MAX_AMOUNT),
+        widget_webhook_allowlist: map
+            .get("widget_webhook_allowlist")
+            .map(|v| v.lines().map(str::to_string).collect())
+            .unwrap_or_default(),
     })
 }
 
@@ -1427,5 +1481,179 @@ fn delivery_not_found(id: i64) -> Error {
     Error::NotFound {
         what: "webhook_delivery",
         message: format!("No webhook delivery with id {id}."),
+    }
+}
+
+// ---- the embeddable widget ----
+
+/// The till's public identifier for `widget.js`: `m_` and 16 characters (80
+/// random bits). Not a secret: it only lets a page create widget payments.
+fn new_merchant_id() -> String {
+    let mut rng = rand::rng();
+    let tail: String = (0..16)
+        .map(|_| LINK_ALPHABET[rng.random_range(0..LINK_ALPHABET.len())] as char)
+        .collect();
+    format!("m_{}", tail.to_ascii_lowercase())
+}
+
+/// What a page embedding the widget asks for. Everything in it comes from a
+/// public page, so nothing is trusted.
+#[derive(Debug, Clone, Default)]
+pub struct WidgetRequest {
+    pub amount: Option<i128>,
+    pub description: Option<String>,
+    pub callback_url: Option<String>,
+    pub webhook_url: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct WidgetPayment {
+    pub order: Order,
+    /// The page named a webhook URL the merchant has not allowed; it was not used.
+    pub webhook_ignored: bool,
+}
+
+/// Whether `url` is allowed by an allow-list entry: same scheme, host and port,
+/// and a path under the entry's path.
+pub fn allowlisted(entries: &[String], url: &str) -> bool {
+    let Ok(u) = url::Url::parse(url) else {
+        return false;
+    };
+    entries.iter().any(|e| {
+        let Ok(e) = url::Url::parse(e) else {
+            return false;
+        };
+        let prefix = e.path().trim_end_matches('/');
+        u.scheme() == e.scheme()
+            && u.host_str() == e.host_str()
+            && u.port_or_known_default() == e.port_or_known_default()
+            && (u.path() == prefix
+                || u.path().starts_with(&format!("{prefix}/"))
+                || prefix.is_empty())
+    })
+}
+
+impl Kasir {
+    pub async fn merchant_id(&self) -> Result<String> {
+        self.inner
+            .db
+            .read(|c| Ok(store::get_setting(c, "merchant_id")?.unwrap_or_default()))
+            .await
+    }
+
+    async fn check_merchant(&self, merchant_id: &str) -> Result<()> {
+        if merchant_id.is_empty() || merchant_id != self.merchant_id().await? {
+            return Err(Error::NotFound {
+                what: "merchant",
+                message: "Merchant tidak ditemukan: periksa data-merchant.".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// What the widget shows before a payment exists: who is paid, and the limit.
+    pub async fn widget_merchant(&self, merchant_id: &str) -> Result<(StaticQris, Settings)> {
+        self.check_merchant(merchant_id).await?;
+        Ok((self.static_qris(None).await?, self.settings().await?))
+    }
+
+    /// A payment made from a merchant's web page: an order with a link.
+    pub async fn create_widget_payment(
+        &self,
+        merchant_id: &str,
+        req: WidgetRequest,
+    ) -> Result<WidgetPayment> {
+        self.check_merchant(merchant_id).await?;
+        let settings = self.settings().await?;
+        match req.amount {
+            None => {
+                return Err(Error::invalid(
+                    "amount",
+                    "amount is required: the payment in whole rupiah, e.g. 50000",
+                ))
+            }
+            Some(a) if a < 1 => {
+                return Err(Error::invalid(
+                    "amount",
+                    format!("amount must be at least 1 rupiah, got {a}"),
+                ))
+            }
+            Some(a) if a > settings.widget_max_amount as i128 => {
+                return Err(Error::invalid(
+                    "amount",
+                    format!(
+                        "amount must be at most {} rupiah for widget payments, got {a}",
+                        settings.widget_max_amount
+                    ),
+                ))
+            }
+            Some(_) => {}
+        }
+        let description = check_text(
+            "description",
+            req.description.as_deref(),
+            MAX_WIDGET_DESCRIPTION_LEN,
+        )?;
+        let callback_url = optional_url("callback_url", req.callback_url.as_deref())?;
+        let asked = optional_url("webhook_url", req.webhook_url.as_deref())?;
+        let (webhook_url, webhook_ignored) = match asked {
+            Some(u) if allowlisted(&settings.widget_webhook_allowlist, &u) => (Some(u), false),
+            Some(_) => (None, true),
+            None => (None, false),
+        };
+        let order = self
+            .create_order(
+                NewOrder {
+                    amount: req.amount,
+                    description,
+                    callback_url,
+                    webhook_url,
+                    ..Default::default()
+                },
+                OrderSource::Widget,
+            )
+            .await?;
+        Ok(WidgetPayment {
+            order,
+            webhook_ignored,
+        })
+    }
+
+    /// A widget payment's state, for the modal that follows it.
+    pub async fn widget_payment(&self, merchant_id: &str, link_code: &str) -> Result<Order> {
+        self.check_merchant(merchant_id).await?;
+        let order = self.payment_link(link_code).await?;
+        if order.source != OrderSource::Widget {
+            return Err(Error::NotFound {
+                what: "payment_link",
+                message: "Link pembayaran tidak ditemukan".into(),
+            });
+        }
+        Ok(order)
+    }
+}
+
+#[cfg(test)]
+mod widget_tests {
+    use super::allowlisted;
+
+    #[test]
+    fn allowlist_matches_origin_and_path_prefix() {
+        let list = vec![
+            "https://shop.example".to_string(),
+            "http://10.0.0.5:3000/hooks/".to_string(),
+        ];
+        assert!(allowlisted(&list, "https://shop.example/webhook"));
+        assert!(allowlisted(&list, "https://shop.example:443/x"));
+        assert!(allowlisted(&list, "http://10.0.0.5:3000/hooks/kasir"));
+        assert!(allowlisted(&list, "http://10.0.0.5:3000/hooks"));
+        assert!(!allowlisted(&list, "http://10.0.0.5:3000/hooksy"));
+        assert!(!allowlisted(&list, "http://shop.example/webhook"));
+        assert!(!allowlisted(&list, "https://shop.example.evil.com/"));
+        assert!(!allowlisted(
+            &list,
+            "https://evil.com/?https://shop.example"
+        ));
+        assert!(!allowlisted(&[], "https://shop.example/"));
     }
 }

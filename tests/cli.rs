@@ -220,3 +220,37 @@ fn settings_are_shown_and_changed_from_the_command_line() {
     assert_eq!(code, 0);
     assert!(out.contains("\"public_base_url\": null"), "{out}");
 }
+
+#[test]
+fn webhook_secret_and_merchant_id_are_printed_and_the_secret_rotates() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let (code, secret, _) = kasir(&["--data-dir", d, "webhook-secret"], None);
+    assert_eq!(code, 0);
+    let secret = secret.trim().to_string();
+    assert!(
+        secret.starts_with("whsec_") && secret.len() > 40,
+        "{secret}"
+    );
+    let (_, again, _) = kasir(&["--data-dir", d, "webhook-secret"], None);
+    assert_eq!(again.trim(), secret, "the same until rotated");
+    let (code, rotated, err) = kasir(&["--data-dir", d, "webhook-secret", "--rotate"], None);
+    assert_eq!(code, 0);
+    assert_ne!(rotated.trim(), secret);
+    assert!(err.contains("24 hours"), "{err}");
+    let (code, m, _) = kasir(&["--data-dir", d, "merchant-id"], None);
+    assert_eq!(code, 0);
+    assert!(m.trim().starts_with("m_"), "{m}");
+    let (code, _, err) = kasir(
+        &[
+            "--data-dir",
+            d,
+            "settings",
+            "--widget-webhook-allowlist",
+            "ftp://x",
+        ],
+        None,
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("widget_webhook_allowlist"), "{err}");
+}
