@@ -57,6 +57,7 @@ impl From<Error> for ApiError {
                     "qris" => "QRIS not found",
                     "api_key" => "API key not found",
                     "webhook_delivery" => "Webhook delivery not found",
+                    "merchant" => "Merchant not found",
                     _ => "Not found",
                 };
                 ApiError::new(StatusCode::NOT_FOUND, title, message)

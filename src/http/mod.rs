@@ -8,6 +8,7 @@ pub mod public;
 pub mod ratelimit;
 pub mod views;
 mod webhooks;
+mod widget;
 
 use crate::service::Kasir;
 use axum::Router;
@@ -21,6 +22,8 @@ pub struct AppState {
     pub kasir: Kasir,
     /// Per-address limits for the endpoints that need no key.
     pub public_limiter: Arc<ratelimit::RateLimiter>,
+    /// Widget payments created per address: each is an order in the merchant's book.
+    pub widget_limiter: Arc<ratelimit::RateLimiter>,
 }
 
 impl AppState {
@@ -28,6 +31,7 @@ impl AppState {
         AppState {
             kasir,
             public_limiter: Arc::new(ratelimit::RateLimiter::new(120, Duration::from_secs(60))),
+            widget_limiter: Arc::new(ratelimit::RateLimiter::new(20, Duration::from_secs(60))),
         }
     }
 }
@@ -36,6 +40,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(api::router(state.clone()))
         .merge(public::router(state.clone()))
+        .merge(widget::router(state.clone()))
         .fallback(|| async {
             error::ApiError::new(
                 axum::http::StatusCode::NOT_FOUND,

@@ -30,7 +30,11 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/p/{link_code}", get(pay_page))
         .route("/api/pay/{link_code}", get(pay_state))
         .route("/api/pay/{link_code}/view", post(pay_view))
-        .route("/api/pay/{link_code}/confirm", post(pay_confirm))
+        // the embeddable widget confirms from the merchant's own site
+        .route(
+            "/api/pay/{link_code}/confirm",
+            post(pay_confirm).layer(super::widget::cors()),
+        )
         .route("/api/pay/{link_code}/events", get(pay_events))
         .route_layer(middleware::from_fn_with_state(state, rate_limit));
     Router::new()
@@ -42,7 +46,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
 }
 
-async fn rate_limit(
+pub(super) async fn rate_limit(
     State(state): State<AppState>,
     req: Request,
     next: Next,
