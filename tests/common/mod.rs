@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod receiver;
+pub mod webdriver;
 
 use kasir::Kasir;
 use reqwest::{Client, Response};
