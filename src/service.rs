@@ -9,6 +9,7 @@ use crate::store::{self, InsertOrderError, OrderKey, OrderRow, Transition};
 use crate::webhook::{self, Attempt, Delivery, DeliveryFilter, WebhookConfig, WebhookSecret};
 use rand::Rng;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use subtle::ConstantTimeEq;
@@ -85,6 +86,20 @@ struct Inner {
     webhook_wake: Arc<tokio::sync::Notify>,
     webhook_policy: Arc<webhook::AddressPolicy>,
     webhook_sender: std::sync::RwLock<webhook::Sender>,
+    /// Requests per key and Jakarta day, not yet written.
+    usage: std::sync::Mutex<HashMap<(i64, String), UsageDay>>,
+}
+
+/// (key id, Jakarta day), requests per endpoint, last use.
+type UsageBatch = ((i64, String), HashMap<String, i64>, Millis);
+
+#[derive(Debug, Default)]
+struct UsageDay {
+    /// Requests already in the database when counting began, plus those flushed.
+    stored: i64,
+    pending_total: i64,
+    pending: HashMap<String, i64>,
+    last_used: Millis,
 }
 
 const SETTINGS_TTL: std::time::Duration = std::time::Duration::from_secs(1);
@@ -142,6 +157,7 @@ impl Kasir {
                 webhook_wake: Arc::new(tokio::sync::Notify::new()),
                 webhook_policy: policy,
                 webhook_sender: std::sync::RwLock::new(sender),
+                usage: std::sync::Mutex::new(HashMap::new()),
             }),
         })
     }
@@ -905,30 +921,105 @@ impl Kasir {
     }
 
     /// Count a request against the key's daily limit, or refuse it.
+    /// Count a request against its key's daily limit. Counts are kept in
+    /// memory and written at most a second later ([`Kasir::flush_usage`]), so
+    /// a request costs no write of its own; a crash loses at most a second of
+    /// counts, never an order.
     pub async fn record_request(&self, key: &ApiKey, endpoint: &str) -> Result<()> {
-        let (key_id, limit, endpoint) = (key.id, key.daily_limit, endpoint.to_string());
-        self.inner
+        let now = now_ms();
+        let slot = (key.id, clock::jakarta_day(now));
+        loop {
+            {
+                let mut meter = self.inner.usage.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some(day) = meter.get_mut(&slot) {
+                    if let Some(limit) = key.daily_limit {
+                        if day.stored + day.pending_total >= limit {
+                            let secs = (clock::ms_until_jakarta_midnight(now) as u64)
+                                .div_ceil(1000)
+                                .max(1);
+                            return Err(Error::RateLimited {
+                                limit,
+                                retry_after_secs: secs,
+                            });
+                        }
+                    }
+                    *day.pending.entry(endpoint.to_string()).or_default() += 1;
+                    day.pending_total += 1;
+                    day.last_used = now;
+                    return Ok(());
+                }
+            }
+            // first request of this key today in this process: what is stored already
+            let (key_id, d) = (slot.0, slot.1.clone());
+            let stored = self
+                .inner
+                .db
+                .read(move |c| store::usage_today_total(c, key_id, &d))
+                .await?;
+            self.inner
+                .usage
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .entry(slot.clone())
+                .or_insert_with(|| UsageDay {
+                    stored,
+                    ..Default::default()
+                });
+        }
+    }
+
+    /// Write the request counts kept in memory, in one transaction.
+    pub async fn flush_usage(&self) -> Result<()> {
+        let batch: Vec<UsageBatch> = {
+            let mut meter = self.inner.usage.lock().unwrap_or_else(|e| e.into_inner());
+            let today = clock::jakarta_day(now_ms());
+            // days gone by have nothing left to limit
+            meter.retain(|(_, day), d| *day == today || d.pending_total > 0);
+            meter
+                .iter_mut()
+                .filter(|(_, d)| d.pending_total > 0)
+                .map(|(k, d)| {
+                    d.stored += d.pending_total;
+                    d.pending_total = 0;
+                    (k.clone(), std::mem::take(&mut d.pending), d.last_used)
+                })
+                .collect()
+        };
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let rows = batch.clone();
+        let written = self
+            .inner
             .db
             .write(move |c| {
-                let now = now_ms();
-                let day = clock::jakarta_day(now);
-                if let Some(limit) = limit {
-                    if store::usage_today_total(c, key_id, &day)? >= limit {
-                        let secs = (clock::ms_until_jakarta_midnight(now) as u64)
-                            .div_ceil(1000)
-                            .max(1);
-                        return Err(Error::RateLimited {
-                            limit,
-                            retry_after_secs: secs,
-                        });
+                let tx = c.transaction()?;
+                for ((key_id, day), endpoints, last_used) in &rows {
+                    for (endpoint, n) in endpoints {
+                        store::add_usage(&tx, *key_id, day, endpoint, *n, *last_used)?;
                     }
                 }
-                store::add_usage(c, key_id, &day, &endpoint, now)
+                tx.commit()?;
+                Ok::<_, Error>(())
             })
-            .await
+            .await;
+        if written.is_err() {
+            // keep the counts for the next flush
+            let mut meter = self.inner.usage.lock().unwrap_or_else(|e| e.into_inner());
+            for (k, endpoints, _) in batch {
+                let d = meter.entry(k).or_default();
+                for (e, n) in endpoints {
+                    d.stored -= n;
+                    d.pending_total += n;
+                    *d.pending.entry(e).or_default() += n;
+                }
+            }
+        }
+        written
     }
 
     pub async fn usage(&self, key: &ApiKey) -> Result<Usage> {
+        self.flush_usage().await?;
         let (key_id, limit) = (key.id, key.daily_limit);
         self.inner
             .db

@@ -572,20 +572,24 @@ pub fn usage_today_total(c: &Connection, key_id: i64, day: &str) -> Result<i64> 
     .query_row(params![key_id, day], |r| r.get(0))?)
 }
 
+/// Add `n` requests to a key's count for a day and endpoint.
 pub fn add_usage(
     c: &Connection,
     key_id: i64,
     day: &str,
     endpoint: &str,
-    now: Millis,
+    n: i64,
+    last_used: Millis,
 ) -> Result<()> {
     c.prepare_cached(
-        "INSERT INTO api_usage(key_id, day, endpoint, request_count) VALUES (?1, ?2, ?3, 1)
-         ON CONFLICT(key_id, day, endpoint) DO UPDATE SET request_count = request_count + 1",
+        "INSERT INTO api_usage(key_id, day, endpoint, request_count) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(key_id, day, endpoint) DO UPDATE SET request_count = request_count + excluded.request_count",
     )?
-    .execute(params![key_id, day, endpoint])?;
-    c.prepare_cached("UPDATE api_keys SET last_used_at = ?1 WHERE id = ?2")?
-        .execute(params![now, key_id])?;
+    .execute(params![key_id, day, endpoint, n])?;
+    c.prepare_cached(
+        "UPDATE api_keys SET last_used_at = max(coalesce(last_used_at, 0), ?1) WHERE id = ?2",
+    )?
+    .execute(params![last_used, key_id])?;
     Ok(())
 }
 

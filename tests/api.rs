@@ -872,3 +872,28 @@ async fn bad_uploads_are_4xx_and_nothing_is_stored() {
     assert_eq!(s, 422);
     assert_eq!(app.count("static_qris"), 0);
 }
+
+#[tokio::test]
+async fn request_counts_reach_the_database_within_seconds() {
+    let app = TestApp::with_qris().await;
+    for _ in 0..5 {
+        let (s, _) = app.get("/api/qris/orders").await;
+        assert_eq!(s, 200);
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let n: i64 = app
+            .db()
+            .query_row(
+                "SELECT COALESCE(SUM(request_count), 0) FROM api_usage WHERE endpoint = '/qris/orders'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        if n == 5 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{n} of 5 written");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}

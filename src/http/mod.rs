@@ -103,7 +103,22 @@ pub async fn start(kasir: Kasir, addr: SocketAddr) -> std::io::Result<Server> {
 /// taken still expires orders and sends webhooks).
 pub fn spawn_background(kasir: Kasir) {
     spawn_expiry_sweeper(kasir.clone());
+    spawn_usage_flusher(kasir.clone());
     crate::webhook::worker::spawn(kasir);
+}
+
+/// Write the API request counts kept in memory, every second.
+pub fn spawn_usage_flusher(kasir: Kasir) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = kasir.flush_usage().await {
+                tracing::warn!("writing API usage failed: {e}");
+            }
+        }
+    })
 }
 
 /// Expire open orders whose time has passed, every second. Reads never wait for
