@@ -47,7 +47,56 @@ enum Command {
         /// Where webhooks go when an order names none.
         #[arg(long)]
         default_webhook_url: Option<String>,
+        /// Printed at the bottom of every receipt, e.g. "Terima kasih!".
+        #[arg(long)]
+        receipt_footer: Option<String>,
+        /// Zone printed times are in: Asia/Jakarta, Asia/Makassar, Asia/Jayapura, UTC or +08:00.
+        #[arg(long)]
+        timezone: Option<String>,
     },
+    /// Write the receipt (struk) of a paid order to a PDF.
+    Receipt {
+        order_id: String,
+        /// Thermal roll width in mm, or an A4 sheet.
+        #[arg(long, value_enum, default_value = "58")]
+        paper: ReceiptPaper,
+        #[arg(short = 'o', long = "output", value_name = "FILE.pdf")]
+        output: PathBuf,
+    },
+    /// Write the daily closing report (laporan harian) of one day to a PDF.
+    Report {
+        /// The day, YYYY-MM-DD, in the merchant's time zone.
+        #[arg(long)]
+        date: String,
+        #[arg(short = 'o', long = "output", value_name = "FILE.pdf")]
+        output: PathBuf,
+    },
+    /// Write a QRIS standee for the counter to a PDF; with --amount it carries a
+    /// new order's dynamic QRIS (its order id is printed).
+    Standee {
+        /// Whole rupiah; leave out for the static QRIS.
+        #[arg(long)]
+        amount: Option<u64>,
+        #[arg(long, value_enum, default_value = "a6")]
+        paper: StandeePaper,
+        #[arg(short = 'o', long = "output", value_name = "FILE.pdf")]
+        output: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReceiptPaper {
+    #[value(name = "58")]
+    Roll58,
+    #[value(name = "80")]
+    Roll80,
+    A4,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum StandeePaper {
+    A5,
+    A6,
 }
 
 #[derive(Subcommand)]
@@ -174,6 +223,8 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             public_base_url,
             order_expiry_minutes,
             default_webhook_url,
+            receipt_footer,
+            timezone,
         } => {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -186,12 +237,17 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     order_expiry_minutes,
                     public_base_url: clear_if_empty(public_base_url),
                     default_webhook_url: clear_if_empty(default_webhook_url),
+                    receipt_footer: clear_if_empty(receipt_footer),
+                    timezone,
                     ..Default::default()
                 };
                 let settings = kasir.update_settings(patch).await?;
                 println!("{}", serde_json::to_string_pretty(&settings)?);
                 Ok(ExitCode::SUCCESS)
             })
+        }
+        Command::Receipt { .. } | Command::Report { .. } | Command::Standee { .. } => {
+            print_command(cli.command, &data_dir)
         }
         Command::Keys(cmd) => {
             let rt = tokio::runtime::Builder::new_current_thread()
@@ -344,4 +400,50 @@ fn qris_command(cmd: QrisCommand) -> Result<ExitCode, Failure> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Receipts, reports and standees: the service makes the PDF, we write it.
+fn print_command(cmd: Command, data_dir: &std::path::Path) -> Result<ExitCode, Failure> {
+    use kasir::pdf::Paper;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async move {
+        let kasir = Kasir::open(data_dir)?;
+        let (bytes, output) = match cmd {
+            Command::Receipt {
+                order_id,
+                paper,
+                output,
+            } => {
+                let paper = match paper {
+                    ReceiptPaper::Roll58 => Paper::Roll58,
+                    ReceiptPaper::Roll80 => Paper::Roll80,
+                    ReceiptPaper::A4 => Paper::A4,
+                };
+                (kasir.receipt_pdf(&order_id, paper).await?, output)
+            }
+            Command::Report { date, output } => (kasir.daily_report_pdf(&date).await?, output),
+            Command::Standee {
+                amount,
+                paper,
+                output,
+            } => {
+                let paper = match paper {
+                    StandeePaper::A5 => Paper::A5,
+                    StandeePaper::A6 => Paper::A6,
+                };
+                let (bytes, order) = kasir.standee_pdf(amount, paper).await?;
+                if let Some(o) = order {
+                    println!("{}", o.order_id);
+                }
+                (bytes, output)
+            }
+            _ => unreachable!("only the printing commands come here"),
+        };
+        std::fs::write(&output, &bytes)
+            .map_err(|e| Failure(format!("cannot write {}: {e}", output.display()), 1))?;
+        eprintln!("wrote {} ({} bytes)", output.display(), bytes.len());
+        Ok(ExitCode::SUCCESS)
+    })
 }
