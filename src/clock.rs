@@ -96,7 +96,11 @@ impl Zone {
                 }
                 let h: i32 = s[1..3].parse().ok()?;
                 let m: i32 = s[4..6].parse().ok()?;
-                if h > 14 || m > 59 || !s[1..3].bytes().all(|c| c.is_ascii_digit()) || !s[4..6].bytes().all(|c| c.is_ascii_digit()) {
+                if h > 14
+                    || m > 59
+                    || !s[1..3].bytes().all(|c| c.is_ascii_digit())
+                    || !s[4..6].bytes().all(|c| c.is_ascii_digit())
+                {
                     return None;
                 }
                 let secs = (h * 3600 + m * 60) * if b[0] == b'-' { -1 } else { 1 };

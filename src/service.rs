@@ -756,7 +756,10 @@ impl Kasir {
     /// The receipt of a paid order as a PDF; an unpaid order is refused.
     pub async fn receipt_pdf(&self, order_id: &str, paper: Paper) -> Result<Vec<u8>> {
         if !paper.is_receipt() {
-            return Err(Error::invalid("paper", "a receipt is printed on 58, 80 or a4"));
+            return Err(Error::invalid(
+                "paper",
+                "a receipt is printed on 58, 80 or a4",
+            ));
         }
         let id = order_id.to_string();
         self.inner

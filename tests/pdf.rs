@@ -26,7 +26,11 @@ fn run(cmd: &mut Command) -> String {
 
 /// Write the PDF where the tools can read it (and where a person can look).
 fn save(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
-    assert!(bytes.starts_with(b"%PDF-"), "not a PDF: {:?}", &bytes[..bytes.len().min(20)]);
+    assert!(
+        bytes.starts_with(b"%PDF-"),
+        "not a PDF: {:?}",
+        &bytes[..bytes.len().min(20)]
+    );
     let p = dir.join(format!("{name}.pdf"));
     std::fs::write(&p, bytes).unwrap();
     if let Ok(keep) = std::env::var("KASIR_PDF_KEEP") {
@@ -78,7 +82,10 @@ fn has(haystack: &str, needle: &str) -> bool {
 }
 
 fn assert_has(haystack: &str, needle: &str) {
-    assert!(has(haystack, needle), "{needle:?} not found in:\n{haystack}");
+    assert!(
+        has(haystack, needle),
+        "{needle:?} not found in:\n{haystack}"
+    );
 }
 
 async fn paid_order(app: &TestApp) -> kasir::model::Order {
@@ -157,7 +164,10 @@ async fn a_paid_orders_receipt_reads_back_on_58_80_and_a4() {
         assert_has(&t, "Biaya Rp 1.000");
         assert_has(&t, "TOTAL Rp 51.000");
         assert_has(&t, "Status LUNAS");
-        assert_has(&t, &format!("Dibayar {}", date_time(o.paid_at.unwrap(), &zone)));
+        assert_has(
+            &t,
+            &format!("Dibayar {}", date_time(o.paid_at.unwrap(), &zone)),
+        );
         assert!(date_time(o.paid_at.unwrap(), &zone).ends_with(" WIB"));
         assert_has(&t, "Dikonfirmasi Kasir");
         assert_has(&t, "Pembayar Budi Santoso");
@@ -198,7 +208,13 @@ async fn receipt_times_follow_the_merchants_zone() {
         })
         .await
         .unwrap_err();
-    assert!(matches!(e, kasir::Error::InvalidField { field: "timezone", .. }));
+    assert!(matches!(
+        e,
+        kasir::Error::InvalidField {
+            field: "timezone",
+            ..
+        }
+    ));
 }
 
 #[tokio::test]
@@ -230,7 +246,10 @@ async fn receipts_refuse_unknown_and_unpaid_orders_and_unknown_paper() {
             .await;
         assert_eq!(s, 400, "{bad}: {b}");
         assert_eq!(b["field"], "paper", "{b}");
-        assert!(b["message"].as_str().unwrap().contains("58, 80 or a4"), "{b}");
+        assert!(
+            b["message"].as_str().unwrap().contains("58, 80 or a4"),
+            "{b}"
+        );
     }
     // the service refuses a standee paper too
     let e = app
@@ -238,7 +257,10 @@ async fn receipts_refuse_unknown_and_unpaid_orders_and_unknown_paper() {
         .receipt_pdf(&paid.order_id, Paper::A6)
         .await
         .unwrap_err();
-    assert!(matches!(e, kasir::Error::InvalidField { field: "paper", .. }));
+    assert!(matches!(
+        e,
+        kasir::Error::InvalidField { field: "paper", .. }
+    ));
 }
 
 #[tokio::test]
@@ -248,7 +270,11 @@ async fn a_static_standee_carries_the_merchants_qris_and_scans() {
     for paper in [Paper::A6, Paper::A5] {
         let (bytes, order) = app.kasir.standee_pdf(None, paper).await.unwrap();
         assert!(order.is_none());
-        let pdf = save(app.dir.path(), &format!("standee-{}", paper.as_str()), &bytes);
+        let pdf = save(
+            app.dir.path(),
+            &format!("standee-{}", paper.as_str()),
+            &bytes,
+        );
         let t = text(&pdf);
         assert_has(&t, "QRIS");
         assert_has(&t, "Scan untuk membayar");
@@ -265,7 +291,11 @@ async fn a_static_standee_carries_the_merchants_qris_and_scans() {
 #[tokio::test]
 async fn a_standee_with_an_amount_is_a_real_payable_order() {
     let app = TestApp::with_qris().await;
-    let (bytes, order) = app.kasir.standee_pdf(Some(25_000), Paper::A5).await.unwrap();
+    let (bytes, order) = app
+        .kasir
+        .standee_pdf(Some(25_000), Paper::A5)
+        .await
+        .unwrap();
     let order = order.unwrap();
     assert_eq!(order.source, OrderSource::Till);
     assert_eq!(order.status, OrderStatus::Pending);
@@ -297,7 +327,10 @@ async fn a_standee_needs_a_static_qris_and_a_standee_paper() {
         .standee_pdf(Some(1000), Paper::Roll58)
         .await
         .unwrap_err();
-    assert!(matches!(e, kasir::Error::InvalidField { field: "paper", .. }));
+    assert!(matches!(
+        e,
+        kasir::Error::InvalidField { field: "paper", .. }
+    ));
     assert_eq!(app.count("orders"), 0, "a refused standee makes no order");
 }
 
@@ -332,7 +365,14 @@ async fn a_day_without_orders_is_a_report_that_says_so() {
 #[tokio::test]
 async fn report_dates_must_be_real_days() {
     let app = TestApp::with_qris().await;
-    for bad in ["2025-13-01", "2025-02-30", "26-12-2025", "yesterday", "2025-1-5", ""] {
+    for bad in [
+        "2025-13-01",
+        "2025-02-30",
+        "26-12-2025",
+        "yesterday",
+        "2025-1-5",
+        "",
+    ] {
         let (s, b) = app
             .get(&format!("/api/qris/reports/daily.pdf?date={bad}"))
             .await;
@@ -368,7 +408,12 @@ async fn a_2000_order_day_makes_a_multi_page_report_whose_totals_match() {
                     amount: Some(5_000 + (i as i128 * 137) % 200_000),
                     fee_type: (i % 3 == 0).then(|| "rupiah".into()),
                     fee_value: (i % 3 == 0).then(|| "500".into()),
-                    description: (i % 4 == 0).then(|| format!("Pesanan meja {} dengan catatan yang cukup panjang untuk dipotong", i % 20)),
+                    description: (i % 4 == 0).then(|| {
+                        format!(
+                            "Pesanan meja {} dengan catatan yang cukup panjang untuk dipotong",
+                            i % 20
+                        )
+                    }),
                     ..Default::default()
                 },
                 OrderSource::Till,
@@ -377,7 +422,10 @@ async fn a_2000_order_day_makes_a_multi_page_report_whose_totals_match() {
             .unwrap();
         match i % 10 {
             0 => {
-                app.kasir.cancel(&o.order_id, ConfirmedBy::Dashboard).await.unwrap();
+                app.kasir
+                    .cancel(&o.order_id, ConfirmedBy::Dashboard)
+                    .await
+                    .unwrap();
             }
             1 | 2 => {} // still pending
             3 => {
@@ -441,7 +489,10 @@ async fn a_2000_order_day_makes_a_multi_page_report_whose_totals_match() {
         .iter()
         .fold((0, 0, 0), |a, t| (a.0 + t.1, a.1 + t.2, a.2 + t.3));
     assert_eq!(n, 2000);
-    assert_has(&t, &format!("Semua pesanan {n} {} {}", rupiah(total), rupiah(fee)));
+    assert_has(
+        &t,
+        &format!("Semua pesanan {n} {} {}", rupiah(total), rupiah(fee)),
+    );
     for (s, label) in [
         (OrderStatus::Cancelled, "Dibatalkan"),
         (OrderStatus::Pending, "Menunggu"),

@@ -42,7 +42,11 @@ impl Font {
 
 fn metrics_of(font: BuiltinFont) -> [u16; 256] {
     // Courier is 600 for every glyph; unknown glyphs of Helvetica get an average width
-    let mut w = [if font == BuiltinFont::Courier { 600 } else { 556 }; 256];
+    let mut w = [if font == BuiltinFont::Courier {
+        600
+    } else {
+        556
+    }; 256];
     let Some(parsed) = font.get_parsed_font() else {
         return w;
     };
@@ -52,8 +56,13 @@ fn metrics_of(font: BuiltinFont) -> [u16; 256] {
             .lookup_glyph_index(cp as u32)
             .and_then(|g| parsed.get_glyph_width(g))
         {
-            *slot = (u32::from(adv) * 1000 / upem) as u16;
+            *slot = ((u32::from(adv) * 1000 + upem / 2) / upem) as u16;
         }
+    }
+    // the shipped faces have no space glyph; Adobe's metrics give it 278
+    if font != BuiltinFont::Courier {
+        w[0x20] = 278;
+        w[0xa0] = 278;
     }
     w
 }

@@ -155,7 +155,12 @@ pub fn render(input: &ReceiptInput<'_>, paper: Paper) -> Vec<u8> {
     l.out.push(Line::Gap(0.8));
     l.pair("TOTAL", &rupiah(o.total_amount), Font::Bold, st.total);
     l.out.push(Line::Rule);
-    l.pair("Status", &status_label(o.status).to_uppercase(), Font::Bold, b);
+    l.pair(
+        "Status",
+        &status_label(o.status).to_uppercase(),
+        Font::Bold,
+        b,
+    );
     if let Some(at) = o.paid_at {
         l.pair("Dibayar", &date_time(at, input.zone), Font::Regular, b);
     }

@@ -60,7 +60,12 @@ pub fn render(r: &DailyReport) -> Vec<u8> {
     let c = page(&mut pages);
     c.text(LEFT, y, "Ringkasan", Font::Bold, 11.0, Align::Left);
     y += 7.0;
-    let cols = [(LEFT, Align::Left), (95.0, Align::Right), (145.0, Align::Right), (RIGHT, Align::Right)];
+    let cols = [
+        (LEFT, Align::Left),
+        (95.0, Align::Right),
+        (145.0, Align::Right),
+        (RIGHT, Align::Right),
+    ];
     for (i, h) in ["Status", "Pesanan", "Total", "Biaya"].iter().enumerate() {
         c.text(cols[i].0, y, h, Font::Bold, SIZE, cols[i].1);
     }
@@ -76,7 +81,11 @@ pub fn render(r: &DailyReport) -> Vec<u8> {
     ] {
         let (n, total, fee) = r.row(s);
         all = (all.0 + n, all.1 + total, all.2 + fee);
-        let font = if s == OrderStatus::Paid { Font::Bold } else { Font::Regular };
+        let font = if s == OrderStatus::Paid {
+            Font::Bold
+        } else {
+            Font::Regular
+        };
         c.text(cols[0].0, y, status_label(s), font, SIZE, cols[0].1);
         c.text(cols[1].0, y, &n.to_string(), font, SIZE, cols[1].1);
         c.text(cols[2].0, y, &rupiah(total), font, SIZE, cols[2].1);
@@ -85,18 +94,41 @@ pub fn render(r: &DailyReport) -> Vec<u8> {
     }
     c.hline(LEFT, RIGHT, y - ROW + 1.6, 0.3);
     y += 0.5;
-    c.text(cols[0].0, y, "Semua pesanan", Font::Regular, SIZE, cols[0].1);
-    c.text(cols[1].0, y, &all.0.to_string(), Font::Regular, SIZE, cols[1].1);
+    c.text(
+        cols[0].0,
+        y,
+        "Semua pesanan",
+        Font::Regular,
+        SIZE,
+        cols[0].1,
+    );
+    c.text(
+        cols[1].0,
+        y,
+        &all.0.to_string(),
+        Font::Regular,
+        SIZE,
+        cols[1].1,
+    );
     c.text(cols[2].0, y, &rupiah(all.1), Font::Regular, SIZE, cols[2].1);
     c.text(cols[3].0, y, &rupiah(all.2), Font::Regular, SIZE, cols[3].1);
     y += ROW * 2.0;
 
     let (paid_n, paid_total, paid_fee) = r.row(OrderStatus::Paid);
-    let by = |who: ConfirmedBy| r.paid.iter().filter(|o| o.confirmed_by == Some(who)).count();
+    let by = |who: ConfirmedBy| {
+        r.paid
+            .iter()
+            .filter(|o| o.confirmed_by == Some(who))
+            .count()
+    };
     let facts = [
         ("Total dibayar", rupiah(paid_total), Font::Bold),
         ("Biaya", rupiah(paid_fee), Font::Regular),
-        ("Dibayar tanpa biaya", rupiah(paid_total.saturating_sub(paid_fee)), Font::Regular),
+        (
+            "Dibayar tanpa biaya",
+            rupiah(paid_total.saturating_sub(paid_fee)),
+            Font::Regular,
+        ),
         ("Pesanan lunas", paid_n.to_string(), Font::Regular),
         (
             "Dikonfirmasi oleh",
@@ -117,11 +149,25 @@ pub fn render(r: &DailyReport) -> Vec<u8> {
 
     // ---- the paid orders ----
     if all.0 == 0 {
-        c.text(LEFT, y, "Tidak ada pesanan pada hari ini.", Font::Bold, 11.0, Align::Left);
+        c.text(
+            LEFT,
+            y,
+            "Tidak ada pesanan pada hari ini.",
+            Font::Bold,
+            11.0,
+            Align::Left,
+        );
     } else if r.paid.is_empty() {
         c.text(LEFT, y, "Pesanan lunas", Font::Bold, 11.0, Align::Left);
         y += 7.0;
-        c.text(LEFT, y, "Tidak ada pesanan lunas pada hari ini.", Font::Regular, 10.0, Align::Left);
+        c.text(
+            LEFT,
+            y,
+            "Tidak ada pesanan lunas pada hari ini.",
+            Font::Regular,
+            10.0,
+            Align::Left,
+        );
     } else {
         c.text(LEFT, y, "Pesanan lunas", Font::Bold, 11.0, Align::Left);
         y += 7.0;
@@ -141,7 +187,14 @@ pub fn render(r: &DailyReport) -> Vec<u8> {
         c.hline(LEFT, RIGHT, y - ROW + 1.6, 0.6);
         y += 1.0;
         c.text(C_BY, y, "Total", Font::Bold, SIZE, Align::Left);
-        c.text(C_TOTAL, y, &rupiah(paid_total), Font::Bold, SIZE, Align::Right);
+        c.text(
+            C_TOTAL,
+            y,
+            &rupiah(paid_total),
+            Font::Bold,
+            SIZE,
+            Align::Right,
+        );
     }
 
     let n = pages.len();
@@ -183,23 +236,58 @@ fn paid_row(c: &mut Canvas, y: f32, n: usize, o: &Order, r: &DailyReport) {
         }
     });
     c.text(C_NO, y, &n.to_string(), Font::Regular, SIZE, Align::Right);
-    c.text(C_MADE, y, &clock_time(o.created_at, &r.zone), Font::Regular, SIZE, Align::Left);
-    c.text(C_PAID, y, paid.as_deref().unwrap_or("-"), Font::Regular, SIZE, Align::Left);
+    c.text(
+        C_MADE,
+        y,
+        &clock_time(o.created_at, &r.zone),
+        Font::Regular,
+        SIZE,
+        Align::Left,
+    );
+    c.text(
+        C_PAID,
+        y,
+        paid.as_deref().unwrap_or("-"),
+        Font::Regular,
+        SIZE,
+        Align::Left,
+    );
     let id = layout::ellipsize(&o.order_id, Font::Regular, SIZE, C_DESC - C_ORDER - 2.0);
     c.text(C_ORDER, y, &id, Font::Regular, SIZE, Align::Left);
     if let Some(d) = &o.description {
         let d = layout::ellipsize(d, Font::Regular, SIZE, C_BY - C_DESC - 2.0);
         c.text(C_DESC, y, &d, Font::Regular, SIZE, Align::Left);
     }
-    c.text(C_BY, y, confirmed_label(o.confirmed_by), Font::Regular, SIZE, Align::Left);
-    c.text(C_TOTAL, y, &rupiah(o.total_amount), Font::Regular, SIZE, Align::Right);
+    c.text(
+        C_BY,
+        y,
+        confirmed_label(o.confirmed_by),
+        Font::Regular,
+        SIZE,
+        Align::Left,
+    );
+    c.text(
+        C_TOTAL,
+        y,
+        &rupiah(o.total_amount),
+        Font::Regular,
+        SIZE,
+        Align::Right,
+    );
 }
 
 /// The header and footer every page carries.
 fn frame(c: &mut Canvas, r: &DailyReport, page: usize, pages: usize) {
     let name = layout::ellipsize(&r.merchant.name, Font::Bold, 14.0, 110.0);
     c.text(LEFT, 20.0, &name, Font::Bold, 14.0, Align::Left);
-    c.text(RIGHT, 20.0, "LAPORAN HARIAN", Font::Bold, 11.0, Align::Right);
+    c.text(
+        RIGHT,
+        20.0,
+        "LAPORAN HARIAN",
+        Font::Bold,
+        11.0,
+        Align::Right,
+    );
     let mut sub = vec![];
     if !r.merchant.city.is_empty() {
         sub.push(r.merchant.city.clone());
@@ -207,8 +295,22 @@ fn frame(c: &mut Canvas, r: &DailyReport, page: usize, pages: usize) {
     if let Some(n) = &r.merchant.nmid {
         sub.push(format!("NMID: {n}"));
     }
-    c.text(LEFT, 26.0, &sub.join("  -  "), Font::Regular, SIZE, Align::Left);
-    c.text(RIGHT, 26.0, &long_date(r.day), Font::Regular, 10.0, Align::Right);
+    c.text(
+        LEFT,
+        26.0,
+        &sub.join("  -  "),
+        Font::Regular,
+        SIZE,
+        Align::Left,
+    );
+    c.text(
+        RIGHT,
+        26.0,
+        &long_date(r.day),
+        Font::Regular,
+        10.0,
+        Align::Right,
+    );
     c.hline(LEFT, RIGHT, 29.5, 1.0);
     c.hline(LEFT, RIGHT, 285.0, 0.3);
     c.text(
