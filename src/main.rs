@@ -439,7 +439,7 @@ fn print_command(cmd: Command, data_dir: &std::path::Path) -> Result<ExitCode, F
                 }
                 (bytes, output)
             }
-            _ => unreachable!("only the printing commands come here"),
+            _ => return Err(Failure("not a printing command".into(), 2)),
         };
         std::fs::write(&output, &bytes)
             .map_err(|e| Failure(format!("cannot write {}: {e}", output.display()), 1))?;
