@@ -528,3 +528,69 @@ async fn a_2000_order_day_makes_a_multi_page_report_whose_totals_match() {
     assert_eq!(last_numbered, Some(paid_n));
     assert!(std::fs::metadata(png(&pdf)).unwrap().len() > 1000);
 }
+
+/// What shops really type: emoji, long words, the longest description.
+#[tokio::test]
+async fn long_and_unusual_text_wraps_on_58_mm_and_never_breaks_the_receipt() {
+    let app = TestApp::with_qris().await;
+    let long = format!(
+        "Nasi goreng spesial ☕🍜 pedas level 5, {} {}",
+        "tambahan-telur-mata-sapi-dan-kerupuk-udang-tanpa-bawang",
+        "es teh manis. ".repeat(30)
+    );
+    let o = app
+        .kasir
+        .create_order(
+            NewOrder {
+                amount: Some(9_999_999_999_999),
+                description: Some(long.chars().take(500).collect()),
+                ..Default::default()
+            },
+            OrderSource::Till,
+        )
+        .await
+        .unwrap();
+    app.kasir
+        .verify(
+            &o.order_id,
+            ConfirmedBy::Api,
+            Some("Ñoño Müller-Lüdenscheidt".into()),
+            Some("catatan 😀".into()),
+        )
+        .await
+        .unwrap();
+    let bytes = app
+        .kasir
+        .receipt_pdf(&o.order_id, Paper::Roll58)
+        .await
+        .unwrap();
+    let pdf = save(app.dir.path(), "receipt-58-long", &bytes);
+    let t = text(&pdf);
+    assert_has(&t, "TOTAL Rp 9.999.999.999.999");
+    assert_has(&t, "Nasi goreng spesial ?? pedas");
+    assert_has(&t, "Ñoño Müller-Lüdenscheidt");
+    assert_has(&t, "Dikonfirmasi API");
+    // one page, as long as the receipt, nothing cut off on either side
+    assert_eq!(pdfinfo(&pdf, "Pages"), "1");
+    let size = pdfinfo(&pdf, "Page size");
+    let h: f64 = size.split_whitespace().nth(2).unwrap().parse().unwrap();
+    assert!(h > 400.0, "{size}");
+    let bbox = run(Command::new("pdftotext").arg("-bbox").arg(&pdf).arg("-"));
+    for l in bbox.lines().filter(|l| l.contains("<word ")) {
+        let num = |k: &str| -> f64 {
+            l.split(&format!("{k}=\""))
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap()
+        };
+        assert!(
+            num("xMin") >= 11.0 && num("xMax") <= 164.4 - 11.0,
+            "outside the 4 mm margins: {l}"
+        );
+    }
+    png(&pdf);
+}
