@@ -594,3 +594,18 @@ async fn long_and_unusual_text_wraps_on_58_mm_and_never_breaks_the_receipt() {
     }
     png(&pdf);
 }
+
+#[tokio::test]
+async fn a_day_with_orders_but_none_paid_says_so_under_its_totals() {
+    let app = TestApp::with_qris().await;
+    let (order_id, _) = app.generate(12_500).await;
+    let o = app.kasir.order(&order_id).await.unwrap();
+    let day = kasir::clock::jakarta_day(o.created_at);
+    let bytes = app.kasir.daily_report_pdf(&day).await.unwrap();
+    let t = text(&save(app.dir.path(), "report-unpaid", &bytes));
+    assert_has(&t, "Menunggu 1 Rp 12.500 Rp 0");
+    assert_has(&t, "Semua pesanan 1 Rp 12.500 Rp 0");
+    assert_has(&t, "Total dibayar Rp 0");
+    assert_has(&t, "Tidak ada pesanan lunas pada hari ini.");
+    assert!(!t.contains(&order_id), "only paid orders are listed");
+}

@@ -108,15 +108,30 @@ pub fn wrap(s: &str, font: Font, size: f32, width: f32) -> Vec<String> {
                 line = candidate;
                 continue;
             }
+            let too_wide = text_width(word, font, size) > width;
             if !line.is_empty() {
-                lines.push(std::mem::take(&mut line));
+                if too_wide {
+                    // it is cut anyway, so start it here rather than leave a short line
+                    line.push(' ');
+                } else {
+                    lines.push(std::mem::take(&mut line));
+                }
             }
-            // a word wider than the line is cut where it must be
+            // a word wider than the line is cut after a hyphen, or where it must be
+            let mut word_start = line.len();
             for c in word.chars() {
                 line.push(c);
                 if text_width(&line, font, size) > width {
                     line.pop();
-                    lines.push(std::mem::take(&mut line));
+                    let cut = line[word_start..]
+                        .rfind('-')
+                        .map(|i| word_start + i + 1)
+                        .filter(|&i| i < line.len())
+                        .unwrap_or(line.len());
+                    word_start = 0;
+                    let rest = line.split_off(cut);
+                    let done = std::mem::replace(&mut line, rest);
+                    lines.push(done.trim_end().to_string());
                     line.push(c);
                 }
             }
@@ -318,5 +333,18 @@ mod tests {
             .iter()
             .all(|l| text_width(l, Font::Regular, 10.0) <= 20.0));
         assert_eq!(lines.concat(), "ORD-ABCDEFGHJKLMNPQRSTUVWXYZ");
+        let lines = wrap("kerupuk-udang-tanpa-bawang", Font::Regular, 10.0, 30.0);
+        assert_eq!(lines, ["kerupuk-udang-", "tanpa-bawang"]);
+        // a word cut anyway starts on the line before, not below a short line
+        let lines = wrap(
+            "pedas 5, kerupuk-udang-tanpa-bawang",
+            Font::Regular,
+            10.0,
+            30.0,
+        );
+        assert_eq!(lines[0], "pedas 5, kerupuk-");
+        assert!(lines
+            .iter()
+            .all(|l| text_width(l, Font::Regular, 10.0) <= 30.0));
     }
 }
