@@ -62,6 +62,92 @@ pub fn jakarta_day_bounds(day: NaiveDate) -> (Millis, Millis) {
     )
 }
 
+/// The zone the merchant reads times in on paper: one of Indonesia's three
+/// (no daylight saving, so a fixed offset is exact) or a plain UTC offset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Zone {
+    /// As the merchant set it: `Asia/Jakarta`, `Asia/Makassar`, `+05:30`.
+    pub name: String,
+    pub offset: FixedOffset,
+}
+
+impl Zone {
+    pub fn jakarta() -> Zone {
+        Zone {
+            name: "Asia/Jakarta".into(),
+            offset: jakarta(),
+        }
+    }
+
+    /// `Asia/Jakarta` (or `Asia/Pontianak`), `Asia/Makassar`, `Asia/Jayapura`,
+    /// `UTC`, or an offset `+07:00` / `-03:30`.
+    pub fn parse(s: &str) -> Option<Zone> {
+        let s = s.trim();
+        let hours = |h: i32| FixedOffset::east_opt(h * 3600);
+        let offset = match s {
+            "Asia/Jakarta" | "Asia/Pontianak" => hours(7),
+            "Asia/Makassar" => hours(8),
+            "Asia/Jayapura" => hours(9),
+            "UTC" | "Etc/UTC" => hours(0),
+            _ => {
+                let b = s.as_bytes();
+                if b.len() != 6 || !matches!(b[0], b'+' | b'-') || b[3] != b':' {
+                    return None;
+                }
+                let h: i32 = s[1..3].parse().ok()?;
+                let m: i32 = s[4..6].parse().ok()?;
+                if h > 14
+                    || m > 59
+                    || !s[1..3].bytes().all(|c| c.is_ascii_digit())
+                    || !s[4..6].bytes().all(|c| c.is_ascii_digit())
+                {
+                    return None;
+                }
+                let secs = (h * 3600 + m * 60) * if b[0] == b'-' { -1 } else { 1 };
+                FixedOffset::east_opt(secs)
+            }
+        }?;
+        Some(Zone {
+            name: s.to_string(),
+            offset,
+        })
+    }
+
+    /// What a shop in that zone writes after a time: WIB, WITA, WIT, or UTC+05:30.
+    pub fn label(&self) -> String {
+        match self.offset.local_minus_utc() {
+            25_200 => "WIB".into(),
+            28_800 => "WITA".into(),
+            32_400 => "WIT".into(),
+            0 => "UTC".into(),
+            s => format!(
+                "UTC{}{:02}:{:02}",
+                if s < 0 { '-' } else { '+' },
+                s.abs() / 3600,
+                s.abs() % 3600 / 60
+            ),
+        }
+    }
+
+    pub fn at(&self, ms: Millis) -> DateTime<FixedOffset> {
+        Utc.timestamp_millis_opt(ms)
+            .single()
+            .unwrap_or_default()
+            .with_timezone(&self.offset)
+    }
+
+    /// UTC bounds [start, end) of a calendar day in this zone.
+    pub fn day_bounds(&self, day: NaiveDate) -> (Millis, Millis) {
+        let start = self
+            .offset
+            .from_local_datetime(&day.and_hms_opt(0, 0, 0).expect("midnight"))
+            .single()
+            .expect("fixed offset")
+            .timestamp_millis();
+        (start, start + 86_400_000)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,5 +163,17 @@ mod tests {
         assert_eq!(jakarta_day(1_766_768_399_000), "2025-12-26");
         assert_eq!(jakarta_day(1_766_768_400_000), "2025-12-27");
         assert_eq!(ms_until_jakarta_midnight(1_766_768_399_000), 1000);
+    }
+
+    #[test]
+    fn zones_read_as_indonesian_shops_write_them() {
+        assert_eq!(Zone::parse("Asia/Makassar").unwrap().label(), "WITA");
+        assert_eq!(Zone::parse("Asia/Jayapura").unwrap().label(), "WIT");
+        assert_eq!(Zone::parse("+05:30").unwrap().label(), "UTC+05:30");
+        assert_eq!(Zone::parse("-03:00").unwrap().label(), "UTC-03:00");
+        assert!(Zone::parse("Mars/Olympus").is_none());
+        assert!(Zone::parse("+7").is_none());
+        let day = NaiveDate::from_ymd_opt(2025, 12, 26).unwrap();
+        assert_eq!(Zone::jakarta().day_bounds(day), jakarta_day_bounds(day));
     }
 }

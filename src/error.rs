@@ -25,6 +25,12 @@ pub enum Error {
     AlreadyVerified,
     #[error("This order has already been verified as paid and cannot be cancelled.")]
     CannotCancelPaid,
+    /// A receipt is only for money received.
+    #[error("Order \"{order_id}\" is not paid (status: {}); a receipt is printed only for a paid order.", status.as_str())]
+    NotPaid {
+        order_id: String,
+        status: crate::model::OrderStatus,
+    },
     /// The order or link is expired or cancelled: nothing more can happen to it.
     #[error("{message}")]
     Closed {
@@ -58,6 +64,7 @@ impl Error {
             Error::DuplicateOrderId(_) => "duplicate_order_id",
             Error::AlreadyVerified => "already_verified",
             Error::CannotCancelPaid => "cannot_cancel_paid",
+            Error::NotPaid { .. } => "not_paid",
             Error::Closed { .. } => "order_closed",
             Error::Unauthorized(_) => "unauthorized",
             Error::RateLimited { .. } => "rate_limited",

@@ -7,6 +7,7 @@ pub mod db;
 pub mod error;
 pub mod http;
 pub mod model;
+pub mod pdf;
 pub mod qr_image;
 pub mod service;
 pub mod store;

@@ -57,6 +57,12 @@ enum Command {
         /// comma-separated (an empty value clears the list).
         #[arg(long)]
         widget_webhook_allowlist: Option<String>,
+        /// Printed at the bottom of every receipt, e.g. "Terima kasih!".
+        #[arg(long)]
+        receipt_footer: Option<String>,
+        /// Zone printed times are in: Asia/Jakarta, Asia/Makassar, Asia/Jayapura, UTC or +08:00.
+        #[arg(long)]
+        timezone: Option<String>,
     },
     /// Print this till's merchant ID, for widget.js's data-merchant.
     MerchantId,
@@ -66,6 +72,49 @@ enum Command {
         #[arg(long)]
         rotate: bool,
     },
+    /// Write the receipt (struk) of a paid order to a PDF.
+    Receipt {
+        order_id: String,
+        /// Thermal roll width in mm, or an A4 sheet.
+        #[arg(long, value_enum, default_value = "58")]
+        paper: ReceiptPaper,
+        #[arg(short = 'o', long = "output", value_name = "FILE.pdf")]
+        output: PathBuf,
+    },
+    /// Write the daily closing report (laporan harian) of one day to a PDF.
+    Report {
+        /// The day, YYYY-MM-DD, in the merchant's time zone.
+        #[arg(long)]
+        date: String,
+        #[arg(short = 'o', long = "output", value_name = "FILE.pdf")]
+        output: PathBuf,
+    },
+    /// Write a QRIS standee for the counter to a PDF; with --amount it carries a
+    /// new order's dynamic QRIS (its order id is printed).
+    Standee {
+        /// Whole rupiah; leave out for the static QRIS.
+        #[arg(long)]
+        amount: Option<u64>,
+        #[arg(long, value_enum, default_value = "a6")]
+        paper: StandeePaper,
+        #[arg(short = 'o', long = "output", value_name = "FILE.pdf")]
+        output: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReceiptPaper {
+    #[value(name = "58")]
+    Roll58,
+    #[value(name = "80")]
+    Roll80,
+    A4,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum StandeePaper {
+    A5,
+    A6,
 }
 
 #[derive(Subcommand)]
@@ -195,6 +244,8 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             webhook_block_private,
             widget_max_amount,
             widget_webhook_allowlist,
+            receipt_footer,
+            timezone,
         } => {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -211,6 +262,8 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     widget_max_amount,
                     widget_webhook_allowlist: widget_webhook_allowlist
                         .map(|v| v.split(',').map(|s| s.trim().to_string()).collect()),
+                    receipt_footer: clear_if_empty(receipt_footer),
+                    timezone,
                     ..Default::default()
                 };
                 let settings = kasir.update_settings(patch).await?;
@@ -244,6 +297,9 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 println!("{}", s.secret);
                 Ok(ExitCode::SUCCESS)
             })
+        }
+        Command::Receipt { .. } | Command::Report { .. } | Command::Standee { .. } => {
+            print_command(cli.command, &data_dir)
         }
         Command::Keys(cmd) => {
             let rt = tokio::runtime::Builder::new_current_thread()
@@ -396,4 +452,50 @@ fn qris_command(cmd: QrisCommand) -> Result<ExitCode, Failure> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Receipts, reports and standees: the service makes the PDF, we write it.
+fn print_command(cmd: Command, data_dir: &std::path::Path) -> Result<ExitCode, Failure> {
+    use kasir::pdf::Paper;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async move {
+        let kasir = Kasir::open(data_dir)?;
+        let (bytes, output) = match cmd {
+            Command::Receipt {
+                order_id,
+                paper,
+                output,
+            } => {
+                let paper = match paper {
+                    ReceiptPaper::Roll58 => Paper::Roll58,
+                    ReceiptPaper::Roll80 => Paper::Roll80,
+                    ReceiptPaper::A4 => Paper::A4,
+                };
+                (kasir.receipt_pdf(&order_id, paper).await?, output)
+            }
+            Command::Report { date, output } => (kasir.daily_report_pdf(&date).await?, output),
+            Command::Standee {
+                amount,
+                paper,
+                output,
+            } => {
+                let paper = match paper {
+                    StandeePaper::A5 => Paper::A5,
+                    StandeePaper::A6 => Paper::A6,
+                };
+                let (bytes, order) = kasir.standee_pdf(amount, paper).await?;
+                if let Some(o) = order {
+                    println!("{}", o.order_id);
+                }
+                (bytes, output)
+            }
+            _ => return Err(Failure("not a printing command".into(), 2)),
+        };
+        std::fs::write(&output, &bytes)
+            .map_err(|e| Failure(format!("cannot write {}: {e}", output.display()), 1))?;
+        eprintln!("wrote {} ({} bytes)", output.display(), bytes.len());
+        Ok(ExitCode::SUCCESS)
+    })
 }

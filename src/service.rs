@@ -5,6 +5,7 @@ use crate::clock::{self, now_ms, Millis};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::model::*;
+use crate::pdf::{self, Paper};
 use crate::store::{self, InsertOrderError, OrderKey, OrderRow, Transition};
 use crate::webhook::{self, Attempt, Delivery, DeliveryFilter, WebhookConfig, WebhookSecret};
 use rand::Rng;
@@ -46,6 +47,11 @@ pub struct Settings {
     /// Webhook URLs a widget's `data-webhook` may name: each an origin
     /// (`https://shop.example`) or a URL prefix (`https://shop.example/hooks/`).
     pub widget_webhook_allowlist: Vec<String>,
+    /// Printed at the bottom of every receipt, e.g. "Terima kasih!".
+    pub receipt_footer: Option<String>,
+    /// The zone times are printed in: `Asia/Jakarta` (default), `Asia/Makassar`,
+    /// `Asia/Jayapura`, `UTC` or an offset such as `+08:00`.
+    pub timezone: String,
 }
 
 /// A partial update of the settings; `Some(None)` clears an optional one.
@@ -59,7 +65,11 @@ pub struct SettingsPatch {
     pub webhook_block_private: Option<bool>,
     pub widget_max_amount: Option<i64>,
     pub widget_webhook_allowlist: Option<Vec<String>>,
+    pub receipt_footer: Option<Option<String>>,
+    pub timezone: Option<String>,
 }
+
+pub const MAX_RECEIPT_FOOTER_LEN: usize = 200;
 
 /// A static QRIS as read, before it is stored: what the till shows on import.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -277,11 +287,33 @@ impl Kasir {
                 ));
             }
         }
+        let footer = match &patch.receipt_footer {
+            Some(f) => Some(check_text(
+                "receipt_footer",
+                f.as_deref(),
+                MAX_RECEIPT_FOOTER_LEN,
+            )?),
+            None => None,
+        };
+        if let Some(z) = &patch.timezone {
+            if clock::Zone::parse(z).is_none() {
+                return Err(Error::invalid(
+                    "timezone",
+                    format!("timezone must be Asia/Jakarta, Asia/Makassar, Asia/Jayapura, UTC or an offset like +08:00; got {z:?}"),
+                ));
+            }
+        }
         let settings = self
             .inner
             .db
             .write(move |c| {
                 let tx = c.transaction()?;
+                if let Some(v) = footer {
+                    store::set_setting(&tx, "receipt_footer", v.as_deref())?;
+                }
+                if let Some(z) = &patch.timezone {
+                    store::set_setting(&tx, "timezone", Some(z.trim()))?;
+                }
                 if let Some(m) = patch.order_expiry_minutes {
                     store::set_setting(&tx, "order_expiry_minutes", Some(&m.to_string()))?;
                 }
@@ -824,6 +856,134 @@ impl Kasir {
             .await
     }
 
+    // ---- printed paper ----
+
+    /// The receipt of a paid order as a PDF; an unpaid order is refused.
+    pub async fn receipt_pdf(&self, order_id: &str, paper: Paper) -> Result<Vec<u8>> {
+        if !paper.is_receipt() {
+            return Err(Error::invalid(
+                "paper",
+                "a receipt is printed on 58, 80 or a4",
+            ));
+        }
+        let id = order_id.to_string();
+        self.inner
+            .db
+            .read(move |c| {
+                let order = store::get_order(c, OrderKey::OrderId(&id), now_ms())?
+                    .ok_or_else(|| order_not_found(&id))?;
+                if !order.is_paid() {
+                    return Err(Error::NotPaid {
+                        order_id: order.order_id,
+                        status: order.status,
+                    });
+                }
+                let settings = read_settings(c)?;
+                let merchant = merchant_of(store::get_static_qris(c, order.qris_id)?, &order);
+                let zone = print_zone(&settings);
+                Ok(pdf::receipt::render(
+                    &pdf::receipt::ReceiptInput {
+                        order: &order,
+                        merchant: &merchant,
+                        zone: &zone,
+                        footer: settings.receipt_footer.as_deref(),
+                    },
+                    paper,
+                ))
+            })
+            .await
+    }
+
+    /// The closing report of one calendar day (`YYYY-MM-DD`, in the merchant's
+    /// zone) over the orders made that day. A day without orders is a report
+    /// that says so.
+    pub async fn daily_report_pdf(&self, date: &str) -> Result<Vec<u8>> {
+        let day = parse_day(date)?;
+        self.inner
+            .db
+            .read(move |c| {
+                let now = now_ms();
+                let settings = read_settings(c)?;
+                let zone = print_zone(&settings);
+                let (from, to) = zone.day_bounds(day);
+                let merchant = match store::default_static_qris_id(c)? {
+                    Some(id) => store::get_static_qris(c, id)?.map(|q| pdf::Merchant {
+                        name: q.merchant_name,
+                        city: q.merchant_city,
+                        nmid: q.nmid,
+                    }),
+                    None => None,
+                }
+                .unwrap_or_default();
+                let report = pdf::report::DailyReport {
+                    merchant,
+                    day,
+                    totals: store::totals_by_status(c, from, to, now)?,
+                    paid: store::paid_orders_created_between(c, from, to)?,
+                    zone,
+                    printed_at: now,
+                };
+                Ok(pdf::report::render(&report))
+            })
+            .await
+    }
+
+    /// A standee for the counter: the static QRIS, or with an amount a new
+    /// order (source `till`) whose dynamic QRIS it carries, so the payment is
+    /// tracked and verified like any other. Returns the order it made.
+    pub async fn standee_pdf(
+        &self,
+        amount: Option<u64>,
+        paper: Paper,
+    ) -> Result<(Vec<u8>, Option<Order>)> {
+        if !paper.is_standee() {
+            return Err(Error::invalid("paper", "a standee is printed on a5 or a6"));
+        }
+        let q = self.static_qris(None).await?;
+        let order = match amount {
+            Some(a) => Some(
+                self.create_order(
+                    NewOrder {
+                        amount: Some(a as i128),
+                        description: Some("Standee".into()),
+                        ..Default::default()
+                    },
+                    OrderSource::Till,
+                )
+                .await?,
+            ),
+            None => None,
+        };
+        let merchant = pdf::Merchant {
+            name: q.merchant_name,
+            city: q.merchant_city,
+            nmid: q.nmid,
+        };
+        let payload = order.as_ref().map_or(q.payload, |o| o.payload.clone());
+        let (amount, order_id) = (
+            order.as_ref().map(|o| o.total_amount),
+            order.as_ref().map(|o| o.order_id.clone()),
+        );
+        let bytes = tokio::task::spawn_blocking(move || {
+            pdf::standee::render(
+                &pdf::standee::StandeeInput {
+                    merchant: &merchant,
+                    payload: &payload,
+                    amount,
+                    order_id: order_id.as_deref(),
+                },
+                paper,
+            )
+        })
+        .await
+        .map_err(|_| Error::Db(crate::db::DbError::WorkerGone))?
+        .map_err(|e| Error::InvalidQris {
+            message: e.to_string(),
+            issues: vec![],
+        })?;
+        Ok((bytes, order))
+    }
+
     // ---- API keys ----
 
     /// Make a key; the secret is returned once and only its hash is kept.
@@ -1067,7 +1227,41 @@ fn read_settings(c: &rusqlite::Connection) -> Result<Settings> {
             .get("widget_webhook_allowlist")
             .map(|v| v.lines().map(str::to_string).collect())
             .unwrap_or_default(),
+        receipt_footer: map.get("receipt_footer").cloned(),
+        timezone: map
+            .get("timezone")
+            .cloned()
+            .unwrap_or_else(|| "Asia/Jakarta".into()),
     })
+}
+
+/// `YYYY-MM-DD`, a real calendar day.
+pub fn parse_day(date: &str) -> Result<chrono::NaiveDate> {
+    let d = date.trim();
+    if d.len() != 10 {
+        return Err(Error::invalid(
+            "date",
+            format!("date must be a day as YYYY-MM-DD, e.g. 2025-12-26; got {d:?}"),
+        ));
+    }
+    chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+        Error::invalid(
+            "date",
+            format!("date must be a real day as YYYY-MM-DD, e.g. 2025-12-26; got {d:?}"),
+        )
+    })
+}
+
+fn print_zone(s: &Settings) -> clock::Zone {
+    clock::Zone::parse(&s.timezone).unwrap_or_else(clock::Zone::jakarta)
+}
+
+fn merchant_of(q: Option<StaticQris>, order: &Order) -> pdf::Merchant {
+    pdf::Merchant {
+        name: order.merchant_name.clone(),
+        city: order.merchant_city.clone(),
+        nmid: q.and_then(|q| q.nmid),
+    }
 }
 
 /// The event of a state change, with its webhook written to the outbox in the

@@ -390,6 +390,17 @@ pub fn totals_by_status(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The paid orders made in [from, to), oldest first: the closing report's list.
+pub fn paid_orders_created_between(c: &Connection, from: Millis, to: Millis) -> Result<Vec<Order>> {
+    let mut st = c.prepare_cached(&format!(
+        "SELECT {ORDER_COLS} FROM orders o JOIN static_qris q ON q.id = o.qris_id
+         WHERE o.created_at >= ?1 AND o.created_at < ?2 AND o.status = 'paid'
+         ORDER BY o.created_at, o.id"
+    ))?;
+    let rows = st.query_map(params![from, to], |r| order_from_row(r, 0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Write a state change and its event together. Returns the event's id.
 pub struct Transition<'a> {
     pub order_pk: i64,

@@ -254,3 +254,144 @@ fn webhook_secret_and_merchant_id_are_printed_and_the_secret_rotates() {
     assert_eq!(code, 1);
     assert!(err.contains("widget_webhook_allowlist"), "{err}");
 }
+
+/// Run the CLI off the async threads (a server on the same directory keeps running).
+async fn kasir_in(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let mut all = vec!["--data-dir".to_string(), dir.to_str().unwrap().to_string()];
+    all.extend(args.iter().map(|s| s.to_string()));
+    tokio::task::spawn_blocking(move || {
+        let a: Vec<&str> = all.iter().map(String::as_str).collect();
+        kasir(&a, None)
+    })
+    .await
+    .unwrap()
+}
+
+fn pdftotext(pdf: &std::path::Path) -> String {
+    let out = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils, scripts/apt-packages.txt)");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn receipt_report_and_standee_are_written_from_the_command_line() {
+    let app = TestApp::with_qris().await;
+    let dir = app.dir.path();
+    let (code, _, err) = kasir_in(
+        dir,
+        &[
+            "settings",
+            "--receipt-footer",
+            "Sampai jumpa!",
+            "--timezone",
+            "Asia/Jayapura",
+        ],
+    )
+    .await;
+    assert_eq!(code, 0, "{err}");
+    let (order_id, _) = app.generate(51_000).await;
+    let (s, b) = app
+        .post_empty(&format!("/api/qris/orders/{order_id}/verify"))
+        .await;
+    assert_eq!(s, 200, "{b}");
+
+    let out = dir.join("struk.pdf");
+    let (code, _, err) = kasir_in(
+        dir,
+        &[
+            "receipt",
+            &order_id,
+            "--paper",
+            "80",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_eq!(code, 0, "{err}");
+    let t = pdftotext(&out);
+    assert!(t.contains("Rp 51.000") && t.contains(&order_id), "{t}");
+    assert!(t.contains("Sampai jumpa!") && t.contains(" WIT"), "{t}");
+
+    let day = kasir::clock::Zone::parse("Asia/Jayapura")
+        .unwrap()
+        .at(kasir::clock::now_ms())
+        .format("%Y-%m-%d")
+        .to_string();
+    let out = dir.join("laporan.pdf");
+    let (code, _, err) = kasir_in(
+        dir,
+        &["report", "--date", &day, "-o", out.to_str().unwrap()],
+    )
+    .await;
+    assert_eq!(code, 0, "{err}");
+    let t = pdftotext(&out);
+    assert!(t.contains("LAPORAN HARIAN") && t.contains(&order_id), "{t}");
+
+    let out = dir.join("standee.pdf");
+    let (code, stdout, err) = kasir_in(
+        dir,
+        &[
+            "standee",
+            "--amount",
+            "15000",
+            "--paper",
+            "a5",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_eq!(code, 0, "{err}");
+    let standee_order = stdout.trim();
+    assert!(standee_order.starts_with("ORD-"), "{stdout}");
+    assert!(pdftotext(&out).contains("Rp 15.000"));
+    let (s, b) = app.get(&format!("/api/qris/orders/{standee_order}")).await;
+    assert_eq!(s, 200);
+    assert_eq!(b["order"]["amount"], 15000);
+}
+
+#[tokio::test]
+async fn printing_commands_name_what_is_wrong() {
+    let app = TestApp::with_qris().await;
+    let dir = app.dir.path();
+    let out = dir.join("x.pdf");
+    let o = out.to_str().unwrap();
+    let (code, _, err) = kasir_in(dir, &["receipt", "NOPE", "-o", o]).await;
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("No order found with order_id \"NOPE\""),
+        "{err}"
+    );
+    let (unpaid, _) = app.generate(1000).await;
+    let (code, _, err) = kasir_in(dir, &["receipt", &unpaid, "-o", o]).await;
+    assert_eq!(code, 1);
+    assert!(err.contains("is not paid (status: pending)"), "{err}");
+    // an unknown paper is bad usage, and clap lists the good ones
+    let (code, _, err) = kasir_in(dir, &["receipt", &unpaid, "--paper", "57", "-o", o]).await;
+    assert_eq!(code, 2);
+    assert!(err.contains("58") && err.contains("a4"), "{err}");
+    let (code, _, _) = kasir_in(dir, &["standee", "--paper", "a4", "-o", o]).await;
+    assert_eq!(code, 2);
+    let (code, _, err) = kasir_in(dir, &["report", "--date", "2025-13-01", "-o", o]).await;
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("date must be a real day as YYYY-MM-DD"),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing is written on an error");
+    // a day without orders is a report all the same
+    let (code, _, err) = kasir_in(dir, &["report", "--date", "2001-01-01", "-o", o]).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(pdftotext(&out).contains("Tidak ada pesanan pada hari ini."));
+    // a standee needs the static QRIS first
+    let empty = tempfile::tempdir().unwrap();
+    let (code, _, err) = kasir_in(empty.path(), &["standee", "-o", o]).await;
+    assert_eq!(code, 1);
+    assert!(err.contains("No QRIS found"), "{err}");
+}

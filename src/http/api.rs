@@ -35,6 +35,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/api/qris/orders/{order_id}/verify", post(verify))
         .route("/api/qris/orders/{order_id}/cancel", post(cancel))
         .route("/api/qris/usage", get(usage))
+        .route("/api/qris/orders/{order_id}/receipt.pdf", get(receipt_pdf))
+        .route("/api/qris/reports/daily.pdf", get(daily_report_pdf))
         .merge(super::webhooks::router())
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
         .merge(upload)
@@ -439,4 +441,51 @@ async fn usage(
 ) -> Result<Json<Value>, ApiError> {
     let u = state.kasir.usage(&key).await?;
     Ok(Json(views::usage(&u)))
+}
+
+/// A query parameter that is wrong is a bad request naming it.
+fn pdf_response(bytes: Vec<u8>, filename: &str) -> Response {
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            // inline: a browser or the till shows it, and can still save it under this name
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{filename}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+async fn receipt_pdf(
+    State(state): State<AppState>,
+    Path(order_id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let paper = crate::pdf::Paper::receipt(q.get("paper").map_or("58", String::as_str))?;
+    let bytes = state.kasir.receipt_pdf(&order_id, paper).await?;
+    // order ids are letters, digits, '-', '_' and '.', so safe in the header
+    Ok(pdf_response(
+        bytes,
+        &format!("struk-{order_id}-{}.pdf", paper.as_str()),
+    ))
+}
+
+async fn daily_report_pdf(
+    State(state): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let date = q.get("date").map(|d| d.trim()).unwrap_or("");
+    if date.is_empty() {
+        return Err(ApiError::field(
+            "date",
+            "date is required: the day as YYYY-MM-DD, e.g. 2025-12-26",
+        ));
+    }
+    let day = crate::service::parse_day(date)?;
+    let bytes = state.kasir.daily_report_pdf(date).await?;
+    Ok(pdf_response(bytes, &format!("laporan-harian-{day}.pdf")))
 }

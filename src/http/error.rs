@@ -73,6 +73,7 @@ impl From<Error> for ApiError {
             Error::CannotCancelPaid => {
                 ApiError::new(StatusCode::BAD_REQUEST, "Cannot cancel paid order", message)
             }
+            Error::NotPaid { .. } => ApiError::new(StatusCode::CONFLICT, "Order not paid", message),
             Error::Closed { status, .. } => {
                 let title = match status {
                     crate::model::OrderStatus::Expired => "Order expired",
