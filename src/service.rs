@@ -1741,7 +1741,7 @@ impl Kasir {
             .db
             .write(move |c| {
                 let tx = c.transaction()?;
-                let (mut status, mut next, error) = webhook::after_attempt(
+                let (status, next, error) = webhook::after_attempt(
                     &config,
                     d.created_at,
                     d.attempts + 1,
@@ -1749,10 +1749,6 @@ impl Kasir {
                     scheduled && d.status == webhook::DeliveryStatus::Pending,
                     now_ms(),
                 );
-                if d.status == webhook::DeliveryStatus::Delivered {
-                    status = webhook::DeliveryStatus::Delivered;
-                    next = None;
-                }
                 store::record_attempt(&tx, d.id, &d.url, &result, status, next, error.as_deref())?;
                 tx.commit()?;
                 Ok::<_, Error>(())

@@ -756,8 +756,13 @@ pub fn record_attempt(
     last_error: Option<&str>,
 ) -> Result<()> {
     let attempt: i64 = tx.query_row(
-        "UPDATE webhook_deliveries SET attempts = attempts + 1, status = ?2, next_attempt_at = ?3,
-            leased_until = NULL, last_error = ?4,
+        // a delivered event stays delivered: an attempt recorded after it (a
+        // redelivery, or a copy queued before it) doesn't reopen it
+        "UPDATE webhook_deliveries SET attempts = attempts + 1,
+            status = CASE WHEN status = 'delivered' THEN 'delivered' ELSE ?2 END,
+            next_attempt_at = CASE WHEN status = 'delivered' THEN NULL ELSE ?3 END,
+            leased_until = NULL,
+            last_error = CASE WHEN status = 'delivered' THEN NULL ELSE ?4 END,
             delivered_at = CASE WHEN ?2 = 'delivered' THEN coalesce(delivered_at, ?5) ELSE delivered_at END
          WHERE id = ?1 RETURNING attempts",
         params![

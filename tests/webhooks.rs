@@ -823,3 +823,21 @@ async fn a_killed_server_delivers_after_it_starts_again() {
     second.kill().unwrap();
     second.wait().unwrap();
 }
+
+#[tokio::test]
+async fn a_failed_redelivery_does_not_reopen_a_delivered_event() {
+    let app = app_with(fast()).await;
+    let rx = Receiver::start().await;
+    let (order_id, code) = link(&app, &rx.url, "once").await;
+    app.public_post(&format!("/api/pay/{code}/confirm")).await;
+    let log = until(&app, &order_id, |d| d[0]["status"] == "delivered").await;
+    rx.set_default(Reply::Status(500));
+    let id = log[0]["id"].as_i64().unwrap();
+    let (s, b) = app
+        .post_empty(&format!("/api/qris/webhooks/deliveries/{id}/redeliver"))
+        .await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["delivery"]["status"], "delivered");
+    assert_eq!(b["delivery"]["attempts"][1]["status_code"], 500);
+    assert!(b["delivery"]["next_attempt_at"].is_null());
+}
