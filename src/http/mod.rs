@@ -79,12 +79,19 @@ pub struct Server {
 }
 
 /// Bind `addr` (port 0 picks a free port), start serving, and start the
-/// background work: the expiry sweeper and the webhook worker.
+/// background work ([`spawn_background`]): what `kasir serve` runs.
 pub async fn start(kasir: Kasir, addr: SocketAddr) -> std::io::Result<Server> {
+    let server = listen(kasir.clone(), addr).await?;
+    spawn_background(kasir);
+    Ok(server)
+}
+
+/// Bind `addr` and serve, without the background work: for a process that
+/// starts that once and may bind again (the till switching to the LAN).
+pub async fn listen(kasir: Kasir, addr: SocketAddr) -> std::io::Result<Server> {
     let listener = TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     kasir.set_listening(Some(addr));
-    spawn_background(kasir.clone());
     let router = app(AppState::new(kasir));
     let task = tokio::spawn(async move {
         if let Err(e) = axum::serve(
