@@ -33,6 +33,8 @@ pub struct Settings {
     pub default_webhook_url: Option<String>,
     pub language: String,
     pub sound: bool,
+    /// The till's server listens on the shop's LAN (0.0.0.0) instead of this computer only.
+    pub listen_lan: bool,
 }
 
 /// A partial update of the settings; `Some(None)` clears an optional one.
@@ -43,6 +45,7 @@ pub struct SettingsPatch {
     pub default_webhook_url: Option<Option<String>>,
     pub language: Option<String>,
     pub sound: Option<bool>,
+    pub listen_lan: Option<bool>,
 }
 
 /// A static QRIS as read, before it is stored: what the till shows on import.
@@ -208,6 +211,9 @@ impl Kasir {
                 }
                 if let Some(s) = patch.sound {
                     store::set_setting(&tx, "sound", Some(if s { "1" } else { "0" }))?;
+                }
+                if let Some(l) = patch.listen_lan {
+                    store::set_setting(&tx, "listen_lan", Some(if l { "1" } else { "0" }))?;
                 }
                 let s = read_settings(&tx)?;
                 tx.commit()?;
@@ -875,6 +881,7 @@ fn read_settings(c: &rusqlite::Connection) -> Result<Settings> {
         default_webhook_url: map.get("default_webhook_url").cloned(),
         language: map.get("language").cloned().unwrap_or_else(|| "id".into()),
         sound: map.get("sound").map(|v| v != "0").unwrap_or(true),
+        listen_lan: map.get("listen_lan").is_some_and(|v| v == "1"),
     })
 }
 

@@ -72,11 +72,21 @@ pub struct Server {
     pub task: tokio::task::JoinHandle<()>,
 }
 
+/// Where `kasir serve` and the desktop till listen unless told otherwise.
+pub const DEFAULT_BIND: &str = "127.0.0.1:8787";
+
 /// Bind `addr` (port 0 picks a free port), start serving, and start the expiry sweeper.
 pub async fn start(kasir: Kasir, addr: SocketAddr) -> std::io::Result<Server> {
+    let server = serve(kasir.clone(), addr).await?;
+    spawn_expiry_sweeper(kasir);
+    Ok(server)
+}
+
+/// Bind and serve without a sweeper: the desktop till runs one sweeper for its
+/// whole life and may rebind (this computer only / the LAN) while it runs.
+pub async fn serve(kasir: Kasir, addr: SocketAddr) -> std::io::Result<Server> {
     let listener = TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
-    spawn_expiry_sweeper(kasir.clone());
     let router = app(AppState::new(kasir));
     let task = tokio::spawn(async move {
         if let Err(e) = axum::serve(
