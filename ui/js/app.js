@@ -28,8 +28,11 @@ window.kasirMetrics = { readyEpochMs: null, keyToQrMs: [] };
 
 // ---------- helpers ----------
 
+/** The engine's sentence, or ours in the cashier's language for the codes a cashier meets. */
 function showError(el, err) {
-  el.textContent = err?.message ?? String(err);
+  const key = `error.${err?.code}`;
+  const local = t(key);
+  el.textContent = local !== key && language() === 'id' ? local : (err?.message ?? String(err));
   el.hidden = false;
 }
 

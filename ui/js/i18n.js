@@ -61,6 +61,10 @@ const STRINGS = {
     'server.port_taken': 'Port {port} sudah dipakai program lain (Kasir lain masih berjalan?). Kasir tetap bisa dipakai; API dan link pembayaran untuk pelanggan tidak aktif.',
     'server.failed': 'Server tidak bisa dijalankan: {error}. Kasir tetap bisa dipakai; API dan link pembayaran tidak aktif.',
     'about': 'Kasir {version} · data: {dir}',
+    'error.no_static_qris': 'Belum ada QRIS toko. Impor QRIS statis dulu di Pengaturan (cukup sekali).',
+    'error.already_verified': 'Pesanan ini sudah ditandai lunas.',
+    'error.cannot_cancel_paid': 'Pesanan yang sudah lunas tidak bisa dibatalkan.',
+    'error.invalid_image': 'QR tidak terbaca dari gambar ini. Coba foto yang lebih jelas, atau tempel teks QRIS-nya.',
   },
   en: {
     'nav.kasir': 'Till', 'nav.orders': 'Orders', 'nav.links': 'Payment links', 'nav.settings': 'Settings',
