@@ -206,6 +206,18 @@ async function main() {
     check(/Menunggu/.test(status0), `the status is waiting (${status0})`);
     await screenshot('qr');
 
+    // the customer-facing window shows the same order
+    await click('#btn-customer');
+    const main = await wd('GET', s('/window'));
+    const other = await waitFor('the customer window', async () =>
+      (await wd('GET', s('/window/handles'))).find((h) => h !== main));
+    await wd('POST', s('/window'), { handle: other });
+    await waitFor('the customer window total', async () => (await text('#c-total')) === 'Rp 50.000');
+    check(true, 'the customer window shows Rp 50.000');
+    await screenshot('customer-window');
+    await wd('DELETE', s('/window'));
+    await wd('POST', s('/window'), { handle: main });
+
     // 3. the customer presses "Sudah Bayar" on the payment page (public API)
     const code = await exec('return document.getElementById("qr-link").dataset.linkCode;');
     const r = await fetch(`${api}/api/pay/${code}/confirm`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });

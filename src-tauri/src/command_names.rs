@@ -23,4 +23,7 @@ pub const COMMANDS: &[&str] = &[
     "keys_create",
     "key_revoke",
     "key_set_limit",
+    "customer_display_open",
+    "display_set",
+    "display_get",
 ];

@@ -11,7 +11,7 @@ use kasir::service::{Settings, SettingsPatch};
 use serde::Serialize;
 use serde_json::{json, Value};
 use tauri::ipc::{InvokeBody, Request};
-use tauri::{Runtime, State};
+use tauri::{AppHandle, Emitter, Manager, Runtime, State, WebviewUrl, WebviewWindowBuilder};
 
 pub use crate::command_names::COMMANDS;
 
@@ -38,6 +38,9 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         keys_create,
         key_revoke,
         key_set_limit,
+        customer_display_open,
+        display_set,
+        display_get,
     ]
 }
 
@@ -348,6 +351,52 @@ async fn key_revoke(till: TillState<'_>, id: i64) -> CmdResult<()> {
 #[tauri::command(rename_all = "snake_case")]
 async fn key_set_limit(till: TillState<'_>, id: i64, daily_limit: Option<i64>) -> CmdResult<()> {
     Ok(till.kasir.set_api_key_limit(id, daily_limit).await?)
+}
+
+// ---- the customer-facing window ----
+
+/// Open (or bring forward) a second window for the customer, e.g. on another
+/// monitor: it shows the order the till shows, and nothing else.
+#[tauri::command(rename_all = "snake_case")]
+async fn customer_display_open<R: Runtime>(app: AppHandle<R>) -> CmdResult<()> {
+    if let Some(w) = app.get_webview_window("customer") {
+        let _ = w.set_focus();
+        return Ok(());
+    }
+    WebviewWindowBuilder::new(
+        &app,
+        "customer",
+        WebviewUrl::App("index.html?view=customer".into()),
+    )
+    .title("Kasir — Pelanggan")
+    .inner_size(720.0, 860.0)
+    .build()
+    .map_err(|e| CmdError {
+        code: "window".into(),
+        message: e.to_string(),
+    })?;
+    Ok(())
+}
+
+/// The till's QR screen names the order the customer window shows (none: idle).
+#[tauri::command(rename_all = "snake_case")]
+async fn display_set<R: Runtime>(
+    app: AppHandle<R>,
+    till: TillState<'_>,
+    order_id: Option<String>,
+) -> CmdResult<()> {
+    *till.display.lock().unwrap_or_else(|e| e.into_inner()) = order_id.clone();
+    let _ = app.emit_to("customer", "display", order_id);
+    Ok(())
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn display_get(till: TillState<'_>) -> CmdResult<Option<String>> {
+    Ok(till
+        .display
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone())
 }
 
 // ---- shapes ----

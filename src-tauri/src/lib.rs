@@ -15,6 +15,8 @@ use tauri::{Emitter, Manager, Runtime};
 pub struct Till {
     pub kasir: Kasir,
     pub server: server::ServerControl,
+    /// The order the customer-facing window shows.
+    pub display: std::sync::Mutex<Option<String>>,
 }
 
 /// The data directory as `kasir serve` finds it: `KASIR_DATA_DIR`, else the OS data directory.

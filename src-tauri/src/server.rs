@@ -86,6 +86,7 @@ pub async fn start_till_with(kasir: Kasir, bind_override: Option<String>) -> Til
             inner: Mutex::new((server, info)),
             bind_override,
         },
+        display: Default::default(),
     }
 }
 

@@ -426,27 +426,33 @@ fn a_taken_port_leaves_the_till_working_and_says_so() {
 
 #[test]
 fn the_capability_allows_exactly_the_registered_commands() {
-    let cap: Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("capabilities/default.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
-    let mut allowed: Vec<String> = cap["permissions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|p| p.as_str()?.strip_prefix("allow-").map(str::to_string))
-        .collect();
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("capabilities");
+    let mut allowed: Vec<String> = vec![];
+    for f in ["default.json", "customer.json"] {
+        let cap: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join(f)).unwrap()).unwrap();
+        allowed.extend(
+            cap["permissions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|p| p.as_str()?.strip_prefix("allow-").map(str::to_string)),
+        );
+    }
+    allowed.sort();
+    allowed.dedup();
     let mut commands: Vec<String> = kasir_desktop::commands::COMMANDS
         .iter()
         .map(|c| c.replace('_', "-"))
         .collect();
-    allowed.sort();
     commands.sort();
     assert_eq!(allowed, commands);
     // a command the app does not have is refused, not a crash
     let till = Till::start();
     assert!(till.call("plugin:shell|open", json!({})).is_err());
+    // the till names the order the customer window shows
+    till.ok("display_set", json!({ "order_id": "ORD-1" }));
+    assert_eq!(till.ok("display_get", json!({})), "ORD-1");
+    till.ok("display_set", json!({ "order_id": null }));
+    assert_eq!(till.ok("display_get", json!({})), Value::Null);
 }

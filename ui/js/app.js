@@ -6,7 +6,7 @@ import { t, setLanguage, language } from './i18n.js';
 import { beep } from './sound.js';
 
 const $ = (id) => document.getElementById(id);
-const SCREENS = ['setup', 'kasir', 'qr', 'orders', 'links', 'settings'];
+const SCREENS = ['setup', 'kasir', 'qr', 'orders', 'links', 'settings', 'customer'];
 const NAV = { F1: 'kasir', F2: 'orders', F3: 'links', F4: 'settings' };
 
 const state = {
@@ -89,6 +89,8 @@ async function copy(text, btn) {
 // ---------- screens ----------
 
 function show(screen) {
+  // the customer window shows the QR screen's order only while it is up
+  if (state.screen === 'qr' && screen !== 'qr') call('display_set', { order_id: null }).catch(() => {});
   for (const s of SCREENS) $(`screen-${s}`).hidden = s !== screen;
   for (const b of document.querySelectorAll('.tabs button')) {
     const on = b.dataset.screen === screen || (screen === 'qr' && b.dataset.screen === 'kasir');
@@ -274,6 +276,7 @@ async function openQr(order) {
   if (!order.qr_image) order = await call('order_get', { order_id: order.order_id, with_qr: true });
   state.current = order;
   state.skew = order.now_ms - Date.now();
+  call('display_set', { order_id: order.order_id }).catch(() => {});
   const img = $('qr-img');
   img.src = order.qr_image;
   renderQr();
@@ -368,6 +371,36 @@ function wireQr() {
   $('btn-cancel').addEventListener('click', (e) => confirmClick(e.currentTarget, t('qr.confirmcancel'), cancelCurrent));
   $('btn-new').addEventListener('click', newSale);
   $('btn-back').addEventListener('click', () => show('kasir'));
+  $('btn-customer').addEventListener('click', () => call('customer_display_open').catch((e) => showError($('qr-error'), e)));
+}
+
+// ---------- the customer-facing window ----------
+
+async function startCustomer() {
+  document.body.classList.add('customer-view');
+  let shown = null;
+  const render = async (id) => {
+    shown = id;
+    const idle = !id;
+    $('c-idle').hidden = !idle;
+    for (const x of ['c-qr', 'c-total', 'c-status', 'c-merchant']) $(x).hidden = idle;
+    if (idle) return;
+    const o = await call('order_get', { order_id: id, with_qr: true });
+    if (shown !== id) return;
+    $('c-merchant').textContent = o.merchant_name;
+    $('c-qr').src = o.qr_image;
+    $('c-qr').hidden = !(o.status === 'pending' || o.status === 'awaiting_confirmation');
+    $('c-total').textContent = rupiah(o.total_amount);
+    $('c-status').dataset.status = o.status;
+    $('c-status').textContent = t(`qr.status.${o.status}`);
+  };
+  const info = await call('app_info');
+  setLanguage(info.settings.language);
+  await listen('display', (id) => render(id).catch(console.error));
+  await listen('order-event', (ev) => ev.order_id === shown && render(shown).catch(console.error));
+  show('customer');
+  await render(await call('display_get'));
+  document.body.dataset.ready = '1';
 }
 
 // ---------- events from the engine ----------
@@ -834,6 +867,6 @@ async function start() {
   });
 }
 
-start().catch((e) => {
+(new URLSearchParams(location.search).get('view') === 'customer' ? startCustomer() : start()).catch((e) => {
   document.body.append(el('p', { class: 'error' }, e?.message ?? String(e)));
 });
