@@ -139,7 +139,7 @@ function treeMemory(driverPid, exe) {
       const kb = (k) => Number((roll.match(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm')) || [0, 0])[1]);
       pss += kb('Pss');
       rss += kb('Rss');
-      procs.push(readFileSync(`/proc/${p}/comm`, 'utf8').trim());
+      procs.push(`${readFileSync(`/proc/${p}/comm`, 'utf8').trim()}:${Math.round(kb('Pss') / 1024)}MB(anon ${Math.round(kb('Pss_Anon') / 1024)})`);
     } catch { /* gone */ }
   }
   return { idlePssMB: Math.round(pss / 1024), idleRssMB: Math.round(rss / 1024), processes: procs };
