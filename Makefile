@@ -4,17 +4,17 @@
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: run test setup lint unit bench
+.PHONY: run test setup lint unit e2e bench
 
 setup:
 	@bash scripts/setup.sh
 
-## the till: until the desktop shell lands, the local API server on 127.0.0.1:8787
+## the till: the desktop window, with the local API server on 127.0.0.1:8787
 run: setup
-	$(CARGO) run --release --bin kasir -- serve
+	$(CARGO) run --release -p kasir-desktop
 
 ## everything CI checks
-test: setup lint unit
+test: setup lint unit e2e
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -22,6 +22,12 @@ lint:
 
 unit:
 	$(CARGO) test --workspace --all-targets
+
+## the real till window under Xvfb, driven by tauri-driver; screenshots in target/e2e/.
+## It uses the debug binary `unit` built (same features: no second build).
+e2e: setup
+	$(CARGO) test --workspace --all-targets --no-run
+	xvfb-run -a -s "-screen 0 1280x800x24" node scripts/e2e-till.mjs
 
 bench: setup
 	$(CARGO) bench --workspace

@@ -27,7 +27,7 @@ enum Command {
     /// Run the local API server and payment pages.
     Serve {
         /// Address to listen on; 0.0.0.0:8787 serves the shop's LAN.
-        #[arg(long, env = "KASIR_BIND", default_value = "127.0.0.1:8787")]
+        #[arg(long, env = "KASIR_BIND", default_value = kasir::http::DEFAULT_BIND)]
         bind: SocketAddr,
     },
     /// Manage API keys for integrations.

@@ -52,6 +52,8 @@ pub struct Settings {
     /// The zone times are printed in: `Asia/Jakarta` (default), `Asia/Makassar`,
     /// `Asia/Jayapura`, `UTC` or an offset such as `+08:00`.
     pub timezone: String,
+    /// The till's server listens on the shop's LAN (0.0.0.0) instead of this computer only.
+    pub listen_lan: bool,
 }
 
 /// A partial update of the settings; `Some(None)` clears an optional one.
@@ -67,6 +69,7 @@ pub struct SettingsPatch {
     pub widget_webhook_allowlist: Option<Vec<String>>,
     pub receipt_footer: Option<Option<String>>,
     pub timezone: Option<String>,
+    pub listen_lan: Option<bool>,
 }
 
 pub const MAX_RECEIPT_FOOTER_LEN: usize = 200;
@@ -345,6 +348,9 @@ impl Kasir {
                         "webhook_block_private",
                         Some(if b { "1" } else { "0" }),
                     )?;
+                }
+                if let Some(l) = patch.listen_lan {
+                    store::set_setting(&tx, "listen_lan", Some(if l { "1" } else { "0" }))?;
                 }
                 let s = read_settings(&tx)?;
                 tx.commit()?;
@@ -1232,6 +1238,7 @@ fn read_settings(c: &rusqlite::Connection) -> Result<Settings> {
             .get("timezone")
             .cloned()
             .unwrap_or_else(|| "Asia/Jakarta".into()),
+        listen_lan: map.get("listen_lan").is_some_and(|v| v == "1"),
     })
 }
 

@@ -78,6 +78,9 @@ pub struct Server {
     pub task: tokio::task::JoinHandle<()>,
 }
 
+/// Where `kasir serve` and the desktop till listen unless told otherwise.
+pub const DEFAULT_BIND: &str = "127.0.0.1:8787";
+
 /// Bind `addr` (port 0 picks a free port), start serving, and start the
 /// background work ([`spawn_background`]): what `kasir serve` runs.
 pub async fn start(kasir: Kasir, addr: SocketAddr) -> std::io::Result<Server> {

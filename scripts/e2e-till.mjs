@@ -1,0 +1,323 @@
+#!/usr/bin/env node
+// End-to-end test of the real till window: tauri-driver + WebKitWebDriver under
+// Xvfb (run it through xvfb-run; see `make e2e`). Node's own fetch speaks the
+// WebDriver HTTP API, so there is nothing to install from npm.
+//
+// It imports a QRIS, types an amount, sees the QR, lets a customer press
+// "Sudah Bayar" through the public API, sees "customer says paid", verifies,
+// sees "Lunas" and finds the order in Pesanan. Every screen is captured with
+// ImageMagick's `import -window root` into target/e2e/ (WebDriver's own
+// screenshot hangs under Xvfb).
+//
+// Env: KASIR_DESKTOP_BIN (default target/debug/kasir-desktop), E2E_OUT (target/e2e),
+// E2E_MODE=bench prints timings as JSON and skips screenshots.
+
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir, homedir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = resolve(process.env.KASIR_DESKTOP_BIN || join(root, 'target/debug/kasir-desktop'));
+const out = resolve(process.env.E2E_OUT || join(root, 'target/e2e'));
+const bench = process.env.E2E_MODE === 'bench';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+}
+
+function staticQris() {
+  const tsv = readFileSync(join(root, '../shared/testdata/qris/vectors.tsv'), 'utf8');
+  for (const line of tsv.split('\n').slice(1)) {
+    const f = line.split('\t');
+    if (f.length > 6 && f[3] === 'static' && f[4] === 'QRIS' && f[5] === 'valid' && f[6] === ''
+      && f[0].includes('51440014ID.CO.QRIS.WWW')) return f[0];
+  }
+  throw new Error('no static QRIS in ../shared/testdata/qris/vectors.tsv');
+}
+
+function findDriver() {
+  const cargoBin = join(process.env.CARGO_HOME || join(homedir(), '.cargo'), 'bin', 'tauri-driver');
+  return existsSync(cargoBin) ? cargoBin : 'tauri-driver';
+}
+
+// ---- WebDriver over HTTP ----
+let base;
+let session;
+
+async function wd(method, path, body) {
+  const r = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(30000),
+  });
+  const j = await r.json().catch(() => ({}));
+  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(j.value ?? j)}`);
+  return j.value;
+}
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecc';
+const s = (p) => `/session/${session}${p}`;
+async function find(css) {
+  const v = await wd('POST', s('/element'), { using: 'css selector', value: css });
+  return v[ELEMENT] ?? Object.values(v)[0];
+}
+const click = async (css) => wd('POST', s(`/element/${await find(css)}/click`), {});
+const type = async (css, text) => wd('POST', s(`/element/${await find(css)}/value`), { text });
+const text = async (css) => wd('GET', s(`/element/${await find(css)}/text`));
+const exec = (script, args = []) => wd('POST', s('/execute/sync'), { script, args });
+
+async function waitFor(what, fn, timeout = 15000) {
+  const end = Date.now() + timeout;
+  let last;
+  while (Date.now() < end) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e.message;
+    }
+    await sleep(50);
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+}
+const visible = (css) => waitFor(`${css} visible`, () =>
+  exec('const e = document.querySelector(arguments[0]); return !!e && !e.closest("[hidden]") && e.getClientRects().length > 0;', [css]));
+
+let shot = 0;
+async function screenshot(name) {
+  if (bench) return;
+  await sleep(250); // let WebKit paint
+  const file = join(out, `${String(++shot).padStart(2, '0')}-${name}.png`);
+  execFileSync('import', ['-window', 'root', file]);
+  console.log(`  screenshot ${file}`);
+}
+
+function check(cond, msg) {
+  if (!cond) throw new Error(`check failed: ${msg}`);
+  console.log(`  ok: ${msg}`);
+}
+
+// ---- memory of a process tree (Linux /proc) ----
+function children() {
+  const kids = new Map();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (!kids.has(ppid)) kids.set(ppid, []);
+      kids.get(ppid).push(Number(d));
+    } catch { /* gone */ }
+  }
+  return kids;
+}
+
+function treeMemory(driverPid, exe) {
+  const kids = children();
+  const all = (pid) => [pid, ...(kids.get(pid) || []).flatMap(all)];
+  const app = all(driverPid).find((p) => {
+    try { return readlinkSync(`/proc/${p}/exe`) === exe; } catch { return false; }
+  });
+  if (!app) throw new Error('the app process was not found under tauri-driver');
+  let pss = 0;
+  let rss = 0;
+  const procs = [];
+  for (const p of all(app)) {
+    try {
+      const roll = readFileSync(`/proc/${p}/smaps_rollup`, 'utf8');
+      const kb = (k) => Number((roll.match(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm')) || [0, 0])[1]);
+      pss += kb('Pss');
+      rss += kb('Rss');
+      procs.push(`${readFileSync(`/proc/${p}/comm`, 'utf8').trim()}:${Math.round(kb('Pss') / 1024)}MB(anon ${Math.round(kb('Pss_Anon') / 1024)})`);
+    } catch { /* gone */ }
+  }
+  return { idlePssMB: Math.round(pss / 1024), idleRssMB: Math.round(rss / 1024), processes: procs };
+}
+
+// ---- the run ----
+async function main() {
+  if (!existsSync(bin)) throw new Error(`${bin} is missing; build it first (cargo build -p kasir-desktop)`);
+  if (!process.env.DISPLAY) throw new Error('no DISPLAY: run under xvfb-run');
+  mkdirSync(out, { recursive: true });
+  const data = mkdtempSync(join(tmpdir(), 'kasir-e2e-'));
+  const [apiPort, driverPort, nativePort] = [await freePort(), await freePort(), await freePort()];
+  const api = `http://127.0.0.1:${apiPort}`;
+  const env = {
+    ...process.env,
+    KASIR_DATA_DIR: data,
+    KASIR_BIND: `127.0.0.1:${apiPort}`,
+    KASIR_NO_NOTIFY: '1',
+    WEBKIT_DISABLE_COMPOSITING_MODE: '1',
+    RUST_LOG: process.env.RUST_LOG || 'warn',
+  };
+  const driver = spawn(findDriver(), ['--port', String(driverPort), '--native-port', String(nativePort)], {
+    env, stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  base = `http://127.0.0.1:${driverPort}`;
+  const result = {};
+  try {
+    await waitFor('tauri-driver', async () => (await fetch(`${base}/status`)).ok, 20000);
+    const launched = Date.now();
+    const created = await wd('POST', '/session', {
+      capabilities: { alwaysMatch: { 'tauri:options': { application: bin } } },
+    });
+    session = created.sessionId;
+    await waitFor('the UI to start', () => exec('return document.body.dataset.ready === "1";'), 30000);
+    const ready = await exec('return window.kasirMetrics.readyEpochMs;');
+    result.coldStartMs = Math.round(ready - launched);
+    console.log(`  window ready ${result.coldStartMs} ms after the session was asked for`);
+
+    // 1. first run: import the static QRIS by pasting its text
+    await visible('#screen-setup');
+    await screenshot('first-run');
+    await type('#qris-text', staticQris());
+    await click('#qris-import');
+    await visible('#setup-result');
+    const merchant = await text('#setup-merchant');
+    check(merchant.length > 0, `the import shows the merchant name (${merchant})`);
+    await screenshot('qris-imported');
+    await click('#setup-done');
+
+    // 2. Kasir: type the amount, Enter makes the QR
+    await visible('#screen-kasir');
+    await type('#amount', '50000');
+    const typed = await exec('return document.getElementById("amount").value;');
+    check(typed === '50.000', `the amount reads Rp ${typed} while typing`);
+    await screenshot('kasir-amount');
+    await type('#amount', '\uE007');
+    await visible('#screen-qr');
+    await waitFor('the QR image', () => exec('const i = document.getElementById("qr-img"); return i.complete && i.naturalWidth > 0;'));
+    check((await text('#qr-total')) === 'Rp 50.000', 'the QR screen shows the total Rp 50.000');
+    check((await text('#qr-merchant')) === merchant, 'the QR screen shows the merchant name');
+    result.keyToQrMs = await waitFor('the keypress timing', () => exec('return window.kasirMetrics.keyToQrMs[0];'));
+    console.log(`  Enter to QR shown: ${result.keyToQrMs.toFixed(1)} ms`);
+    const status0 = await text('#qr-status');
+    check(/Menunggu/.test(status0), `the status is waiting (${status0})`);
+    await screenshot('qr');
+
+    // the customer-facing window shows the same order
+    await click('#btn-customer');
+    const main = await wd('GET', s('/window'));
+    const other = await waitFor('the customer window', async () =>
+      (await wd('GET', s('/window/handles'))).find((h) => h !== main));
+    await wd('POST', s('/window'), { handle: other });
+    await waitFor('the customer window total', async () => (await text('#c-total')) === 'Rp 50.000');
+    check(true, 'the customer window shows Rp 50.000');
+    await screenshot('customer-window');
+    await wd('DELETE', s('/window'));
+    await wd('POST', s('/window'), { handle: main });
+
+    // 3. the customer presses "Sudah Bayar" on the payment page (public API)
+    const code = await exec('return document.getElementById("qr-link").dataset.linkCode;');
+    const r = await fetch(`${api}/api/pay/${code}/confirm`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    check(r.ok, `POST /api/pay/${code}/confirm answered ${r.status}`);
+    await waitFor('customer says paid', () => exec('return document.getElementById("qr-status").dataset.status === "awaiting_confirmation";'));
+    const status1 = await text('#qr-status');
+    check(/Pelanggan bilang sudah bayar/.test(status1), `the till switched to "${status1}"`);
+    await visible('#banner');
+    await screenshot('customer-says-paid');
+
+    // 4. the cashier verifies: Lunas
+    await click('#btn-verify');
+    await waitFor('Lunas', async () => /Lunas/.test(await text('#qr-status')));
+    check(true, 'the till shows Lunas');
+    const pay = await (await fetch(`${api}/api/pay/${code}`)).json();
+    check(pay.status === 'paid', 'the payment page reports paid');
+    await screenshot('paid');
+
+    // 5. Pesanan: the order is there, paid by the dashboard
+    const orderId = await exec('return document.getElementById("qr-order").textContent.replace(/^Pesanan /, "");');
+    await click('#nav-orders');
+    await visible('#screen-orders');
+    const row = `#orders-table tr[data-order-id="${orderId}"]`;
+    await waitFor('the order in Pesanan', () => exec('return !!document.querySelector(arguments[0]);', [row]));
+    check(/Lunas/.test(await text(row)), `Pesanan lists ${orderId} as Lunas`);
+    check(/Rp 50\.000/.test(await text('#total-paid')), 'the day total counts Rp 50.000 paid');
+    await screenshot('pesanan');
+    await click(`${row} td:nth-child(2)`);
+    await visible('#order-dialog');
+    check(/dashboard/.test(await text('#od-fields')), 'the detail says confirmed by dashboard');
+    await screenshot('order-detail');
+    await click('#order-dialog button[value="close"]');
+
+    // 6. the other screens, for a person to look at
+    await click('#nav-links');
+    await visible('#screen-links');
+    await type('#l-amount', '125000');
+    await type('#l-desc', 'Pesanan katering');
+    await click('#l-create');
+    await visible('#link-created');
+    check(/\/p\/[A-Z0-9]{8}$/.test(await exec('return document.querySelector("#link-created code").textContent;')), 'a payment link URL is shown');
+    await screenshot('link-pembayaran');
+    await click('#nav-settings');
+    await visible('#screen-settings');
+    await type('#k-name', 'toko-online');
+    await click('#key-form button[type="submit"]');
+    await visible('#key-secret');
+    check(/^ksr_/.test(await text('#key-secret-text')), 'a new API key is shown once');
+    await screenshot('pengaturan');
+
+    // 7. keyboard: F1 goes back to the till, Enter with no amount explains
+    await exec('document.activeElement.blur();');
+    await wd('POST', s('/actions'), { actions: [{ type: 'key', id: 'kb', actions: [{ type: 'keyDown', value: '\uE031' }, { type: 'keyUp', value: '\uE031' }] }] });
+    await visible('#screen-kasir');
+    await type('#amount', '\uE00C'); // Esc clears the amount
+    check((await exec('return document.getElementById("amount").value;')) === '', 'Esc clears the amount');
+    await type('#amount', '\uE007');
+    await visible('#kasir-error');
+    check((await text('#kasir-error')).length > 0, `Enter without an amount shows: ${await text('#kasir-error')}`);
+
+    if (bench) {
+      // cold start to the Kasir screen: a new process over the data it made
+      await wd('DELETE', `/session/${session}`);
+      session = null;
+      await sleep(1000);
+      const relaunched = Date.now();
+      session = (await wd('POST', '/session', {
+        capabilities: { alwaysMatch: { 'tauri:options': { application: bin } } },
+      })).sessionId;
+      await waitFor('the UI to start', () => exec('return document.body.dataset.ready === "1";'), 30000);
+      result.coldStartMs = Math.round((await exec('return window.kasirMetrics.readyEpochMs;')) - relaunched);
+      await visible('#screen-kasir');
+      // keypress→QR samples
+      const samples = [];
+      for (let i = 0; i < 10; i++) {
+        if (i > 0) await exec('document.getElementById("btn-new").click();');
+        await type('#amount', String(10000 + i));
+        await type('#amount', '\uE007');
+        await visible('#screen-qr');
+        samples.push(await waitFor('timing', () => exec('const m = window.kasirMetrics.keyToQrMs; return m.length > arguments[0] ? m[m.length - 1] : null;', [i])));
+      }
+      samples.sort((a, b) => a - b);
+      result.keyToQrMedianMs = samples[Math.floor(samples.length / 2)];
+      result.keyToQrMaxMs = samples[samples.length - 1];
+      // idle memory: the app and every process it started (WebKit's included)
+      await exec('document.getElementById("btn-new").click();');
+      await sleep(5000);
+      Object.assign(result, treeMemory(driver.pid, bin));
+    }
+    console.log(bench ? JSON.stringify(result) : 'e2e: the till works end to end');
+  } finally {
+    if (process.env.E2E_HOLD) await sleep(Number(process.env.E2E_HOLD));
+    if (session) await wd('DELETE', `/session/${session}`).catch(() => {});
+    driver.kill('SIGTERM');
+    await sleep(300);
+    rmSync(data, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(`e2e FAILED: ${e.stack || e}`);
+  process.exit(1);
+});

@@ -1,0 +1,146 @@
+//! Kasir's desktop till: one process running the engine, the local API server
+//! and the cashier's window. The commands here only translate: each calls one
+//! method of [`kasir::Kasir`] and returns its result; every rule lives there.
+
+mod command_names;
+pub mod commands;
+pub mod server;
+
+use kasir::model::OrderEvent;
+use kasir::Kasir;
+use std::path::PathBuf;
+use tauri::{Emitter, Manager, Runtime};
+
+/// What the commands share: the engine and the embedded server.
+pub struct Till {
+    pub kasir: Kasir,
+    pub server: server::ServerControl,
+    /// The order the customer-facing window shows.
+    pub display: std::sync::Mutex<Option<String>>,
+}
+
+/// The data directory as `kasir serve` finds it: `KASIR_DATA_DIR`, else the OS data directory.
+pub fn data_dir_from_env() -> PathBuf {
+    std::env::var_os("KASIR_DATA_DIR")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(kasir::service::default_data_dir)
+}
+
+/// The app's context: `tauri.conf.json` at the repository root, `ui/` embedded.
+pub fn context<R: Runtime>() -> tauri::Context<R> {
+    tauri::generate_context!("../tauri.conf.json")
+}
+
+/// Register the commands and the shared state on a builder (the real runtime's,
+/// or `tauri::test::mock_builder()` in tests).
+pub fn builder<R: Runtime>(b: tauri::Builder<R>, till: Till) -> tauri::Builder<R> {
+    b.manage(till).invoke_handler(commands::handler())
+}
+
+/// Open the data directory, start the server (a taken port is reported, not fatal)
+/// and run the window until it closes.
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let dir = data_dir_from_env();
+    let kasir = match Kasir::open(&dir) {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("kasir-desktop: cannot open {}: {e}", dir.display());
+            std::process::exit(1);
+        }
+    };
+    let till = tauri::async_runtime::block_on(server::start_till(kasir));
+    builder(tauri::Builder::default(), till)
+        .setup(|app| {
+            forward_events(app.handle().clone());
+            Ok(())
+        })
+        .run(context())
+        .expect("the Kasir window could not start");
+}
+
+/// The engine's order events reach the UI as `order-event`; a customer's
+/// "Sudah Bayar" also raises a desktop notification. Started once the app is
+/// built (in `setup`, or by a test on the mock runtime).
+pub fn forward_events<R: Runtime>(app: tauri::AppHandle<R>) {
+    let till = app.state::<Till>();
+    let mut rx = till.kasir.subscribe();
+    let kasir = till.kasir.clone();
+    tauri::async_runtime::spawn(async move {
+        use tokio::sync::broadcast::error::RecvError;
+        loop {
+            match rx.recv().await {
+                Ok(ev) => {
+                    let _ = app.emit("order-event", &ev);
+                    if ev.event == "payment.awaiting_confirmation" {
+                        let english = kasir.settings().await.is_ok_and(|s| s.language == "en");
+                        notify(&ev, english);
+                    }
+                }
+                Err(RecvError::Lagged(n)) => {
+                    tracing::warn!("{n} order events were dropped before the UI saw them");
+                    let _ = app.emit("order-event-lagged", n);
+                }
+                Err(RecvError::Closed) => break,
+            }
+        }
+    });
+}
+
+/// A desktop notification with a sound; not every desktop runs a notification
+/// daemon, so a failure is only logged (the UI shows its own banner too).
+fn notify(ev: &OrderEvent, english: bool) {
+    if std::env::var_os("KASIR_NO_NOTIFY").is_some() {
+        return;
+    }
+    let (summary, says) = if english {
+        ("Customer says paid", "check the money arrived, then verify")
+    } else {
+        ("Pelanggan sudah bayar", "cek dana masuk, lalu Tandai Lunas")
+    };
+    let body = format!("{} · {}\n{}", rupiah(ev.total_amount), ev.order_id, says);
+    let summary = summary.to_string();
+    std::thread::spawn(move || {
+        let r = notify_rust::Notification::new()
+            .appname("Kasir")
+            .summary(&summary)
+            .body(&body)
+            .icon("dialog-information")
+            .sound_name("message-new-instant")
+            .timeout(notify_rust::Timeout::Milliseconds(15_000))
+            .show();
+        if let Err(e) = r {
+            tracing::info!("no desktop notification ({e}); the in-app banner shows it");
+        }
+    });
+}
+
+/// `Rp 50.000`: Indonesian thousands separators.
+pub fn rupiah(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + 4);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    format!("Rp {out}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rupiah_groups_thousands() {
+        assert_eq!(super::rupiah(0), "Rp 0");
+        assert_eq!(super::rupiah(999), "Rp 999");
+        assert_eq!(super::rupiah(50_000), "Rp 50.000");
+        assert_eq!(super::rupiah(1_234_567), "Rp 1.234.567");
+    }
+}
