@@ -248,6 +248,7 @@ async function main() {
     await click(`${row} td:nth-child(2)`);
     await visible('#order-dialog');
     check(/dashboard/.test(await text('#od-fields')), 'the detail says confirmed by dashboard');
+    check(await exec('return !!document.getElementById("pr-receipt");'), 'a paid order offers Cetak Struk');
     await screenshot('order-detail');
     await click('#order-dialog button[value="close"]');
 
@@ -267,6 +268,14 @@ async function main() {
     await visible('#key-secret');
     check(/^ksr_/.test(await text('#key-secret-text')), 'a new API key is shown once');
     await screenshot('pengaturan');
+    // webhook secret, log and widget snippet: the same service as the API
+    await exec('document.getElementById("webhooks-card").scrollIntoView();');
+    await click('#wh-show');
+    await waitFor('the webhook secret', async () => /^whsec_/.test(await text('#wh-secret')));
+    await waitFor('the merchant ID', async () => /^m_/.test(await text('#wg-merchant')));
+    await screenshot('pengaturan-webhook');
+    await exec('document.getElementById("widget-card").scrollIntoView();');
+    await screenshot('pengaturan-widget');
 
     // 7. keyboard: F1 goes back to the till, Enter with no amount explains
     await exec('document.activeElement.blur();');

@@ -26,4 +26,13 @@ pub const COMMANDS: &[&str] = &[
     "customer_display_open",
     "display_set",
     "display_get",
+    "webhook_secret",
+    "webhook_secret_rotate",
+    "webhook_deliveries",
+    "webhook_redeliver",
+    "webhook_test",
+    "widget_info",
+    "print_receipt",
+    "print_standee",
+    "print_report",
 ];

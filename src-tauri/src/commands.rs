@@ -41,6 +41,15 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         customer_display_open,
         display_set,
         display_get,
+        webhook_secret,
+        webhook_secret_rotate,
+        webhook_deliveries,
+        webhook_redeliver,
+        webhook_test,
+        widget_info,
+        print_receipt,
+        print_standee,
+        print_report,
     ]
 }
 
@@ -453,4 +462,127 @@ fn order_row(o: &Order) -> Value {
         "created_ms": o.created_at,
         "paid_ms": o.paid_at,
     })
+}
+
+// ---- webhooks ----
+
+#[tauri::command(rename_all = "snake_case")]
+async fn webhook_secret(till: TillState<'_>) -> CmdResult<Value> {
+    Ok(json!(till.kasir.webhook_secret().await?))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn webhook_secret_rotate(till: TillState<'_>) -> CmdResult<Value> {
+    Ok(json!(till.kasir.rotate_webhook_secret().await?))
+}
+
+/// The webhook log, newest first: each event with its attempts.
+#[tauri::command(rename_all = "snake_case")]
+async fn webhook_deliveries(
+    till: TillState<'_>,
+    order_id: Option<String>,
+    page: Option<u32>,
+    per_page: Option<u32>,
+) -> CmdResult<Value> {
+    let per_page = per_page.unwrap_or(20).clamp(1, 100);
+    let page = page.unwrap_or(1).max(1);
+    let (list, total) = till
+        .kasir
+        .webhook_deliveries(kasir::webhook::DeliveryFilter {
+            order_id: order_id.filter(|s| !s.trim().is_empty()),
+            status: None,
+            limit: per_page,
+            offset: u64::from(page - 1) * u64::from(per_page),
+        })
+        .await?;
+    Ok(json!({ "deliveries": list, "total": total }))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn webhook_redeliver(till: TillState<'_>, id: i64) -> CmdResult<Value> {
+    Ok(json!(till.kasir.redeliver_webhook(id).await?))
+}
+
+/// A signed ping to a receiver, and what it answered.
+#[tauri::command(rename_all = "snake_case")]
+async fn webhook_test(till: TillState<'_>, url: String) -> CmdResult<Value> {
+    let log = till.kasir.send_test_webhook(&url).await?;
+    let last = log.attempts.last();
+    Ok(json!({
+        "success": log.delivery.status == kasir::webhook::DeliveryStatus::Delivered,
+        "status_code": last.and_then(|a| a.status_code),
+        "error": last.and_then(|a| a.error.clone()),
+        "duration_ms": last.map(|a| a.duration_ms),
+    }))
+}
+
+// ---- widget ----
+
+/// The merchant ID and a ready snippet, on the address customers reach.
+#[tauri::command(rename_all = "snake_case")]
+async fn widget_info(till: TillState<'_>) -> CmdResult<Value> {
+    let id = till.kasir.merchant_id().await?;
+    let settings = till.kasir.settings().await?;
+    let base = match settings.public_base_url {
+        Some(b) => b,
+        None => till
+            .server
+            .link_base()
+            .await
+            .unwrap_or_else(|| "http://127.0.0.1:8787".into()),
+    };
+    let snippet = format!(
+        "<script src=\"{base}/widget.js\"\n  data-merchant=\"{id}\"\n  data-amount=\"50000\"></script>"
+    );
+    Ok(json!({ "merchant_id": id, "base_url": base, "snippet": snippet }))
+}
+
+// ---- printing ----
+
+/// Write a PDF under the data directory's `prints/` and open it with the
+/// system viewer (when there is one); the UI shows where it was saved.
+fn save_and_open(till: &Till, name: &str, bytes: Vec<u8>) -> CmdResult<Value> {
+    let dir = till.kasir.data_dir().join("prints");
+    let path = dir.join(name);
+    std::fs::create_dir_all(&dir)
+        .and_then(|_| std::fs::write(&path, bytes))
+        .map_err(|e| CmdError {
+            code: "io".into(),
+            message: format!("cannot save {}: {e}", path.display()),
+        })?;
+    let opened = std::env::var_os("KASIR_NO_OPEN").is_none() && open::that_detached(&path).is_ok();
+    Ok(json!({ "path": path.display().to_string(), "opened": opened }))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn print_receipt(till: TillState<'_>, order_id: String, paper: String) -> CmdResult<Value> {
+    let paper = kasir::pdf::Paper::receipt(&paper)?;
+    let bytes = till.kasir.receipt_pdf(&order_id, paper).await?;
+    save_and_open(
+        &till,
+        &format!("struk-{order_id}-{}.pdf", paper.as_str()),
+        bytes,
+    )
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn print_standee(
+    till: TillState<'_>,
+    amount: Option<u64>,
+    paper: String,
+) -> CmdResult<Value> {
+    let paper = kasir::pdf::Paper::standee(&paper)?;
+    let (bytes, order) = till.kasir.standee_pdf(amount, paper).await?;
+    let name = match &order {
+        Some(o) => format!("standee-{}-{}.pdf", o.order_id, paper.as_str()),
+        None => format!("standee-{}.pdf", paper.as_str()),
+    };
+    save_and_open(&till, &name, bytes)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn print_report(till: TillState<'_>, date: String) -> CmdResult<Value> {
+    let day = kasir::service::parse_day(&date)?;
+    let bytes = till.kasir.daily_report_pdf(&date).await?;
+    save_and_open(&till, &format!("laporan-harian-{day}.pdf"), bytes)
 }

@@ -456,3 +456,112 @@ fn the_capability_allows_exactly_the_registered_commands() {
     till.ok("display_set", json!({ "order_id": null }));
     assert_eq!(till.ok("display_get", json!({})), Value::Null);
 }
+
+/// A webhook receiver on loopback: answers 200 and keeps each body.
+fn receiver() -> (String, Arc<Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", l.local_addr().unwrap());
+    let got = Arc::new(Mutex::new(vec![]));
+    let sink = got.clone();
+    std::thread::spawn(move || {
+        for stream in l.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let mut r = BufReader::new(s.try_clone().unwrap());
+            let mut len = 0;
+            loop {
+                let mut line = String::new();
+                if r.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    len = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; len];
+            r.read_exact(&mut body).unwrap();
+            sink.lock().unwrap().push(String::from_utf8(body).unwrap());
+            let _ =
+                s.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+        }
+    });
+    (url, got)
+}
+
+#[test]
+fn webhooks_widget_and_printing_from_the_till() {
+    static QUIET: std::sync::Once = std::sync::Once::new();
+    QUIET.call_once(|| std::env::set_var("KASIR_NO_OPEN", "1"));
+    let till = Till::start();
+    till.ok("qris_import_text", json!({ "payload": static_qris() }));
+    let (url, got) = receiver();
+    till.ok(
+        "settings_update",
+        json!({ "patch": { "default_webhook_url": url } }),
+    );
+
+    // "Tandai Lunas" in the till fires the same webhook as the API's verify
+    let order = till.ok("order_create", json!({ "amount": 51000 }));
+    let id = order["order_id"].as_str().unwrap().to_string();
+    till.ok("order_verify", json!({ "order_id": id }));
+    let mut log = Value::Null;
+    for _ in 0..300 {
+        log = till.ok("webhook_deliveries", json!({ "order_id": id }));
+        if log["deliveries"][0]["status"] == "delivered" {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(log["deliveries"][0]["status"], "delivered", "{log}");
+    assert_eq!(log["deliveries"][0]["event"], "payment.confirmed");
+    let body: Value = serde_json::from_str(&got.lock().unwrap()[0]).unwrap();
+    assert_eq!(body["data"]["order_id"], id.as_str());
+    assert_eq!(body["data"]["status"], "paid");
+    let delivery = log["deliveries"][0]["id"].as_i64().unwrap();
+    let again = till.ok("webhook_redeliver", json!({ "id": delivery }));
+    assert_eq!(again["attempts"], 2);
+    let ping = till.ok("webhook_test", json!({ "url": url }));
+    assert_eq!(ping["success"], true, "{ping}");
+    let refused = till.ok("webhook_test", json!({ "url": "http://169.254.169.254/" }));
+    assert_eq!(refused["success"], false);
+
+    let secret = till.ok("webhook_secret", json!({}))["secret"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(secret.starts_with("whsec_"));
+    let rotated = till.ok("webhook_secret_rotate", json!({}));
+    assert_ne!(rotated["secret"], secret.as_str());
+    assert_eq!(rotated["previous"], secret.as_str());
+
+    let w = till.ok("widget_info", json!({}));
+    let m = w["merchant_id"].as_str().unwrap();
+    assert!(m.starts_with("m_"));
+    assert!(w["snippet"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("{}/widget.js", till.server_url())));
+
+    // printing: PDFs saved under the data directory
+    for (cmd, args) in [
+        ("print_receipt", json!({ "order_id": id, "paper": "58" })),
+        ("print_standee", json!({ "amount": null, "paper": "a6" })),
+        (
+            "print_report",
+            json!({ "date": kasir::clock::jakarta_day(kasir::clock::now_ms()) }),
+        ),
+    ] {
+        let r = till.ok(cmd, args);
+        let bytes = std::fs::read(r["path"].as_str().unwrap()).unwrap();
+        assert!(bytes.starts_with(b"%PDF"), "{cmd}");
+        assert_eq!(r["opened"], false);
+    }
+    let unpaid = till.ok("order_create", json!({ "amount": 1000 }));
+    let e = till.err(
+        "print_receipt",
+        json!({ "order_id": unpaid["order_id"], "paper": "58" }),
+    );
+    assert_eq!(e["code"], "not_paid", "{e}");
+    let e = till.err("print_receipt", json!({ "order_id": id, "paper": "99" }));
+    assert_eq!(e["code"], "invalid_field");
+}

@@ -4,6 +4,7 @@ import { call, listen } from './api.js';
 import { rupiah, digits, onlyDigits, dateTime, todayJakarta, countdown } from './format.js';
 import { t, setLanguage, language } from './i18n.js';
 import { beep } from './sound.js';
+import { mountIntegrations, receiptControls, reportButton } from './integrations.js';
 
 const $ = (id) => document.getElementById(id);
 const SCREENS = ['setup', 'kasir', 'qr', 'orders', 'links', 'settings', 'customer'];
@@ -523,6 +524,8 @@ async function openDetail(orderId) {
     $('od-verify').disabled = !open;
     $('od-cancel').disabled = !open;
     $('od-show').disabled = !open;
+    $('od-print').replaceChildren(...(o.status === 'paid' ? [receiptControls(o.order_id, $('od-print-out'))] : []));
+    $('od-print-out').hidden = true;
     if (!dlg.open) dlg.showModal();
   } catch (e) {
     showError($('od-error'), e);
@@ -539,6 +542,7 @@ function wireOrders() {
   $('f-date').addEventListener('change', reload);
   $('f-search').addEventListener('input', reload);
   $('orders-filter').addEventListener('submit', (e) => e.preventDefault());
+  $('orders-filter').append(reportButton(() => $('f-date').value || todayJakarta(), $('orders-print-out')));
   $('f-all-dates').addEventListener('click', () => {
     $('f-date').value = '';
     reload();
@@ -690,6 +694,7 @@ async function loadSettings() {
     $('about').textContent = t('about', { version: info.version, dir: info.data_dir });
     renderQrisList(qris);
     renderKeys(keys);
+    mountIntegrations($('settings-webhooks-slot'), info.settings);
   } catch (e) {
     showError($('settings-error'), e);
   }
