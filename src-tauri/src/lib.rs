@@ -121,18 +121,8 @@ fn notify(ev: &OrderEvent, english: bool) {
     });
 }
 
-/// `Rp 50.000`: Indonesian thousands separators.
-pub fn rupiah(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + 4);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    format!("Rp {out}")
-}
+/// `Rp 50.000`: the engine's one rupiah format, as on paper.
+pub use kasir::pdf::rupiah;
 
 #[cfg(test)]
 mod tests {
