@@ -1731,32 +1731,15 @@ impl Kasir {
         sender
             .policy()
             .set_block_private(self.settings().await?.webhook_block_private);
-        let secrets = secret.signing(now_ms());
-        let result = sender
-            .send(&webhook::sender::Outgoing {
-                url: &d.url,
-                webhook_id: &d.webhook_id,
-                event: &d.event,
-                body: &d.body,
-                retry: d.attempts,
-                secrets: &secrets,
-            })
-            .await;
+        let result = sender.send_delivery(&d, &secret).await;
         let config = self.inner.webhook_config.clone();
         let id = d.id;
         self.inner
             .db
             .write(move |c| {
                 let tx = c.transaction()?;
-                let (status, next, error) = webhook::after_attempt(
-                    &config,
-                    d.created_at,
-                    d.attempts + 1,
-                    &result,
-                    scheduled && d.status == webhook::DeliveryStatus::Pending,
-                    now_ms(),
-                );
-                store::record_attempt(&tx, d.id, &d.url, &result, status, next, error.as_deref())?;
+                let scheduled = scheduled && d.status == webhook::DeliveryStatus::Pending;
+                webhook::record(&tx, &config, &d, &result, scheduled)?;
                 tx.commit()?;
                 Ok::<_, Error>(())
             })

@@ -337,6 +337,27 @@ pub fn after_attempt(
     }
 }
 
+/// Record an attempt and what the delivery becomes after it, in `tx`.
+/// `scheduled`: see [`after_attempt`].
+pub fn record(
+    tx: &rusqlite::Transaction<'_>,
+    config: &WebhookConfig,
+    d: &Delivery,
+    result: &AttemptResult,
+    scheduled: bool,
+) -> crate::Result<(DeliveryStatus, Option<String>)> {
+    let (status, next, error) = after_attempt(
+        config,
+        d.created_at,
+        d.attempts + 1,
+        result,
+        scheduled,
+        crate::clock::now_ms(),
+    );
+    crate::store::record_attempt(tx, d.id, &d.url, result, status, next, error.as_deref())?;
+    Ok((status, error))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

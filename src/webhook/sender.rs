@@ -122,6 +122,24 @@ impl Sender {
         Ok((u, port))
     }
 
+    /// Send a stored delivery once, signed with the secrets that sign now.
+    pub async fn send_delivery(
+        &self,
+        d: &super::Delivery,
+        secret: &super::WebhookSecret,
+    ) -> AttemptResult {
+        let secrets = secret.signing(now_ms());
+        self.send(&Outgoing {
+            url: &d.url,
+            webhook_id: &d.webhook_id,
+            event: &d.event,
+            body: &d.body,
+            retry: d.attempts,
+            secrets: &secrets,
+        })
+        .await
+    }
+
     /// POST the delivery once. Never fails: every outcome is an [`AttemptResult`].
     pub async fn send(&self, out: &Outgoing<'_>) -> AttemptResult {
         let started_at = now_ms();

@@ -6,7 +6,7 @@
 //! directory never both send, and after a crash the next start takes over at
 //! once, sending again whatever was in flight (same `webhook-id`).
 
-use super::sender::{AttemptResult, Outgoing};
+use super::sender::AttemptResult;
 use super::{Delivery, DeliveryStatus};
 use crate::clock::{now_ms, Millis};
 use crate::service::Kasir;
@@ -150,17 +150,7 @@ async fn run(kasir: Kasir) -> crate::Result<()> {
                     let sender = sender.clone();
                     let done = done_tx.clone();
                     tokio::spawn(async move {
-                        let secrets = secret.signing(now_ms());
-                        let result = sender
-                            .send(&Outgoing {
-                                url: &d.url,
-                                webhook_id: &d.webhook_id,
-                                event: &d.event,
-                                body: &d.body,
-                                retry: d.attempts,
-                                secrets: &secrets,
-                            })
-                            .await;
+                        let result = sender.send_delivery(&d, &secret).await;
                         let _ = done.send((d, result));
                     });
                 }
@@ -206,19 +196,8 @@ async fn record_results(
             .db()
             .write(move |c| {
                 let tx = c.transaction()?;
-                let now = now_ms();
                 for (d, r) in &batch {
-                    let (status, next, error) =
-                        super::after_attempt(&config, d.created_at, d.attempts + 1, r, true, now);
-                    crate::store::record_attempt(
-                        &tx,
-                        d.id,
-                        &d.url,
-                        r,
-                        status,
-                        next,
-                        error.as_deref(),
-                    )?;
+                    let (status, error) = super::record(&tx, &config, d, r, true)?;
                     if status == DeliveryStatus::Failed {
                         tracing::warn!(
                             "webhook {} to {} failed: {}",
