@@ -7,12 +7,18 @@ cd "$(dirname "$0")/.."
 DURATION="${DURATION:-15s}"
 CONNECTIONS="${CONNECTIONS:-16}"
 PORT="${PORT:-18787}"
-cargo build --release --bin kasir >/dev/null
+cargo build --release --bin kasir --example qr_throughput >/dev/null
 BIN=target/release/kasir
 DIR="$(mktemp -d)"
+SERVER=""
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$DIR"' EXIT
 
 QRIS="$(awk -F'\t' 'NR>1 && $4=="static" && $5=="QRIS" && $6=="valid" && $7=="" && $1 ~ /51440014ID.CO.QRIS.WWW/ {print $1; exit}' ../shared/testdata/qris/vectors.tsv)"
+# the bare picture on both cores, same payload as the requests below: the
+# generate throughput is compared with this number from the same run
+echo "== bare QR encode + PNG + base64 (examples/qr_throughput.rs, 2 threads, 5 s)"
+target/release/examples/qr_throughput "$QRIS" 5 2
+
 export KASIR_KEY="$($BIN --data-dir "$DIR" keys create --name bench)"
 $BIN --data-dir "$DIR" serve --bind "127.0.0.1:$PORT" 2>"$DIR/server.log" &
 SERVER=$!
