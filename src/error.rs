@@ -73,6 +73,14 @@ impl Error {
         }
     }
 
+    /// The request field this error is about, for a UI that words it itself.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Error::InvalidField { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
     pub fn invalid(field: &'static str, message: impl Into<String>) -> Error {
         Error::InvalidField {
             field,

@@ -53,11 +53,25 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
     ]
 }
 
-/// What the UI gets when a command fails: the engine's stable code and its sentence.
+/// What the UI gets when a command fails: the engine's stable code and its
+/// sentence, and for a bad field its name (the UI words those in the
+/// cashier's language).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct CmdError {
     pub code: String,
     pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl CmdError {
+    fn new(code: &str, message: impl Into<String>) -> Self {
+        CmdError {
+            code: code.into(),
+            message: message.into(),
+            field: None,
+        }
+    }
 }
 
 impl From<kasir::Error> for CmdError {
@@ -65,16 +79,14 @@ impl From<kasir::Error> for CmdError {
         CmdError {
             code: e.code().to_string(),
             message: e.to_string(),
+            field: e.field().map(str::to_string),
         }
     }
 }
 
 impl From<kasir::qr_image::QrImageError> for CmdError {
     fn from(e: kasir::qr_image::QrImageError) -> Self {
-        CmdError {
-            code: "invalid_qris".into(),
-            message: e.to_string(),
-        }
+        CmdError::new("invalid_qris", e.to_string())
     }
 }
 
@@ -380,10 +392,7 @@ async fn customer_display_open<R: Runtime>(app: AppHandle<R>) -> CmdResult<()> {
     .title("Kasir — Pelanggan")
     .inner_size(720.0, 860.0)
     .build()
-    .map_err(|e| CmdError {
-        code: "window".into(),
-        message: e.to_string(),
-    })?;
+    .map_err(|e| CmdError::new("window", e.to_string()))?;
     Ok(())
 }
 
@@ -546,10 +555,7 @@ fn save_and_open(till: &Till, name: &str, bytes: Vec<u8>) -> CmdResult<Value> {
     let path = dir.join(name);
     std::fs::create_dir_all(&dir)
         .and_then(|_| std::fs::write(&path, bytes))
-        .map_err(|e| CmdError {
-            code: "io".into(),
-            message: format!("cannot save {}: {e}", path.display()),
-        })?;
+        .map_err(|e| CmdError::new("io", format!("cannot save {}: {e}", path.display())))?;
     let opened = std::env::var_os("KASIR_NO_OPEN").is_none() && open::that_detached(&path).is_ok();
     Ok(json!({ "path": path.display().to_string(), "opened": opened }))
 }

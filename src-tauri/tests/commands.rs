@@ -234,11 +234,16 @@ fn errors_reach_the_ui_as_code_and_message() {
     let e = till.err("order_create", json!({ "amount": 0 }));
     assert_eq!(e["code"], "invalid_field");
     assert!(e["message"].as_str().unwrap().contains("amount"), "{e}");
+    // the field is named so the till can say it in the cashier's language
+    assert_eq!(e["field"], "amount");
     let e = till.err(
         "order_create",
         json!({ "amount": 1000, "fee_type": "percent", "fee_value": "120" }),
     );
     assert_eq!(e["code"], "invalid_field");
+    assert_eq!(e["field"], "fee_value");
+    let e = till.err("order_get", json!({ "order_id": "NOPE-1" }));
+    assert!(e.get("field").is_none(), "only a bad field names one: {e}");
     let e = till.err("order_get", json!({ "order_id": "NOPE-1" }));
     assert_eq!(e["code"], "not_found");
     let e = till.err("orders_list", json!({ "date": "31/01/2025" }));

@@ -29,11 +29,16 @@ window.kasirMetrics = { readyEpochMs: null, keyToQrMs: [] };
 
 // ---------- helpers ----------
 
-/** The engine's sentence, or ours in the cashier's language for the codes a cashier meets. */
+/** The engine's sentence, or ours in the cashier's language for the codes
+ * (and bad fields) a cashier meets. */
 function showError(el, err) {
-  const key = `error.${err?.code}`;
-  const local = t(key);
-  el.textContent = local !== key && language() === 'id' ? local : (err?.message ?? String(err));
+  let local = null;
+  if (language() === 'id') {
+    for (const key of [`error.${err?.code}.${err?.field}`, `error.${err?.code}`]) {
+      if (t(key) !== key) { local = t(key); break; }
+    }
+  }
+  el.textContent = local ?? err?.message ?? String(err);
   el.hidden = false;
 }
 
