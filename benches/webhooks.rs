@@ -84,7 +84,7 @@ async fn latency() {
     let kasir = Kasir::open(dir.path()).unwrap();
     kasir.import_static_qris(&static_qris()).await.unwrap();
     let (url, mut arrived, _) = receiver().await;
-    kasir::webhook::worker::spawn(kasir.clone()).unwrap();
+    kasir::webhook::worker::spawn(kasir.clone());
     let mut samples = vec![];
     for i in 0..1100 {
         let id = order(&kasir, &url).await;
@@ -123,7 +123,7 @@ async fn drain(n: usize) {
             .unwrap();
     }
     let t0 = Instant::now();
-    kasir::webhook::worker::spawn(kasir.clone()).unwrap();
+    kasir::webhook::worker::spawn(kasir.clone());
     let all = kasir::webhook::DeliveryFilter {
         status: Some(kasir::webhook::DeliveryStatus::Pending),
         limit: 1,

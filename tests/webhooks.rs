@@ -841,3 +841,43 @@ async fn a_failed_redelivery_does_not_reopen_a_delivered_event() {
     assert_eq!(b["delivery"]["attempts"][1]["status_code"], 500);
     assert!(b["delivery"]["next_attempt_at"].is_null());
 }
+
+/// The till and `kasir serve` on one data directory: only the lock holder
+/// sends, and when it stops the other takes over, without a restart.
+#[tokio::test]
+async fn another_process_on_the_directory_takes_over_sending() {
+    let rx = Receiver::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_path_buf();
+    // "kasir serve": a worker on its own runtime, holding the lock
+    let (stop_tx, stop_rx) = std::sync::mpsc::channel::<()>();
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel::<()>();
+    let first = std::thread::spawn(move || {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async {
+            let kasir = kasir::Kasir::open_with(&path, fast()).unwrap();
+            kasir::webhook::worker::spawn(kasir);
+            // give it the lock before the second process starts
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        });
+        ready_tx.send(()).unwrap();
+        stop_rx.recv().unwrap();
+        rt.shutdown_background();
+    });
+    ready_rx.recv().unwrap();
+    // "the till": same directory, its worker waits for the lock
+    let app = TestApp::start_in(dir, fast()).await;
+    app.import_qris().await;
+    stop_tx.send(()).unwrap();
+    first.join().unwrap();
+
+    let (order_id, code) = link(&app, &rx.url, "takeover").await;
+    let (s, _) = app.public_post(&format!("/api/pay/{code}/confirm")).await;
+    assert_eq!(s, 200);
+    let log = until(&app, &order_id, |d| {
+        d.first().is_some_and(|d| d["status"] == "delivered")
+    })
+    .await;
+    assert_eq!(log[0]["event"], "payment.awaiting_confirmation");
+    assert_eq!(rx.hits().len(), 1);
+}

@@ -292,9 +292,11 @@ pub fn next_attempt_at(
     let jitter = 0.9 + rand::random::<f64>() * 0.2;
     let mut wait = base.mul_f64(jitter);
     if let Some(ra) = retry_after {
-        wait = wait.max(ra);
+        // a receiver may ask for any number of seconds; past the give-up time
+        // it means give up (and must never overflow the arithmetic below)
+        wait = wait.max(ra.min(config.give_up_after + Duration::from_secs(1)));
     }
-    let at = now + wait.as_millis() as Millis;
+    let at = now.saturating_add(Millis::try_from(wait.as_millis()).unwrap_or(Millis::MAX));
     (at <= created_at + config.give_up_after.as_millis() as Millis).then_some(at)
 }
 
@@ -396,5 +398,8 @@ mod tests {
         // nothing is scheduled past 24 h after the event
         let late = 23 * 3600 * 1000;
         assert!(next_attempt_at(&c, t0, 5, late, None).is_none());
+        // a Retry-After of u64::MAX seconds is a give-up, not an overflow
+        let huge = Some(Duration::from_secs(u64::MAX));
+        assert!(next_attempt_at(&c, t0, 1, t0, huge).is_none());
     }
 }

@@ -10,7 +10,7 @@ use super::sender::AttemptResult;
 use super::{Delivery, DeliveryStatus};
 use crate::clock::{now_ms, Millis};
 use crate::service::Kasir;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{mpsc, Notify};
@@ -18,65 +18,87 @@ use tokio::sync::{mpsc, Notify};
 /// The worker's lock file in the data directory.
 pub const LOCK_FILE: &str = "webhooks.lock";
 
-/// Start the worker unless another process on this data directory runs one.
-pub fn spawn(kasir: Kasir) -> Option<tokio::task::JoinHandle<()>> {
-    let path = kasir.data_dir().join(LOCK_FILE);
-    let file = match std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-    {
-        Ok(f) => f,
-        Err(e) => {
-            tracing::error!("webhooks: cannot open {}: {e}", path.display());
-            return None;
-        }
-    };
-    if file.try_lock().is_err() {
-        tracing::info!(
-            "webhooks: another Kasir process on {} delivers them",
-            kasir.data_dir().display()
-        );
-        return None;
-    }
-    Some(tokio::spawn(async move {
-        // the lock lives as long as the worker
-        let _lock = file;
-        if let Err(e) = run(kasir).await {
-            tracing::error!("webhook worker stopped: {e}");
-        }
-    }))
+/// Start the worker: it waits for the data directory's lock (another Kasir
+/// process may hold it, and may stop at any time), then delivers for as long
+/// as this process runs.
+pub fn spawn(kasir: Kasir) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let path = kasir.data_dir().join(LOCK_FILE);
+        let mut told = false;
+        let lock = loop {
+            match std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)
+            {
+                Ok(f) if f.try_lock().is_ok() => break f,
+                Ok(_) if !told => {
+                    tracing::info!(
+                        "webhooks: another Kasir process on {} delivers them; taking over when it stops",
+                        kasir.data_dir().display()
+                    );
+                    told = true;
+                }
+                Ok(_) => {}
+                Err(e) if !told => {
+                    tracing::error!("webhooks: cannot open {}: {e}", path.display());
+                    told = true;
+                }
+                Err(_) => {}
+            }
+            tokio::time::sleep(LOCK_RETRY).await;
+        };
+        // the lock lives as long as the worker, which never returns
+        let _lock = lock;
+        run(kasir).await;
+    })
 }
+
+/// How often a process without the lock checks whether it is free.
+const LOCK_RETRY: Duration = Duration::from_secs(2);
 
 /// What the worker holds: deliveries taken from the outbox (leased), queued per
 /// receiver, and how many are in flight.
 struct InFlight {
     total: usize,
     per_origin: HashMap<String, usize>,
+    /// Ids queued or in flight: a lease that runs out while one waits behind
+    /// a slow receiver must not make the next fetch take it a second time.
+    held: HashSet<i64>,
 }
-
-type Queued = (Delivery, Arc<super::WebhookSecret>);
 
 /// Deliveries held in memory at most, in all and per receiver.
 const MAX_QUEUED: usize = 4096;
-const MAX_QUEUED_PER_ORIGIN: usize = 512;
+/// 256 waiting behind 8 attempts of at most 10 s each drain in 320 s, well
+/// inside the lease, even from a receiver that never answers.
+const MAX_QUEUED_PER_ORIGIN: usize = 256;
 /// Taken deliveries are leased this long; only a worker that stopped without
 /// its process (the lock is freed with the process) leaves leases behind.
 const LEASE: Duration = Duration::from_secs(600);
 
-async fn run(kasir: Kasir) -> crate::Result<()> {
+/// Deliver until the process ends. A failed database step (a lock held too
+/// long by another writer, a full disk) is retried with a growing pause; it
+/// never stops the worker.
+async fn run(kasir: Kasir) {
     let config = kasir.webhook_config().clone();
-    kasir
+    let mut failures = 0u32;
+    while let Err(e) = kasir
         .db()
         .write(|c| crate::store::release_all_leases(c))
-        .await?;
+        .await
+    {
+        failures += 1;
+        tracing::warn!("webhooks: releasing old leases failed (will retry): {e}");
+        tokio::time::sleep(backoff(failures)).await;
+    }
     let wake = kasir.webhook_wake();
     let in_flight = Arc::new(Mutex::new(InFlight {
         total: 0,
         per_origin: HashMap::new(),
+        held: HashSet::new(),
     }));
-    let mut queues: HashMap<String, VecDeque<Queued>> = HashMap::new();
+    let mut queues: HashMap<String, VecDeque<Delivery>> = HashMap::new();
     let (done_tx, done_rx) = mpsc::unbounded_channel::<(Delivery, AttemptResult)>();
     tokio::spawn(record_results(
         kasir.clone(),
@@ -85,55 +107,22 @@ async fn run(kasir: Kasir) -> crate::Result<()> {
         wake.clone(),
     ));
     loop {
-        let settings = kasir.settings().await?;
-        let sender = kasir.webhook_sender();
-        sender
-            .policy()
-            .set_block_private(settings.webhook_block_private);
-        let now = now_ms();
-
-        // take what is due from the outbox while there is room
-        let queued: usize = queues.values().map(VecDeque::len).sum();
-        let mut next_due = None;
-        if queued < MAX_QUEUED / 2 {
-            let full: Vec<String> = queues
-                .iter()
-                .filter(|(_, q)| q.len() >= MAX_QUEUED_PER_ORIGIN)
-                .map(|(o, _)| o.clone())
-                .collect();
-            let room = MAX_QUEUED - queued;
-            let (due, secret, next) = kasir
-                .db()
-                .read(move |c| {
-                    let due = crate::store::due_deliveries(c, now, &full, room)?;
-                    let next = crate::store::next_due_at(c)?;
-                    Ok::<_, crate::Error>((due, crate::service::read_webhook_secret(c)?, next))
-                })
-                .await?;
-            next_due = next;
-            if !due.is_empty() {
-                let ids: Vec<i64> = due.iter().map(|d| d.id).collect();
-                let until = now + LEASE.as_millis() as Millis;
-                kasir
-                    .db()
-                    .write(move |c| {
-                        let tx = c.transaction()?;
-                        crate::store::lease_deliveries(&tx, &ids, until)?;
-                        tx.commit()?;
-                        Ok::<_, crate::Error>(())
-                    })
-                    .await?;
-                let secret = Arc::new(secret);
-                for d in due {
-                    queues
-                        .entry(d.origin.clone())
-                        .or_default()
-                        .push_back((d, secret.clone()));
-                }
+        let (next_due, secret) = match fetch(&kasir, &mut queues, &in_flight).await {
+            Ok(r) => {
+                failures = 0;
+                r
             }
-        }
+            Err(e) => {
+                failures += 1;
+                tracing::warn!("webhooks: reading the outbox failed (will retry): {e}");
+                tokio::time::sleep(backoff(failures)).await;
+                continue;
+            }
+        };
+        let sender = kasir.webhook_sender();
 
-        // send as many as the limits allow
+        // send as many as the limits allow, signed with the secret as it is now
+        // (a rotation reaches deliveries already queued)
         {
             let mut f = in_flight.lock().unwrap_or_else(|e| e.into_inner());
             for (origin, q) in queues.iter_mut() {
@@ -142,12 +131,12 @@ async fn run(kasir: Kasir) -> crate::Result<()> {
                     if n >= config.max_in_flight_per_origin {
                         break;
                     }
-                    let Some((d, secret)) = q.pop_front() else {
+                    let Some(d) = q.pop_front() else {
                         break;
                     };
                     *f.per_origin.entry(origin.clone()).or_default() += 1;
                     f.total += 1;
-                    let sender = sender.clone();
+                    let (sender, secret) = (sender.clone(), secret.clone());
                     let done = done_tx.clone();
                     tokio::spawn(async move {
                         let result = sender.send_delivery(&d, &secret).await;
@@ -173,6 +162,86 @@ async fn run(kasir: Kasir) -> crate::Result<()> {
     }
 }
 
+/// 1 s, 2 s, 4 s, 8 s, then every 16 s.
+fn backoff(failures: u32) -> Duration {
+    Duration::from_secs(1u64 << failures.clamp(1, 5).saturating_sub(1))
+}
+
+/// Take what is due from the outbox while there is room, lease it and queue it
+/// per receiver; return when the next delivery comes due and the signing
+/// secret as it is now.
+async fn fetch(
+    kasir: &Kasir,
+    queues: &mut HashMap<String, VecDeque<Delivery>>,
+    in_flight: &Arc<Mutex<InFlight>>,
+) -> crate::Result<(Option<Millis>, Arc<super::WebhookSecret>)> {
+    let settings = kasir.settings().await?;
+    kasir
+        .webhook_sender()
+        .policy()
+        .set_block_private(settings.webhook_block_private);
+    let now = now_ms();
+    let queued: usize = queues.values().map(VecDeque::len).sum();
+    let full: Vec<String> = queues
+        .iter()
+        .filter(|(_, q)| q.len() >= MAX_QUEUED_PER_ORIGIN)
+        .map(|(o, _)| o.clone())
+        .collect();
+    let room = if queued < MAX_QUEUED / 2 {
+        MAX_QUEUED - queued
+    } else {
+        0
+    };
+    let (due, secret, next) = kasir
+        .db()
+        .read(move |c| {
+            let due = if room > 0 {
+                crate::store::due_deliveries(c, now, &full, room)?
+            } else {
+                vec![]
+            };
+            let next = crate::store::next_due_at(c)?;
+            Ok::<_, crate::Error>((due, crate::service::read_webhook_secret(c)?, next))
+        })
+        .await?;
+    // at most MAX_QUEUED_PER_ORIGIN per receiver, and never one already held;
+    // the rest stays in the outbox, unleased, for a later fetch
+    let mut taken = Vec::new();
+    {
+        let f = in_flight.lock().unwrap_or_else(|e| e.into_inner());
+        let mut per_origin: HashMap<&str, usize> = HashMap::new();
+        for d in &due {
+            let n = per_origin
+                .entry(d.origin.as_str())
+                .or_insert_with(|| queues.get(&d.origin).map_or(0, VecDeque::len));
+            if *n < MAX_QUEUED_PER_ORIGIN && !f.held.contains(&d.id) {
+                *n += 1;
+                taken.push(d.id);
+            }
+        }
+    }
+    if !taken.is_empty() {
+        let ids = taken.clone();
+        let until = now + LEASE.as_millis() as Millis;
+        kasir
+            .db()
+            .write(move |c| {
+                let tx = c.transaction()?;
+                crate::store::lease_deliveries(&tx, &ids, until)?;
+                tx.commit()?;
+                Ok::<_, crate::Error>(())
+            })
+            .await?;
+        let taken: HashSet<i64> = taken.into_iter().collect();
+        let mut f = in_flight.lock().unwrap_or_else(|e| e.into_inner());
+        for d in due.into_iter().filter(|d| taken.contains(&d.id)) {
+            f.held.insert(d.id);
+            queues.entry(d.origin.clone()).or_default().push_back(d);
+        }
+    }
+    Ok((next, Arc::new(secret)))
+}
+
 /// Write finished attempts in batches (one transaction for all that are ready),
 /// then free their slots.
 async fn record_results(
@@ -190,7 +259,10 @@ async fn record_results(
                 Err(_) => break,
             }
         }
-        let origins: Vec<String> = batch.iter().map(|(d, _)| d.origin.clone()).collect();
+        let finished: Vec<(i64, String)> = batch
+            .iter()
+            .map(|(d, _)| (d.id, d.origin.clone()))
+            .collect();
         let config = config.clone();
         let written = kasir
             .db()
@@ -217,7 +289,8 @@ async fn record_results(
         }
         {
             let mut f = in_flight.lock().unwrap_or_else(|e| e.into_inner());
-            for o in origins {
+            for (id, o) in finished {
+                f.held.remove(&id);
                 f.total = f.total.saturating_sub(1);
                 if let Some(n) = f.per_origin.get_mut(&o) {
                     *n = n.saturating_sub(1);
