@@ -188,6 +188,18 @@ pub struct Order {
 }
 
 impl Order {
+    /// Where the public payment page sends the customer after "Sudah Bayar".
+    /// Not for widget orders: anyone who knows the (public) merchant ID can make
+    /// one with any callback, and the page must not become a redirect on the
+    /// merchant's address to a site of their choosing. The widget follows its
+    /// own `data-callback` on the merchant's page instead.
+    pub fn page_callback_url(&self) -> Option<&str> {
+        match self.source {
+            OrderSource::Widget => None,
+            _ => self.callback_url.as_deref(),
+        }
+    }
+
     pub fn is_paid(&self) -> bool {
         self.status == OrderStatus::Paid
     }

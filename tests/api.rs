@@ -553,6 +553,8 @@ async fn payment_links_are_created_listed_viewed_and_deleted() {
     assert_eq!(s, 200);
     assert_eq!(st["amount"], 75000);
     assert_eq!(st["status"], "pending");
+    // the page sends the customer on to the integrator's callback
+    assert_eq!(st["callback_url"], "https://yoursite.com/thank-you");
     assert!(st["qr_image"]
         .as_str()
         .unwrap()

@@ -185,6 +185,12 @@ async fn the_merchants_limit_and_allow_list_apply() {
     let (s, b) = app.get(&format!("/api/widget/{m}/payments/{code}")).await;
     assert_eq!(s, 200, "{b}");
     assert_eq!(b["payment"]["status"], "pending");
+    // the shareable page of a widget payment never redirects: the merchant ID
+    // is public, so its callback must not turn the merchant's address into a
+    // redirect to anywhere (the widget follows data-callback on the shop's page)
+    let (s, st) = app.get(&format!("/api/pay/{code}")).await;
+    assert_eq!(s, 200, "{st}");
+    assert_eq!(st["callback_url"], Value::Null);
     let (other, other_code) = app.generate(1000).await;
     let _ = other;
     let (s, _) = app

@@ -131,7 +131,7 @@ pub fn pay_page_state(o: &Order) -> Value {
         "expires_at": rfc3339(o.expires_at),
         "created_at": rfc3339(o.created_at),
         "paid_at": opt_time(o.paid_at),
-        "callback_url": o.callback_url,
+        "callback_url": o.page_callback_url(),
     })
 }
 
