@@ -4,6 +4,7 @@ import { call, listen } from './api.js';
 import { rupiah, digits, onlyDigits, dateTime, todayJakarta, countdown } from './format.js';
 import { t, setLanguage, language } from './i18n.js';
 import { beep } from './sound.js';
+import { el } from './dom.js';
 import { mountIntegrations, receiptControls, reportButton } from './integrations.js';
 
 const $ = (id) => document.getElementById(id);
@@ -40,18 +41,6 @@ function showError(el, err) {
   }
   el.textContent = local ?? err?.message ?? String(err);
   el.hidden = false;
-}
-
-function el(tag, props = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'class') e.className = v;
-    else if (k === 'dataset') Object.assign(e.dataset, v);
-    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-    else if (v !== undefined && v !== null) e.setAttribute(k, v);
-  }
-  for (const c of children) if (c !== null && c !== undefined) e.append(c instanceof Node ? c : String(c));
-  return e;
 }
 
 function badge(status) {

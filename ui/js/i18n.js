@@ -154,6 +154,11 @@ export function language() {
   return lang;
 }
 
+/** More strings, from a module that owns a part of the UI; keys must not clash. */
+export function addStrings(more) {
+  for (const [l, dict] of Object.entries(more)) Object.assign(STRINGS[l] ??= {}, dict);
+}
+
 export function t(key, vars = {}) {
   const s = STRINGS[lang][key] ?? STRINGS.id[key] ?? key;
   return s.replace(/\{(\w+)\}/g, (_, k) => (k in vars ? vars[k] : `{${k}}`));

@@ -1,7 +1,8 @@
 // Pengaturan → Webhook, Widget and Cetak, and the print buttons of Pesanan.
 // Like the rest of the UI: every action is one Tauri command; the engine decides.
 import { call } from './api.js';
-import { language } from './i18n.js';
+import { addStrings, language, t } from './i18n.js';
+import { el } from './dom.js';
 
 const STR = {
   id: {
@@ -42,21 +43,7 @@ const STR = {
   },
 };
 
-function t(key, vars = {}) {
-  const s = (STR[language()] || STR.id)[key] ?? STR.id[key] ?? key;
-  return s.replace(/\{(\w+)\}/g, (_, k) => (k in vars ? vars[k] : `{${k}}`));
-}
-
-function el(tag, props = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'class') e.className = v;
-    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-    else if (v !== undefined && v !== null) e.setAttribute(k, v);
-  }
-  for (const c of children) if (c !== null && c !== undefined) e.append(c instanceof Node ? c : String(c));
-  return e;
-}
+addStrings(STR);
 
 function say(p, text, ok) {
   p.textContent = text;
