@@ -95,11 +95,14 @@ const visible = (css) => waitFor(`${css} visible`, () =>
   exec('const e = document.querySelector(arguments[0]); return !!e && !e.closest("[hidden]") && e.getClientRects().length > 0;', [css]));
 
 let shot = 0;
-async function screenshot(name) {
+// The till's own window, by its title: WebDriver's "close window" leaves the
+// customer window's empty frame on the screen, over the till's left half.
+// `root` takes the whole screen (both windows).
+async function screenshot(name, window = 'Kasir') {
   if (bench) return;
   await sleep(250); // let WebKit paint
   const file = join(out, `${String(++shot).padStart(2, '0')}-${name}.png`);
-  execFileSync('import', ['-window', 'root', file]);
+  execFileSync('import', ['-window', window, file]);
   console.log(`  screenshot ${file}`);
 }
 
@@ -214,8 +217,10 @@ async function main() {
     await wd('POST', s('/window'), { handle: other });
     await waitFor('the customer window total', async () => (await text('#c-total')) === 'Rp 50.000');
     check(true, 'the customer window shows Rp 50.000');
-    await screenshot('customer-window');
-    await wd('DELETE', s('/window'));
+    await screenshot('customer-window', 'root');
+    // off to the right, where a second monitor would be, so the later
+    // screenshots show the till alone
+    await wd('POST', s('/window/rect'), { x: 1400, y: 0 });
     await wd('POST', s('/window'), { handle: main });
 
     // 3. the customer presses "Sudah Bayar" on the payment page (public API)
