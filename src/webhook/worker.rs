@@ -68,13 +68,17 @@ struct InFlight {
     held: HashSet<i64>,
 }
 
-/// Deliveries held in memory at most, in all and per receiver.
+/// Deliveries held in memory at most, in all and per receiver. A receiver's
+/// queue is topped up once it is half empty, so each fetch brings a batch,
+/// and one fetch reads at most FETCH rows (a backlog of one receiver never
+/// makes the worker read thousands of rows to take a few).
 const MAX_QUEUED: usize = 4096;
-/// 256 waiting behind 8 attempts of at most 10 s each drain in 320 s, well
-/// inside the lease, even from a receiver that never answers.
-const MAX_QUEUED_PER_ORIGIN: usize = 256;
-/// Taken deliveries are leased this long; only a worker that stopped without
-/// its process (the lock is freed with the process) leaves leases behind.
+const MAX_QUEUED_PER_ORIGIN: usize = 512;
+const FETCH: usize = 1024;
+/// Taken deliveries are leased this long, so that a worker that dies with
+/// its process leaves them to the next start after at most this. A lease
+/// running out while a delivery still waits here (behind a receiver that
+/// never answers) does no harm: `InFlight::held` keeps it from being taken again.
 const LEASE: Duration = Duration::from_secs(600);
 
 /// Deliver until the process ends. A failed database step (a lock held too
@@ -184,11 +188,11 @@ async fn fetch(
     let queued: usize = queues.values().map(VecDeque::len).sum();
     let full: Vec<String> = queues
         .iter()
-        .filter(|(_, q)| q.len() >= MAX_QUEUED_PER_ORIGIN)
+        .filter(|(_, q)| q.len() >= MAX_QUEUED_PER_ORIGIN / 2)
         .map(|(o, _)| o.clone())
         .collect();
     let room = if queued < MAX_QUEUED / 2 {
-        MAX_QUEUED - queued
+        (MAX_QUEUED - queued).min(FETCH)
     } else {
         0
     };
