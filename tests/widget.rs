@@ -265,3 +265,28 @@ async fn a_burst_of_payments_from_one_address_is_limited() {
     assert!(r.headers().contains_key("retry-after"));
     assert_eq!(app.count("orders"), 20);
 }
+
+/// A tunnel agent connects from this machine for every customer and names the
+/// customer in `X-Forwarded-For`: each customer keeps their own limit, and
+/// writing someone else's address into the header doesn't buy a fresh one.
+#[tokio::test]
+async fn customers_behind_a_tunnel_are_limited_one_by_one() {
+    let app = TestApp::with_qris().await;
+    let path = format!("/api/widget/{}/payments", merchant(&app).await);
+    let pay = |xff: String| {
+        let req = app
+            .client
+            .post(app.url(&path))
+            .header("x-forwarded-for", xff)
+            .json(&json!({ "amount": 1000 }));
+        async move { req.send().await.unwrap().status().as_u16() }
+    };
+    for i in 0..20 {
+        // the customer makes up the left part; the tunnel appends what it saw
+        assert_eq!(pay(format!("198.51.100.{i}, 203.0.113.7")).await, 201);
+    }
+    assert_eq!(pay("198.51.100.99, 203.0.113.7".into()).await, 429);
+    // another customer through the same tunnel is not held back by the first
+    assert_eq!(pay("203.0.113.8".into()).await, 201);
+    assert_eq!(app.count("orders"), 21);
+}

@@ -51,8 +51,9 @@ pub(super) async fn rate_limit(
     req: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    if let Some(ConnectInfo(addr)) = req.extensions().get::<ConnectInfo<SocketAddr>>() {
-        if let Err(wait) = state.public_limiter.check(addr.ip()) {
+    if let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>() {
+        let client = super::ratelimit::client_address(*peer, req.headers());
+        if let Err(wait) = state.public_limiter.check(client) {
             return Err(ApiError {
                 retry_after: Some(wait),
                 ..ApiError::new(

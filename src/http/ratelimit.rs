@@ -3,8 +3,9 @@
 //! a whole /64, so counting each IPv6 address alone would give one client
 //! 2^64 separate limits.
 
+use axum::http::HeaderMap;
 use std::collections::HashMap;
-use std::net::{IpAddr, Ipv6Addr};
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -43,6 +44,42 @@ impl RateLimiter {
     }
 }
 
+/// The address a request comes from, as the limits count it.
+///
+/// A tunnel agent (cloudflared, ngrok) or a reverse proxy on the till's own
+/// machine connects from loopback for every customer, and says who the customer
+/// is in `X-Forwarded-For`. So the header is believed only when the connection
+/// comes from this machine (whose programs could reach the database anyway),
+/// and read from the right: each proxy appends the address it saw, so the
+/// rightmost address that isn't this machine is the one the last outside hop
+/// saw; what a customer writes into the header themself sits to its left and is
+/// never reached. A peer on the LAN is counted as itself, header or not.
+pub fn client_address(peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
+    let peer = peer.ip().to_canonical();
+    if !peer.is_loopback() {
+        return peer;
+    }
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(',').map(str::trim))
+        .rev()
+        .map_while(forwarded_ip)
+        .map(|ip| ip.to_canonical())
+        .find(|ip| !ip.is_loopback())
+        .unwrap_or(peer)
+}
+
+/// One entry of `X-Forwarded-For`: an address, possibly with a port
+/// (`203.0.113.7:5100`, `[2001:db8::1]:5100`). Anything else ends the walk.
+fn forwarded_ip(entry: &str) -> Option<IpAddr> {
+    entry
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| entry.parse::<SocketAddr>().ok().map(|s| s.ip()))
+}
+
 /// What one client is counted as: IPv4 as it is (also when it arrives mapped
 /// into IPv6 on a dual-stack socket), IPv6 by its /64 network.
 fn client(ip: IpAddr) -> IpAddr {
@@ -58,6 +95,64 @@ mod tests {
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap()
+    }
+
+    fn headers(xff: &[&str]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for v in xff {
+            h.append("x-forwarded-for", v.parse().unwrap());
+        }
+        h
+    }
+
+    fn from(peer: &str, xff: &[&str]) -> IpAddr {
+        client_address(peer.parse().unwrap(), &headers(xff))
+    }
+
+    #[test]
+    fn behind_a_tunnel_each_customer_is_counted_by_the_address_the_tunnel_saw() {
+        assert_eq!(from("127.0.0.1:50000", &["203.0.113.7"]), ip("203.0.113.7"));
+        assert_eq!(from("[::1]:50000", &["2001:db8::5"]), ip("2001:db8::5"));
+        assert_eq!(
+            from("[::ffff:127.0.0.1]:1", &["203.0.113.7"]),
+            ip("203.0.113.7")
+        );
+        // a proxy on this machine in front of the tunnel agent appends loopback
+        assert_eq!(
+            from("127.0.0.1:1", &["203.0.113.7, 127.0.0.1"]),
+            ip("203.0.113.7")
+        );
+        // ports, and the header repeated
+        assert_eq!(
+            from("127.0.0.1:1", &["203.0.113.7:5100"]),
+            ip("203.0.113.7")
+        );
+        assert_eq!(
+            from("127.0.0.1:1", &["[2001:db8::5]:443"]),
+            ip("2001:db8::5")
+        );
+        assert_eq!(
+            from("127.0.0.1:1", &["198.51.100.1", "203.0.113.7"]),
+            ip("203.0.113.7")
+        );
+    }
+
+    #[test]
+    fn what_a_customer_writes_into_the_header_is_not_believed() {
+        // the customer sent "198.51.100.99"; the tunnel appended what it saw
+        assert_eq!(
+            from("127.0.0.1:1", &["198.51.100.99, 203.0.113.7"]),
+            ip("203.0.113.7")
+        );
+        // garbage where the tunnel's entry should be: the connection's address
+        assert_eq!(
+            from("127.0.0.1:1", &["198.51.100.99, nonsense"]),
+            ip("127.0.0.1")
+        );
+        assert_eq!(from("127.0.0.1:1", &[]), ip("127.0.0.1"));
+        // a LAN client can't name someone else
+        assert_eq!(from("192.168.1.20:1", &["203.0.113.7"]), ip("192.168.1.20"));
+        assert_eq!(from("[fe80::1]:1", &["203.0.113.7"]), ip("fe80::1"));
     }
 
     #[test]

@@ -59,8 +59,9 @@ async fn limit_creates(
     req: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    if let Some(ConnectInfo(addr)) = req.extensions().get::<ConnectInfo<SocketAddr>>() {
-        if let Err(wait) = state.widget_limiter.check(addr.ip()) {
+    if let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>() {
+        let client = super::ratelimit::client_address(*peer, req.headers());
+        if let Err(wait) = state.widget_limiter.check(client) {
             return Err(ApiError {
                 retry_after: Some(wait),
                 ..ApiError::new(
