@@ -9,10 +9,25 @@ use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+/// How many clients are remembered at once. Past this, clients not seen in
+/// the current window share one overflow limit, so someone inventing
+/// addresses (a /48 of IPv6 networks, or a header a misconfigured proxy passes
+/// through) can't grow the table without bound or make every check walk it.
+const MAX_CLIENTS: usize = 50_000;
+
+/// The key the overflow clients share: an address no real client has.
+const OVERFLOW: IpAddr = IpAddr::V6(Ipv6Addr::UNSPECIFIED);
+
 pub struct RateLimiter {
     limit: u32,
     window: Duration,
-    windows: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+    state: Mutex<Windows>,
+}
+
+struct Windows {
+    clients: HashMap<IpAddr, (Instant, u32)>,
+    /// When finished windows were last dropped from `clients`.
+    swept: Instant,
 }
 
 impl RateLimiter {
@@ -20,18 +35,33 @@ impl RateLimiter {
         RateLimiter {
             limit,
             window,
-            windows: Mutex::new(HashMap::new()),
+            state: Mutex::new(Windows {
+                clients: HashMap::new(),
+                swept: Instant::now(),
+            }),
         }
     }
 
     /// Ok, or the seconds to wait.
     pub fn check(&self, ip: IpAddr) -> Result<(), u64> {
-        let now = Instant::now();
-        let mut map = self.windows.lock().unwrap_or_else(|e| e.into_inner());
-        if map.len() > 10_000 {
-            map.retain(|_, (start, _)| now.duration_since(*start) < self.window);
+        self.check_at(ip, Instant::now(), MAX_CLIENTS)
+    }
+
+    fn check_at(&self, ip: IpAddr, now: Instant, max_clients: usize) -> Result<(), u64> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let Windows { clients, swept } = &mut *state;
+        let mut key = client(ip);
+        if !clients.contains_key(&key) && clients.len() >= max_clients {
+            // a full table is swept at most once a second: the walk is O(n)
+            if now.duration_since(*swept) >= Duration::from_secs(1) {
+                clients.retain(|_, (start, _)| now.duration_since(*start) < self.window);
+                *swept = now;
+            }
+            if clients.len() >= max_clients {
+                key = OVERFLOW;
+            }
         }
-        let entry = map.entry(client(ip)).or_insert((now, 0));
+        let entry = clients.entry(key).or_insert((now, 0));
         if now.duration_since(entry.0) >= self.window {
             *entry = (now, 0);
         }
@@ -59,13 +89,14 @@ pub fn client_address(peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
     if !peer.is_loopback() {
         return peer;
     }
+    // split the raw bytes: a line a customer salted with a non-ASCII byte must
+    // end the walk where that byte is, not hide the tunnel's entry with it
     headers
         .get_all("x-forwarded-for")
         .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(',').map(str::trim))
+        .flat_map(|v| v.as_bytes().split(|&b| b == b','))
         .rev()
-        .map_while(forwarded_ip)
+        .map_while(|entry| forwarded_ip(std::str::from_utf8(entry).ok()?.trim()))
         .map(|ip| ip.to_canonical())
         .find(|ip| !ip.is_loopback())
         .unwrap_or(peer)
@@ -92,6 +123,7 @@ fn client(ip: IpAddr) -> IpAddr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::HeaderValue;
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap()
@@ -153,6 +185,59 @@ mod tests {
         // a LAN client can't name someone else
         assert_eq!(from("192.168.1.20:1", &["203.0.113.7"]), ip("192.168.1.20"));
         assert_eq!(from("[fe80::1]:1", &["203.0.113.7"]), ip("fe80::1"));
+    }
+
+    #[test]
+    fn a_walk_that_meets_something_else_stops_at_the_connection() {
+        for odd in [
+            "198.51.100.9,,203.0.113.7, ",
+            "unknown",
+            "[2001:db8::5]",
+            "127.0.0.1, ::1",
+        ] {
+            assert_eq!(from("127.0.0.1:1", &[odd]), ip("127.0.0.1"), "{odd}");
+        }
+        // an empty entry left of the tunnel's is never reached
+        assert_eq!(
+            from("127.0.0.1:1", &["198.51.100.9,, 203.0.113.7"]),
+            ip("203.0.113.7")
+        );
+    }
+
+    #[test]
+    fn a_non_ascii_byte_from_the_customer_does_not_hide_the_tunnels_entry() {
+        let mut h = HeaderMap::new();
+        let line = b"198.51.100.\xff9, 203.0.113.7";
+        h.append("x-forwarded-for", HeaderValue::from_bytes(line).unwrap());
+        assert_eq!(
+            client_address("127.0.0.1:1".parse().unwrap(), &h),
+            ip("203.0.113.7")
+        );
+        let line = b"198.51.100.9, 203.0.113.\xff7";
+        h.insert("x-forwarded-for", HeaderValue::from_bytes(line).unwrap());
+        assert_eq!(
+            client_address("127.0.0.1:1".parse().unwrap(), &h),
+            ip("127.0.0.1")
+        );
+    }
+
+    #[test]
+    fn a_full_table_puts_new_clients_in_one_shared_window() {
+        let l = RateLimiter::new(2, Duration::from_secs(60));
+        let t0 = Instant::now();
+        assert!(l.check_at(ip("192.0.2.1"), t0, 2).is_ok());
+        assert!(l.check_at(ip("192.0.2.2"), t0, 2).is_ok());
+        // the table is full: newcomers share the overflow window between them
+        assert!(l.check_at(ip("192.0.2.3"), t0, 2).is_ok());
+        assert!(l.check_at(ip("192.0.2.4"), t0, 2).is_ok());
+        assert!(l.check_at(ip("192.0.2.5"), t0, 2).is_err());
+        // clients already known keep their own window
+        assert!(l.check_at(ip("192.0.2.1"), t0, 2).is_ok());
+        // once their windows are over, a sweep makes room again
+        let later = t0 + Duration::from_secs(61);
+        assert!(l.check_at(ip("192.0.2.6"), later, 2).is_ok());
+        assert!(l.check_at(ip("192.0.2.6"), later, 2).is_ok());
+        assert!(l.check_at(ip("192.0.2.6"), later, 2).is_err());
     }
 
     #[test]
