@@ -15,8 +15,9 @@ use std::time::{Duration, Instant};
 /// through) can't grow the table without bound or make every check walk it.
 const MAX_CLIENTS: usize = 50_000;
 
-/// The key the overflow clients share: an address no real client has.
-const OVERFLOW: IpAddr = IpAddr::V6(Ipv6Addr::UNSPECIFIED);
+/// The key the overflow clients share. [`client`] zeroes the low 64 bits of
+/// every IPv6 key, so no client is ever counted as `::1`.
+const OVERFLOW: IpAddr = IpAddr::V6(Ipv6Addr::LOCALHOST);
 
 pub struct RateLimiter {
     limit: u32,
@@ -238,6 +239,13 @@ mod tests {
         assert!(l.check_at(ip("192.0.2.6"), later, 2).is_ok());
         assert!(l.check_at(ip("192.0.2.6"), later, 2).is_ok());
         assert!(l.check_at(ip("192.0.2.6"), later, 2).is_err());
+    }
+
+    #[test]
+    fn no_client_is_counted_as_the_overflow() {
+        for a in ["::1", "::", "::2", "127.0.0.1", "2001:db8::1"] {
+            assert_ne!(client(ip(a)), OVERFLOW, "{a}");
+        }
     }
 
     #[test]
