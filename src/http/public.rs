@@ -6,7 +6,7 @@ use super::error::ApiError;
 use super::views;
 use super::AppState;
 use crate::model::OrderEvent;
-use axum::extract::{ConnectInfo, Path, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -16,7 +16,6 @@ use axum::{Json, Router};
 use futures_util::stream::{self, Stream, StreamExt};
 use serde_json::{json, Value};
 use std::convert::Infallible;
-use std::net::SocketAddr;
 use std::time::Duration;
 use tokio_stream::wrappers::BroadcastStream;
 
@@ -51,19 +50,10 @@ pub(super) async fn rate_limit(
     req: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    if let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>() {
-        let client = super::ratelimit::client_address(*peer, req.headers());
-        if let Err(wait) = state.public_limiter.check(client) {
-            return Err(ApiError {
-                retry_after: Some(wait),
-                ..ApiError::new(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "Terlalu banyak permintaan",
-                    "Too many requests from this address; try again shortly.",
-                )
-            });
-        }
-    }
+    state.public_limiter.admit(
+        &req,
+        "Too many requests from this address; try again shortly.",
+    )?;
     Ok(next.run(req).await)
 }
 

@@ -3,7 +3,9 @@
 //! a whole /64, so counting each IPv6 address alone would give one client
 //! 2^64 separate limits.
 
-use axum::http::HeaderMap;
+use super::error::ApiError;
+use axum::extract::{ConnectInfo, Request};
+use axum::http::{HeaderMap, StatusCode};
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::sync::Mutex;
@@ -43,6 +45,23 @@ impl RateLimiter {
         }
     }
 
+    /// Count a request against its client's window (see [`client_address`]);
+    /// over the limit, a 429 with Retry-After whose message is `too_many`.
+    pub fn admit(&self, req: &Request, too_many: &'static str) -> Result<(), ApiError> {
+        let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>() else {
+            return Ok(());
+        };
+        self.check(client_address(*peer, req.headers()))
+            .map_err(|wait| ApiError {
+                retry_after: Some(wait),
+                ..ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "Terlalu banyak permintaan",
+                    too_many,
+                )
+            })
+    }
+
     /// Ok, or the seconds to wait.
     pub fn check(&self, ip: IpAddr) -> Result<(), u64> {
         self.check_at(ip, Instant::now(), MAX_CLIENTS)
@@ -52,7 +71,7 @@ impl RateLimiter {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let Windows { clients, swept } = &mut *state;
         let mut key = client(ip);
-        if !clients.contains_key(&key) && clients.len() >= max_clients {
+        if clients.len() >= max_clients && !clients.contains_key(&key) {
             // a full table is swept at most once a second: the walk is O(n)
             if now.duration_since(*swept) >= Duration::from_secs(1) {
                 clients.retain(|_, (start, _)| now.duration_since(*start) < self.window);

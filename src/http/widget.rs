@@ -9,14 +9,13 @@ use super::AppState;
 use crate::clock::rfc3339;
 use crate::model::Order;
 use crate::service::WidgetRequest;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Request, State};
+use axum::extract::{DefaultBodyLimit, Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
-use std::net::SocketAddr;
 use std::time::Duration;
 use tower_http::cors::{Any, CorsLayer};
 
@@ -59,19 +58,10 @@ async fn limit_creates(
     req: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    if let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>() {
-        let client = super::ratelimit::client_address(*peer, req.headers());
-        if let Err(wait) = state.widget_limiter.check(client) {
-            return Err(ApiError {
-                retry_after: Some(wait),
-                ..ApiError::new(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "Terlalu banyak permintaan",
-                    "Too many payments created from this address; try again shortly.",
-                )
-            });
-        }
-    }
+    state.widget_limiter.admit(
+        &req,
+        "Too many payments created from this address; try again shortly.",
+    )?;
     Ok(next.run(req).await)
 }
 
