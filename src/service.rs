@@ -366,6 +366,24 @@ impl Kasir {
         Ok(settings)
     }
 
+    /// The merchant's zone: the one the till's lists, the reports and the
+    /// receipts read days and times in.
+    pub async fn zone(&self) -> Result<clock::Zone> {
+        Ok(print_zone(&self.settings().await?))
+    }
+
+    /// Today (`YYYY-MM-DD`) in the merchant's zone.
+    pub async fn today(&self) -> Result<String> {
+        let zone = self.zone().await?;
+        Ok(zone.at(now_ms()).format("%Y-%m-%d").to_string())
+    }
+
+    /// UTC bounds [start, end) of a calendar day (`YYYY-MM-DD`) in the merchant's zone.
+    pub async fn day_bounds(&self, date: &str) -> Result<(Millis, Millis)> {
+        let day = parse_day(date)?;
+        Ok(self.zone().await?.day_bounds(day))
+    }
+
     // ---- static QRIS ----
 
     /// Read a static QRIS from its text, check it can be converted, and store it.
