@@ -1,12 +1,61 @@
-//! Time: UTC milliseconds in storage, RFC 3339 at the API, Asia/Jakarta for days.
+//! Time: UTC milliseconds in storage, RFC 3339 at the API, the merchant's
+//! zone ([`Zone`]) on screen and paper. API usage days are Jakarta days, as
+//! the reference API resets its daily limits at midnight Asia/Jakarta.
+//!
+//! The engine reads the time from a [`Clock`] it is given, so tests move time
+//! instead of editing rows and sleeping.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
 
 /// Milliseconds since the Unix epoch, UTC.
 pub type Millis = i64;
 
+/// The wall clock. Only [`SystemClock`] and tests call this directly.
 pub fn now_ms() -> Millis {
     Utc::now().timestamp_millis()
+}
+
+/// Where the engine reads "now" from.
+pub trait Clock: Send + Sync + 'static {
+    fn now(&self) -> Millis;
+}
+
+/// The operating system's clock: what a shop runs on.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Millis {
+        now_ms()
+    }
+}
+
+/// A clock that only moves when told: for tests of expiry, windows and days.
+#[derive(Debug, Clone)]
+pub struct ManualClock(Arc<AtomicI64>);
+
+impl ManualClock {
+    pub fn at(ms: Millis) -> ManualClock {
+        ManualClock(Arc::new(AtomicI64::new(ms)))
+    }
+    /// Starts at the real time now, so rows look like today's.
+    pub fn starting_now() -> ManualClock {
+        ManualClock::at(now_ms())
+    }
+    pub fn set(&self, ms: Millis) {
+        self.0.store(ms, Ordering::SeqCst);
+    }
+    pub fn advance(&self, by: std::time::Duration) {
+        self.0.fetch_add(by.as_millis() as i64, Ordering::SeqCst);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> Millis {
+        self.0.load(Ordering::SeqCst)
+    }
 }
 
 /// `2025-12-26T10:00:00.000Z`, as the reference API writes times.
@@ -48,18 +97,6 @@ pub fn ms_until_jakarta_midnight(ms: Millis) -> Millis {
         .single()
         .expect("fixed offsets are unambiguous");
     (midnight.timestamp_millis() - ms).max(0)
-}
-
-/// UTC bounds [start, end) of a Jakarta calendar day.
-pub fn jakarta_day_bounds(day: NaiveDate) -> (Millis, Millis) {
-    let start = jakarta()
-        .from_local_datetime(&day.and_hms_opt(0, 0, 0).expect("midnight"))
-        .single()
-        .expect("fixed offset");
-    (
-        start.timestamp_millis(),
-        start.timestamp_millis() + 86_400_000,
-    )
 }
 
 /// The zone the merchant reads times in on paper: one of Indonesia's three
@@ -129,6 +166,11 @@ impl Zone {
         }
     }
 
+    /// The calendar day (`YYYY-MM-DD`) of an instant in this zone.
+    pub fn day_of(&self, ms: Millis) -> String {
+        self.at(ms).format("%Y-%m-%d").to_string()
+    }
+
     pub fn at(&self, ms: Millis) -> DateTime<FixedOffset> {
         Utc.timestamp_millis_opt(ms)
             .single()
@@ -173,7 +215,8 @@ mod tests {
         assert_eq!(Zone::parse("-03:00").unwrap().label(), "UTC-03:00");
         assert!(Zone::parse("Mars/Olympus").is_none());
         assert!(Zone::parse("+7").is_none());
+        // a Jakarta day starts at 17:00 UTC the day before
         let day = NaiveDate::from_ymd_opt(2025, 12, 26).unwrap();
-        assert_eq!(Zone::jakarta().day_bounds(day), jakarta_day_bounds(day));
+        assert_eq!(Zone::jakarta().day_bounds(day).0, 1_766_682_000_000);
     }
 }

@@ -33,6 +33,9 @@ pub enum DbError {
     },
     #[error("the database worker stopped")]
     WorkerGone,
+    /// A read on a blocking thread panicked.
+    #[error("a database read did not finish")]
+    ReadFailed,
 }
 
 fn open_connection(path: &Path, read_only: bool) -> rusqlite::Result<Connection> {
@@ -160,7 +163,7 @@ impl Db {
         let this = self.clone();
         tokio::task::spawn_blocking(move || this.read_blocking(f))
             .await
-            .map_err(|_| E::from(DbError::WorkerGone))?
+            .map_err(|_| E::from(DbError::ReadFailed))?
     }
 
     pub fn read_blocking<T, E, F>(&self, f: F) -> Result<T, E>

@@ -1,6 +1,78 @@
 //! The engine's error: one enum every boundary (HTTP, Tauri, CLI) translates.
+//!
+//! Variants carry what went wrong as data. The `Display` text is the engine's
+//! own English sentence (the CLI prints it, logs show it, and the HTTP API
+//! answers with it where the reference API has the same words); an edge that
+//! speaks to a customer or a cashier (the payment page, the till) words the
+//! error itself from [`Error::code`] and the variant's data.
 
 use crate::db::DbError;
+use crate::model::OrderStatus;
+
+/// What was looked for and not found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Missing {
+    /// An order, by the `order_id` the caller gave.
+    Order(String),
+    /// A payment link, by its public code (the customer's side).
+    PaymentLink,
+    /// A payment link, by its id (the merchant's side).
+    PaymentLinkId(i64),
+    StaticQris(i64),
+    /// An API key that is not there, or is revoked where only active ones count.
+    ApiKey {
+        id: i64,
+        active_only: bool,
+    },
+    WebhookDelivery(i64),
+    /// The merchant id a widget page named.
+    Merchant,
+}
+
+impl Missing {
+    /// A stable name for the thing: `order`, `payment_link`, `qris`, …
+    pub fn what(&self) -> &'static str {
+        match self {
+            Missing::Order(_) => "order",
+            Missing::PaymentLink | Missing::PaymentLinkId(_) => "payment_link",
+            Missing::StaticQris(_) => "qris",
+            Missing::ApiKey { .. } => "api_key",
+            Missing::WebhookDelivery(_) => "webhook_delivery",
+            Missing::Merchant => "merchant",
+        }
+    }
+}
+
+impl std::fmt::Display for Missing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Missing::Order(id) => {
+                write!(f, "No order found with order_id \"{id}\" for your account.")
+            }
+            Missing::PaymentLink => f.write_str("No payment link with that code."),
+            Missing::PaymentLinkId(id) => write!(f, "No payment link with id {id}."),
+            Missing::StaticQris(id) => write!(f, "No static QRIS with id {id}."),
+            Missing::ApiKey {
+                id,
+                active_only: true,
+            } => write!(f, "No active API key with id {id}."),
+            Missing::ApiKey { id, .. } => write!(f, "No API key with id {id}."),
+            Missing::WebhookDelivery(id) => write!(f, "No webhook delivery with id {id}."),
+            Missing::Merchant => {
+                f.write_str("No merchant with that id: check the widget's data-merchant.")
+            }
+        }
+    }
+}
+
+/// What was asked of an order that is closed (expired or cancelled).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempted {
+    /// The customer pressed "Sudah Bayar".
+    CustomerConfirm,
+    Verify,
+    Cancel,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -15,8 +87,8 @@ pub enum Error {
         message: String,
         issues: Vec<qris::Issue>,
     },
-    #[error("{message}")]
-    NotFound { what: &'static str, message: String },
+    #[error("{0}")]
+    NotFound(Missing),
     #[error("No QRIS found. Please upload your static QRIS first (only needed once).")]
     NoStaticQris,
     #[error("order_id \"{0}\" is already used by another order")]
@@ -29,22 +101,55 @@ pub enum Error {
     #[error("Order \"{order_id}\" is not paid (status: {}); a receipt is printed only for a paid order.", status.as_str())]
     NotPaid {
         order_id: String,
-        status: crate::model::OrderStatus,
+        status: OrderStatus,
     },
-    /// The order or link is expired or cancelled: nothing more can happen to it.
-    #[error("{message}")]
+    /// The order is expired or cancelled: nothing more can happen to it.
+    #[error("{}", closed_message(order_id, *status, *attempted))]
     Closed {
-        status: crate::model::OrderStatus,
-        message: String,
+        order_id: String,
+        status: OrderStatus,
+        attempted: Attempted,
     },
-    #[error("{0}")]
-    Unauthorized(String),
+    #[error("Invalid API key. Send a key made with `kasir keys create` in the X-API-Key header.")]
+    Unauthorized,
     #[error("Daily limit of {limit} requests reached for this API key; it resets at midnight Asia/Jakarta.")]
     RateLimited { limit: i64, retry_after_secs: u64 },
     #[error("{0}")]
     Image(crate::qr_image::ScanError),
+    /// Five fresh link codes in a row were taken: 2^40 codes make that a
+    /// sign of a broken random source, not of bad luck.
+    #[error("Could not find a free payment link code; try again.")]
+    LinkCodesExhausted,
+    /// The row changed under us: another Kasir process on the same data
+    /// directory wrote the order between our read and our write.
+    #[error(
+        "The order was changed at the same moment by another Kasir on this computer; try again."
+    )]
+    StaleStatus,
+    /// The webhook worker is sending this delivery right now.
+    #[error("Webhook delivery {0} is being sent right now; see its attempts in a moment.")]
+    DeliveryBusy(i64),
+    /// Work handed to a blocking thread (drawing, scanning) panicked or was dropped.
+    #[error("internal error: {0} did not finish")]
+    TaskFailed(&'static str),
     #[error(transparent)]
     Db(#[from] DbError),
+}
+
+fn closed_message(order_id: &str, status: OrderStatus, attempted: Attempted) -> String {
+    match (attempted, status) {
+        (Attempted::CustomerConfirm, OrderStatus::Expired) => {
+            "This payment link has expired.".into()
+        }
+        (Attempted::CustomerConfirm, _) => "This payment was cancelled.".into(),
+        (Attempted::Verify, OrderStatus::Expired) => {
+            format!("Order \"{order_id}\" expired before it was verified; make a new order.")
+        }
+        (Attempted::Verify, _) => {
+            format!("Order \"{order_id}\" was cancelled and cannot be verified.")
+        }
+        (Attempted::Cancel, _) => format!("Order \"{order_id}\" has already expired."),
+    }
 }
 
 impl From<rusqlite::Error> for Error {
@@ -59,17 +164,20 @@ impl Error {
         match self {
             Error::InvalidField { .. } => "invalid_field",
             Error::InvalidQris { .. } => "invalid_qris",
-            Error::NotFound { .. } => "not_found",
+            Error::NotFound(_) => "not_found",
             Error::NoStaticQris => "no_static_qris",
             Error::DuplicateOrderId(_) => "duplicate_order_id",
             Error::AlreadyVerified => "already_verified",
             Error::CannotCancelPaid => "cannot_cancel_paid",
             Error::NotPaid { .. } => "not_paid",
             Error::Closed { .. } => "order_closed",
-            Error::Unauthorized(_) => "unauthorized",
+            Error::Unauthorized => "unauthorized",
             Error::RateLimited { .. } => "rate_limited",
             Error::Image(_) => "invalid_image",
-            Error::Db(_) => "internal",
+            Error::LinkCodesExhausted => "link_codes_exhausted",
+            Error::StaleStatus => "stale_status",
+            Error::DeliveryBusy(_) => "delivery_busy",
+            Error::TaskFailed(_) | Error::Db(_) => "internal",
         }
     }
 

@@ -243,7 +243,7 @@ async fn render(
                 .static_qris(Some(id))
                 .await
                 .map_err(|e| match e {
-                    crate::Error::NotFound { .. } => ApiError::field(
+                    crate::Error::NotFound(_) => ApiError::field(
                         "qris_data_id",
                         format!("qris_data_id {id} does not match any stored static QRIS"),
                     ),

@@ -1,6 +1,7 @@
 //! The API's error body, `{"success": false, "error", "message"}`, in one place.
 
-use crate::error::Error;
+use crate::error::{Attempted, Error, Missing};
+use crate::model::OrderStatus;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::FromRequest;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -44,14 +45,14 @@ impl ApiError {
 impl From<Error> for ApiError {
     fn from(e: Error) -> ApiError {
         use crate::qr_image::ScanError;
-        let message = e.to_string();
+        let message = customer_words(&e).map_or_else(|| e.to_string(), str::to_string);
         match e {
             Error::InvalidField { field, .. } => ApiError::field(field, message),
             Error::InvalidQris { .. } => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "Invalid QRIS", message)
             }
-            Error::NotFound { what, .. } => {
-                let title = match what {
+            Error::NotFound(ref missing) => {
+                let title = match missing.what() {
                     "order" => "Order not found",
                     "payment_link" => "Link pembayaran tidak ditemukan",
                     "qris" => "QRIS not found",
@@ -81,9 +82,7 @@ impl From<Error> for ApiError {
                 };
                 ApiError::new(StatusCode::GONE, title, message)
             }
-            Error::Unauthorized(_) => {
-                ApiError::new(StatusCode::UNAUTHORIZED, "Unauthorized", message)
-            }
+            Error::Unauthorized => ApiError::new(StatusCode::UNAUTHORIZED, "Unauthorized", message),
             Error::RateLimited {
                 retry_after_secs, ..
             } => ApiError {
@@ -105,6 +104,21 @@ impl From<Error> for ApiError {
                     ..ApiError::new(status, "Invalid image", message)
                 }
             }
+            Error::LinkCodesExhausted => {
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "Try again", message)
+            }
+            Error::StaleStatus => ApiError::new(StatusCode::CONFLICT, "Order changed", message),
+            Error::DeliveryBusy(_) => {
+                ApiError::new(StatusCode::CONFLICT, "Delivery in progress", message)
+            }
+            Error::TaskFailed(what) => {
+                tracing::error!("{what} did not finish");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Internal error",
+                    "Something went wrong on the till; the request was not completed.",
+                )
+            }
             Error::Db(e) => {
                 tracing::error!("database error: {e}");
                 ApiError::new(
@@ -115,6 +129,25 @@ impl From<Error> for ApiError {
             }
         }
     }
+}
+
+/// What the public endpoints (the payment page, the widget) tell a customer,
+/// in Bahasa Indonesia; the rest of the API answers with the engine's
+/// English, as the reference does.
+fn customer_words(e: &Error) -> Option<&'static str> {
+    Some(match e {
+        Error::NotFound(Missing::PaymentLink) => "Link pembayaran tidak ditemukan",
+        Error::NotFound(Missing::Merchant) => "Merchant tidak ditemukan: periksa data-merchant.",
+        Error::Closed {
+            attempted: Attempted::CustomerConfirm,
+            status,
+            ..
+        } => match status {
+            OrderStatus::Expired => "Link pembayaran sudah kedaluwarsa.",
+            _ => "Pembayaran ini sudah dibatalkan.",
+        },
+        _ => return None,
+    })
 }
 
 impl IntoResponse for ApiError {

@@ -114,7 +114,7 @@ pub async fn listen(kasir: Kasir, addr: SocketAddr) -> std::io::Result<Server> {
 pub fn spawn_background(kasir: Kasir) {
     spawn_expiry_sweeper(kasir.clone());
     spawn_usage_flusher(kasir.clone());
-    crate::webhook::worker::spawn(kasir);
+    crate::webhook::worker::spawn(kasir.webhook_outbox());
 }
 
 /// Write the API request counts kept in memory, every second.

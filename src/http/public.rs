@@ -5,7 +5,7 @@
 use super::error::ApiError;
 use super::views;
 use super::AppState;
-use crate::model::OrderEvent;
+use crate::model::OrderChange;
 use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -75,7 +75,7 @@ fn not_found() -> ApiError {
 /// disguised as a missing link.
 fn link_error(e: crate::Error) -> ApiError {
     match e {
-        crate::Error::NotFound { .. } => not_found(),
+        crate::Error::NotFound(_) => not_found(),
         e => e.into(),
     }
 }
@@ -174,7 +174,7 @@ async fn pay_events(
         .data(views::pay_page_state(&order).to_string());
     let kasir = state.kasir.clone();
     let updates = BroadcastStream::new(rx)
-        .filter_map(move |e: Result<OrderEvent, _>| {
+        .filter_map(move |e: Result<OrderChange, _>| {
             let code = code.clone();
             async move {
                 match e {

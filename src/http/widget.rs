@@ -110,9 +110,7 @@ async fn script(headers: HeaderMap) -> Response {
 
 fn merchant_error(e: crate::Error) -> ApiError {
     match e {
-        crate::Error::NotFound {
-            what: "merchant", ..
-        } => ApiError::new(
+        crate::Error::NotFound(crate::error::Missing::Merchant) => ApiError::new(
             StatusCode::NOT_FOUND,
             "Merchant not found",
             "Merchant tidak ditemukan: periksa data-merchant.",

@@ -19,8 +19,5 @@ pub use render::{
     png_data_url, render_gray, render_png, render_png_scaled, render_svg, QrImageError,
     MAX_MODULE_PX, QUIET_ZONE, SCREEN_MODULE_PX,
 };
-pub use scan::{
-    scan, scan_detailed, scan_limits, Oversize, ScanError, ScanLimits, Scanned, MAX_IMAGE_BYTES,
-    MAX_PIXELS,
-};
+pub use scan::{scan, scan_detailed, Oversize, ScanError, Scanned, MAX_IMAGE_BYTES, MAX_PIXELS};
 pub use symbol::Symbol;

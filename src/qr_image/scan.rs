@@ -20,20 +20,6 @@ const DETECT_SIDE: u32 = 1200;
 /// takes seconds, and a code that small in the frame is a bad photo anyway.
 const FULL_RESOLUTION_MAX_SIDE: u32 = 4000;
 
-/// The limits `scan` enforces, for an upload form or an API document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ScanLimits {
-    pub max_bytes: usize,
-    pub max_pixels: u64,
-}
-
-pub fn scan_limits() -> ScanLimits {
-    ScanLimits {
-        max_bytes: MAX_IMAGE_BYTES,
-        max_pixels: MAX_PIXELS,
-    }
-}
-
 /// What exceeded a limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Oversize {

@@ -6,11 +6,12 @@
 //! sends it, retries it, and records every attempt.
 
 pub mod guard;
+mod outbox;
 pub mod sender;
 pub mod worker;
 
 use crate::clock::{rfc3339, Millis};
-use crate::model::Order;
+use crate::model::{Order, OrderEvent};
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use rand::RngCore;
@@ -18,16 +19,12 @@ use serde::Serialize;
 use sha2::Sha256;
 use std::time::Duration;
 
+pub use crate::model::{
+    Attempt, Delivery, DeliveryFilter, DeliveryStatus, WebhookSecret, ROTATION_OVERLAP_MS,
+};
 pub use guard::AddressPolicy;
+pub use outbox::Outbox;
 pub use sender::{AttemptResult, Sender};
-
-/// The events integrators receive. `order.created` is not one of them.
-pub const EVENTS: &[&str] = &[
-    "payment.awaiting_confirmation",
-    "payment.confirmed",
-    "payment.cancelled",
-    "payment.expired",
-];
 
 /// Bytes of a receiver's answer that are kept with the attempt.
 pub const MAX_RESPONSE_BYTES: usize = 1024;
@@ -97,9 +94,9 @@ struct Body<'a, D: Serialize> {
 /// `JSON.stringify(JSON.parse(body))` gives back (no spaces, integers without
 /// `.0`, `/` not escaped, non-ASCII as is), so receivers that verify the
 /// reference's way, over a re-serialisation, get the same bytes.
-pub fn order_body(order: &Order, event: &str, at: Millis) -> String {
+pub fn order_body(order: &Order, event: OrderEvent, at: Millis) -> String {
     let body = Body {
-        event,
+        event: event.as_str(),
         timestamp: rfc3339(at),
         data: Data {
             order_id: &order.order_id,
@@ -174,31 +171,6 @@ pub fn standard_signature(secret: &str, webhook_id: &str, timestamp: i64, body: 
     )
 }
 
-/// The merchant's signing secrets: the current one, and for 24 h after a
-/// rotation the previous one, whose signature is sent beside the new.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct WebhookSecret {
-    pub secret: String,
-    pub previous: Option<String>,
-    pub rotated_at: Option<Millis>,
-}
-
-/// How long the previous secret still signs after a rotation.
-pub const ROTATION_OVERLAP_MS: Millis = 24 * 3600 * 1000;
-
-impl WebhookSecret {
-    /// The secrets that sign now, newest first.
-    pub fn signing(&self, now: Millis) -> Vec<&str> {
-        let mut v = vec![self.secret.as_str()];
-        if let (Some(p), Some(at)) = (&self.previous, self.rotated_at) {
-            if now - at < ROTATION_OVERLAP_MS {
-                v.push(p);
-            }
-        }
-        v
-    }
-}
-
 /// `scheme://host:port` of a URL: the unit the worker limits concurrency by.
 pub fn origin_of(url: &str) -> String {
     match url::Url::parse(url) {
@@ -210,72 +182,6 @@ pub fn origin_of(url: &str) -> String {
         ),
         Err(_) => url.to_string(),
     }
-}
-
-/// A delivery's state in the outbox.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DeliveryStatus {
-    Pending,
-    Delivered,
-    Failed,
-}
-
-impl DeliveryStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DeliveryStatus::Pending => "pending",
-            DeliveryStatus::Delivered => "delivered",
-            DeliveryStatus::Failed => "failed",
-        }
-    }
-    pub fn parse(s: &str) -> Option<DeliveryStatus> {
-        Some(match s {
-            "pending" => DeliveryStatus::Pending,
-            "delivered" => DeliveryStatus::Delivered,
-            "failed" => DeliveryStatus::Failed,
-            _ => return None,
-        })
-    }
-}
-
-/// One event to one URL, with its attempts.
-#[derive(Debug, Clone, Serialize)]
-pub struct Delivery {
-    pub id: i64,
-    pub webhook_id: String,
-    pub event: String,
-    pub order_id: Option<String>,
-    pub url: String,
-    #[serde(skip)]
-    pub origin: String,
-    pub body: String,
-    pub status: DeliveryStatus,
-    pub attempts: i64,
-    pub next_attempt_at: Option<Millis>,
-    pub created_at: Millis,
-    pub delivered_at: Option<Millis>,
-    pub last_error: Option<String>,
-}
-
-/// One try at sending a delivery.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Attempt {
-    pub attempt: i64,
-    pub url: String,
-    pub started_at: Millis,
-    pub duration_ms: i64,
-    pub status_code: Option<u16>,
-    pub error: Option<String>,
-    pub response_body: Option<String>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct DeliveryFilter {
-    pub order_id: Option<String>,
-    pub status: Option<DeliveryStatus>,
-    pub limit: u32,
-    pub offset: u64,
 }
 
 /// When the next attempt is due after `attempts` failed ones, or None to give
@@ -347,16 +253,20 @@ pub fn record(
     d: &Delivery,
     result: &AttemptResult,
     scheduled: bool,
+    now: Millis,
 ) -> crate::Result<(DeliveryStatus, Option<String>)> {
-    let (status, next, error) = after_attempt(
-        config,
-        d.created_at,
-        d.attempts + 1,
-        result,
-        scheduled,
-        crate::clock::now_ms(),
-    );
-    crate::store::record_attempt(tx, d.id, &d.url, result, status, next, error.as_deref())?;
+    let (status, next, error) =
+        after_attempt(config, d.created_at, d.attempts + 1, result, scheduled, now);
+    let attempt = Attempt {
+        attempt: d.attempts + 1,
+        url: d.url.clone(),
+        started_at: result.started_at,
+        duration_ms: result.duration_ms,
+        status_code: result.status_code,
+        error: result.error.clone(),
+        response_body: result.response_body.clone(),
+    };
+    crate::store::record_attempt(tx, d.id, &attempt, status, next, error.as_deref())?;
     Ok((status, error))
 }
 

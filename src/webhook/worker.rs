@@ -7,9 +7,8 @@
 //! once, sending again whatever was in flight (same `webhook-id`).
 
 use super::sender::AttemptResult;
-use super::{Delivery, DeliveryStatus};
-use crate::clock::{now_ms, Millis};
-use crate::service::Kasir;
+use super::{Delivery, DeliveryStatus, Outbox};
+use crate::clock::Millis;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -21,9 +20,10 @@ pub const LOCK_FILE: &str = "webhooks.lock";
 /// Start the worker: it waits for the data directory's lock (another Kasir
 /// process may hold it, and may stop at any time), then delivers for as long
 /// as this process runs.
-pub fn spawn(kasir: Kasir) -> tokio::task::JoinHandle<()> {
+pub fn spawn(outbox: impl Into<Outbox>) -> tokio::task::JoinHandle<()> {
+    let outbox = outbox.into();
     tokio::spawn(async move {
-        let path = kasir.data_dir().join(LOCK_FILE);
+        let path = outbox.data_dir().join(LOCK_FILE);
         let mut told = false;
         let lock = loop {
             match std::fs::OpenOptions::new()
@@ -36,7 +36,7 @@ pub fn spawn(kasir: Kasir) -> tokio::task::JoinHandle<()> {
                 Ok(_) if !told => {
                     tracing::info!(
                         "webhooks: another Kasir process on {} delivers them; taking over when it stops",
-                        kasir.data_dir().display()
+                        outbox.data_dir().display()
                     );
                     told = true;
                 }
@@ -51,21 +51,21 @@ pub fn spawn(kasir: Kasir) -> tokio::task::JoinHandle<()> {
         };
         // the lock lives as long as the worker, which never returns
         let _lock = lock;
-        run(kasir).await;
+        run(outbox).await;
     })
 }
 
 /// How often a process without the lock checks whether it is free.
 const LOCK_RETRY: Duration = Duration::from_secs(2);
 
-/// What the worker holds: deliveries taken from the outbox (leased), queued per
-/// receiver, and how many are in flight.
+/// How many attempts are in flight, in all and per receiver. Which deliveries
+/// are queued or in flight is the outbox's hold ([`Outbox::hold`]): a lease
+/// that runs out while one waits behind a slow receiver must not make the next
+/// fetch take it a second time, and a redelivery by hand must not send it
+/// beside the worker.
 struct InFlight {
     total: usize,
     per_origin: HashMap<String, usize>,
-    /// Ids queued or in flight: a lease that runs out while one waits behind
-    /// a slow receiver must not make the next fetch take it a second time.
-    held: HashSet<i64>,
 }
 
 /// Deliveries held in memory at most, in all and per receiver. A receiver's
@@ -78,16 +78,16 @@ const FETCH: usize = 1024;
 /// Taken deliveries are leased this long, so that a worker that dies with
 /// its process leaves them to the next start after at most this. A lease
 /// running out while a delivery still waits here (behind a receiver that
-/// never answers) does no harm: `InFlight::held` keeps it from being taken again.
+/// never answers) does no harm: the outbox's hold keeps it from being taken again.
 const LEASE: Duration = Duration::from_secs(600);
 
 /// Deliver until the process ends. A failed database step (a lock held too
 /// long by another writer, a full disk) is retried with a growing pause; it
 /// never stops the worker.
-async fn run(kasir: Kasir) {
-    let config = kasir.webhook_config().clone();
+async fn run(outbox: Outbox) {
+    let config = outbox.config().clone();
     let mut failures = 0u32;
-    while let Err(e) = kasir
+    while let Err(e) = outbox
         .db()
         .write(|c| crate::store::release_all_leases(c))
         .await
@@ -96,22 +96,21 @@ async fn run(kasir: Kasir) {
         tracing::warn!("webhooks: releasing old leases failed (will retry): {e}");
         tokio::time::sleep(backoff(failures)).await;
     }
-    let wake = kasir.webhook_wake();
+    let wake = outbox.wake_handle();
     let in_flight = Arc::new(Mutex::new(InFlight {
         total: 0,
         per_origin: HashMap::new(),
-        held: HashSet::new(),
     }));
     let mut queues: HashMap<String, VecDeque<Delivery>> = HashMap::new();
     let (done_tx, done_rx) = mpsc::unbounded_channel::<(Delivery, AttemptResult)>();
     tokio::spawn(record_results(
-        kasir.clone(),
+        outbox.clone(),
         done_rx,
         in_flight.clone(),
         wake.clone(),
     ));
     loop {
-        let (next_due, secret) = match fetch(&kasir, &mut queues, &in_flight).await {
+        let (next_due, secret) = match fetch(&outbox, &mut queues).await {
             Ok(r) => {
                 failures = 0;
                 r
@@ -123,7 +122,7 @@ async fn run(kasir: Kasir) {
                 continue;
             }
         };
-        let sender = kasir.webhook_sender();
+        let sender = outbox.sender();
 
         // send as many as the limits allow, signed with the secret as it is now
         // (a rotation reaches deliveries already queued)
@@ -154,7 +153,7 @@ async fn run(kasir: Kasir) {
         // sleep until woken (a new event, a finished attempt) or something comes due
         let sleep = match next_due {
             Some(at) if queues.is_empty() => {
-                Duration::from_millis((at - now_ms()).clamp(1, i64::MAX) as u64)
+                Duration::from_millis((at - outbox.now()).clamp(1, i64::MAX) as u64)
                     .min(config.poll_interval)
             }
             _ => config.poll_interval,
@@ -175,16 +174,10 @@ fn backoff(failures: u32) -> Duration {
 /// per receiver; return when the next delivery comes due and the signing
 /// secret as it is now.
 async fn fetch(
-    kasir: &Kasir,
+    outbox: &Outbox,
     queues: &mut HashMap<String, VecDeque<Delivery>>,
-    in_flight: &Arc<Mutex<InFlight>>,
 ) -> crate::Result<(Option<Millis>, Arc<super::WebhookSecret>)> {
-    let settings = kasir.settings().await?;
-    kasir
-        .webhook_sender()
-        .policy()
-        .set_block_private(settings.webhook_block_private);
-    let now = now_ms();
+    let now = outbox.now();
     let queued: usize = queues.values().map(VecDeque::len).sum();
     let full: Vec<String> = queues
         .iter()
@@ -196,7 +189,7 @@ async fn fetch(
     } else {
         0
     };
-    let (due, secret, next) = kasir
+    let (due, secret, next, block_private) = outbox
         .db()
         .read(move |c| {
             let due = if room > 0 {
@@ -205,29 +198,28 @@ async fn fetch(
                 vec![]
             };
             let next = crate::store::next_due_at(c)?;
-            Ok::<_, crate::Error>((due, crate::service::read_webhook_secret(c)?, next))
+            let secret = crate::store::webhook_secret(c)?;
+            Ok::<_, crate::Error>((due, secret, next, crate::store::webhook_block_private(c)?))
         })
         .await?;
+    outbox.sender().policy().set_block_private(block_private);
     // at most MAX_QUEUED_PER_ORIGIN per receiver, and never one already held;
     // the rest stays in the outbox, unleased, for a later fetch
     let mut taken = Vec::new();
-    {
-        let f = in_flight.lock().unwrap_or_else(|e| e.into_inner());
-        let mut per_origin: HashMap<&str, usize> = HashMap::new();
-        for d in &due {
-            let n = per_origin
-                .entry(d.origin.as_str())
-                .or_insert_with(|| queues.get(&d.origin).map_or(0, VecDeque::len));
-            if *n < MAX_QUEUED_PER_ORIGIN && !f.held.contains(&d.id) {
-                *n += 1;
-                taken.push(d.id);
-            }
+    let mut per_origin: HashMap<&str, usize> = HashMap::new();
+    for d in &due {
+        let n = per_origin
+            .entry(d.origin.as_str())
+            .or_insert_with(|| queues.get(&d.origin).map_or(0, VecDeque::len));
+        if *n < MAX_QUEUED_PER_ORIGIN && outbox.hold(d.id) {
+            *n += 1;
+            taken.push(d.id);
         }
     }
     if !taken.is_empty() {
         let ids = taken.clone();
         let until = now + LEASE.as_millis() as Millis;
-        kasir
+        let leased = outbox
             .db()
             .write(move |c| {
                 let tx = c.transaction()?;
@@ -235,11 +227,15 @@ async fn fetch(
                 tx.commit()?;
                 Ok::<_, crate::Error>(())
             })
-            .await?;
+            .await;
+        if let Err(e) = leased {
+            for id in &taken {
+                outbox.release(*id);
+            }
+            return Err(e);
+        }
         let taken: HashSet<i64> = taken.into_iter().collect();
-        let mut f = in_flight.lock().unwrap_or_else(|e| e.into_inner());
         for d in due.into_iter().filter(|d| taken.contains(&d.id)) {
-            f.held.insert(d.id);
             queues.entry(d.origin.clone()).or_default().push_back(d);
         }
     }
@@ -249,12 +245,12 @@ async fn fetch(
 /// Write finished attempts in batches (one transaction for all that are ready),
 /// then free their slots.
 async fn record_results(
-    kasir: Kasir,
+    outbox: Outbox,
     mut done: mpsc::UnboundedReceiver<(Delivery, AttemptResult)>,
     in_flight: Arc<Mutex<InFlight>>,
     wake: Arc<Notify>,
 ) {
-    let config = kasir.webhook_config().clone();
+    let config = outbox.config().clone();
     while let Some(first) = done.recv().await {
         let mut batch = vec![first];
         while batch.len() < 512 {
@@ -268,12 +264,13 @@ async fn record_results(
             .map(|(d, _)| (d.id, d.origin.clone()))
             .collect();
         let config = config.clone();
-        let written = kasir
+        let now = outbox.now();
+        let written = outbox
             .db()
             .write(move |c| {
                 let tx = c.transaction()?;
                 for (d, r) in &batch {
-                    let (status, error) = super::record(&tx, &config, d, r, true)?;
+                    let (status, error) = super::record(&tx, &config, d, r, true, now)?;
                     if status == DeliveryStatus::Failed {
                         tracing::warn!(
                             "webhook {} to {} failed: {}",
@@ -294,7 +291,7 @@ async fn record_results(
         {
             let mut f = in_flight.lock().unwrap_or_else(|e| e.into_inner());
             for (id, o) in finished {
-                f.held.remove(&id);
+                outbox.release(id);
                 f.total = f.total.saturating_sub(1);
                 if let Some(n) = f.per_origin.get_mut(&o) {
                     *n = n.saturating_sub(1);

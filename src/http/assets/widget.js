@@ -213,7 +213,7 @@
       var s = Math.max(0, Math.round((end - Date.now()) / 1000));
       var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), ss = s % 60;
       left.textContent = "Berlaku " + (h ? h + ":" : "") + String(m).padStart(2, "0") + ":" + String(ss).padStart(2, "0");
-      if (s === 0) state("expired");
+      // at zero the till says whether it expired (follow() asks every 3 s)
     }
     tick();
     modal.timers.push(setInterval(tick, 1000));

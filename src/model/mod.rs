@@ -1,7 +1,14 @@
-//! The shop's nouns: static QRIS, orders, their events, API keys.
+//! The shop's nouns: static QRIS, orders, their events, API keys, webhook
+//! deliveries. Plain data: the rules about them live in `service`.
+
+mod webhooks;
 
 use crate::clock::Millis;
 use serde::{Deserialize, Serialize};
+
+pub use webhooks::{
+    Attempt, Delivery, DeliveryFilter, DeliveryStatus, WebhookSecret, ROTATION_OVERLAP_MS,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -39,6 +46,18 @@ impl OrderStatus {
             self,
             OrderStatus::Pending | OrderStatus::AwaitingConfirmation
         )
+    }
+
+    /// The status a stored one reads as at `now`: an open order past its
+    /// expiry is expired for the customer, the integrator and the till, even
+    /// before the sweeper has written that. The one place this rule is
+    /// written; `store::order_status` holds its SQL forms, tested against it.
+    pub fn as_of(self, expires_at: Millis, now: Millis) -> OrderStatus {
+        if self.is_open() && expires_at <= now {
+            OrderStatus::Expired
+        } else {
+            self
+        }
     }
 }
 
@@ -237,13 +256,64 @@ pub struct OrderFilter {
     pub active_only: bool,
 }
 
-/// A state change, as it was written, broadcast after commit.
+/// What happened to an order: the name of its event in the audit trail, on
+/// the payment page's event stream and in webhooks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum OrderEvent {
+    #[serde(rename = "order.created")]
+    Created,
+    #[serde(rename = "payment.awaiting_confirmation")]
+    AwaitingConfirmation,
+    #[serde(rename = "payment.confirmed")]
+    Confirmed,
+    #[serde(rename = "payment.cancelled")]
+    Cancelled,
+    #[serde(rename = "payment.expired")]
+    Expired,
+}
+
+impl OrderEvent {
+    pub const ALL: [OrderEvent; 5] = [
+        OrderEvent::Created,
+        OrderEvent::AwaitingConfirmation,
+        OrderEvent::Confirmed,
+        OrderEvent::Cancelled,
+        OrderEvent::Expired,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderEvent::Created => "order.created",
+            OrderEvent::AwaitingConfirmation => "payment.awaiting_confirmation",
+            OrderEvent::Confirmed => "payment.confirmed",
+            OrderEvent::Cancelled => "payment.cancelled",
+            OrderEvent::Expired => "payment.expired",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<OrderEvent> {
+        OrderEvent::ALL.into_iter().find(|e| e.as_str() == s)
+    }
+
+    /// Integrators receive every event but the order's creation (the
+    /// reference sends none for it: the caller made the order).
+    pub fn is_webhook(self) -> bool {
+        self != OrderEvent::Created
+    }
+}
+
+impl std::fmt::Display for OrderEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A state change, as it was committed, broadcast to the payment page's
+/// event stream and the till.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct OrderEvent {
+pub struct OrderChange {
     pub id: i64,
-    /// `order.created`, `payment.awaiting_confirmation`, `payment.confirmed`,
-    /// `payment.cancelled`, `payment.expired`.
-    pub event: String,
+    pub event: OrderEvent,
     pub order_id: String,
     pub link_code: String,
     pub status: OrderStatus,

@@ -1,0 +1,255 @@
+//! API keys and their daily limits. Keys are shown once and stored hashed;
+//! requests are counted in memory and written once a second.
+
+use super::Kasir;
+use crate::clock::{self, Millis};
+use crate::error::{Error, Missing, Result};
+use crate::model::{ApiKey, Usage};
+use crate::store;
+use rand::Rng;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use subtle::ConstantTimeEq;
+
+/// Requests per key and Jakarta day, not yet written.
+#[derive(Default)]
+pub(super) struct UsageMeter(std::sync::Mutex<HashMap<(i64, String), UsageDay>>);
+
+impl UsageMeter {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(i64, String), UsageDay>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// (key id, Jakarta day), requests per endpoint, last use.
+type UsageBatch = ((i64, String), HashMap<String, i64>, Millis);
+
+#[derive(Debug, Default)]
+struct UsageDay {
+    /// Requests already in the database when counting began, plus those flushed.
+    stored: i64,
+    pending_total: i64,
+    pending: HashMap<String, i64>,
+    last_used: Millis,
+}
+
+pub fn hash_key(key: &str) -> Vec<u8> {
+    // keys carry 192 random bits, so a fast hash is enough: nothing to brute-force
+    Sha256::digest(key.as_bytes()).to_vec()
+}
+
+fn check_daily_limit(daily_limit: Option<i64>) -> Result<()> {
+    if daily_limit.is_some_and(|l| l < 1) {
+        return Err(Error::invalid(
+            "daily_limit",
+            "daily limit must be at least 1 (leave it out for no limit)",
+        ));
+    }
+    Ok(())
+}
+
+impl Kasir {
+    /// Make a key; the secret is returned once and only its hash is kept.
+    pub async fn create_api_key(
+        &self,
+        name: &str,
+        daily_limit: Option<i64>,
+    ) -> Result<(ApiKey, String)> {
+        let name = name.trim().to_string();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(Error::invalid(
+                "name",
+                "a key needs a name of 1 to 100 characters",
+            ));
+        }
+        check_daily_limit(daily_limit)?;
+        let mut bytes = [0u8; 24];
+        rand::rng().fill(&mut bytes);
+        let secret = format!("ksr_{}", hex::encode(bytes));
+        let hash = hash_key(&secret);
+        let prefix = secret[..12].to_string();
+        let now = self.now();
+        let key = self
+            .inner
+            .db
+            .write(move |c| store::insert_api_key(c, &name, &prefix, &hash, daily_limit, now))
+            .await?;
+        Ok((key, secret))
+    }
+
+    pub async fn list_api_keys(&self) -> Result<Vec<ApiKey>> {
+        self.inner.db.read(store::list_api_keys).await
+    }
+
+    pub async fn revoke_api_key(&self, id: i64) -> Result<()> {
+        let now = self.now();
+        let done = self
+            .inner
+            .db
+            .write(move |c| store::revoke_api_key(c, id, now))
+            .await?;
+        if done {
+            Ok(())
+        } else {
+            Err(Error::NotFound(Missing::ApiKey {
+                id,
+                active_only: true,
+            }))
+        }
+    }
+
+    pub async fn set_api_key_limit(&self, id: i64, daily_limit: Option<i64>) -> Result<()> {
+        check_daily_limit(daily_limit)?;
+        let done = self
+            .inner
+            .db
+            .write(move |c| store::set_key_daily_limit(c, id, daily_limit))
+            .await?;
+        if done {
+            Ok(())
+        } else {
+            Err(Error::NotFound(Missing::ApiKey {
+                id,
+                active_only: false,
+            }))
+        }
+    }
+
+    /// The key a request presents, compared in constant time; revoked keys fail.
+    pub async fn authenticate(&self, presented: &str) -> Result<ApiKey> {
+        let hash = hash_key(presented);
+        self.inner
+            .db
+            .read(move |c| {
+                let Some((key, stored)) = store::api_key_by_hash(c, &hash)? else {
+                    return Err(Error::Unauthorized);
+                };
+                if !bool::from(stored.as_slice().ct_eq(hash.as_slice())) || key.revoked_at.is_some()
+                {
+                    return Err(Error::Unauthorized);
+                }
+                Ok(key)
+            })
+            .await
+    }
+
+    /// Count a request against its key's daily limit, or refuse it. Counts are
+    /// kept in memory and written at most a second later ([`Kasir::flush_usage`]),
+    /// so a request costs no write of its own; a crash loses at most a second
+    /// of counts, never an order.
+    pub async fn record_request(&self, key: &ApiKey, endpoint: &str) -> Result<()> {
+        let now = self.now();
+        let slot = (key.id, clock::jakarta_day(now));
+        loop {
+            {
+                let mut meter = self.inner.usage.lock();
+                if let Some(day) = meter.get_mut(&slot) {
+                    if let Some(limit) = key.daily_limit {
+                        if day.stored + day.pending_total >= limit {
+                            let secs = (clock::ms_until_jakarta_midnight(now) as u64)
+                                .div_ceil(1000)
+                                .max(1);
+                            return Err(Error::RateLimited {
+                                limit,
+                                retry_after_secs: secs,
+                            });
+                        }
+                    }
+                    *day.pending.entry(endpoint.to_string()).or_default() += 1;
+                    day.pending_total += 1;
+                    day.last_used = now;
+                    return Ok(());
+                }
+            }
+            // first request of this key today in this process: what is stored already
+            let (key_id, d) = (slot.0, slot.1.clone());
+            let stored = self
+                .inner
+                .db
+                .read(move |c| store::usage_today_total(c, key_id, &d))
+                .await?;
+            self.inner
+                .usage
+                .lock()
+                .entry(slot.clone())
+                .or_insert_with(|| UsageDay {
+                    stored,
+                    ..Default::default()
+                });
+        }
+    }
+
+    /// Write the request counts kept in memory, in one transaction.
+    pub async fn flush_usage(&self) -> Result<()> {
+        let batch: Vec<UsageBatch> = {
+            let mut meter = self.inner.usage.lock();
+            let today = clock::jakarta_day(self.now());
+            // days gone by have nothing left to limit
+            meter.retain(|(_, day), d| *day == today || d.pending_total > 0);
+            meter
+                .iter_mut()
+                .filter(|(_, d)| d.pending_total > 0)
+                .map(|(k, d)| {
+                    d.stored += d.pending_total;
+                    d.pending_total = 0;
+                    (k.clone(), std::mem::take(&mut d.pending), d.last_used)
+                })
+                .collect()
+        };
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let rows = batch.clone();
+        let written = self
+            .inner
+            .db
+            .write(move |c| {
+                let tx = c.transaction()?;
+                for ((key_id, day), endpoints, last_used) in &rows {
+                    for (endpoint, n) in endpoints {
+                        store::add_usage(&tx, *key_id, day, endpoint, *n, *last_used)?;
+                    }
+                }
+                tx.commit()?;
+                Ok::<_, Error>(())
+            })
+            .await;
+        if written.is_err() {
+            // keep the counts for the next flush
+            let mut meter = self.inner.usage.lock();
+            for (k, endpoints, _) in batch {
+                let d = meter.entry(k).or_default();
+                for (e, n) in endpoints {
+                    d.stored -= n;
+                    d.pending_total += n;
+                    *d.pending.entry(e).or_default() += n;
+                }
+            }
+        }
+        written
+    }
+
+    pub async fn usage(&self, key: &ApiKey) -> Result<Usage> {
+        self.flush_usage().await?;
+        let (key_id, limit) = (key.id, key.daily_limit);
+        let now = self.now();
+        self.inner
+            .db
+            .read(move |c| {
+                let today = store::usage_by_endpoint(c, key_id, &clock::jakarta_day(now))?;
+                let month = store::usage_by_endpoint(
+                    c,
+                    key_id,
+                    &format!("{}-%", clock::jakarta_month(now)),
+                )?;
+                Ok(Usage {
+                    daily_limit: limit,
+                    today_total: today.iter().map(|e| e.request_count).sum(),
+                    today,
+                    month_total: month.iter().map(|e| e.request_count).sum(),
+                    month,
+                })
+            })
+            .await
+    }
+}

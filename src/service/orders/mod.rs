@@ -1,0 +1,306 @@
+//! Orders: making one (its dynamic QRIS), reading and listing them, and the
+//! merchant's steps on them (verify, cancel). The states and their changes
+//! are [`lifecycle`]'s.
+
+pub mod lifecycle;
+#[cfg(test)]
+mod tests;
+
+use super::checks::{check_amount, check_fee, check_order_id, check_text, optional_url};
+use super::payment_links::{generate_link_code, generate_order_id};
+use super::settings::read_settings;
+use super::{Kasir, MAX_DESCRIPTION_LEN, MAX_PAYER_FIELD_LEN};
+use crate::clock::Millis;
+use crate::error::{Error, Missing, Result};
+use crate::model::*;
+use crate::store::{self, InsertOrderError, OrderKey, OrderRow};
+use lifecycle::Step;
+
+/// A new order's request, checked: what is stored, less what the writer decides.
+pub(super) struct CheckedOrder {
+    pub amount: u64,
+    pub fee: Option<FeeSpec>,
+    pub order_id: String,
+    pub description: Option<String>,
+    pub webhook_url: Option<String>,
+    pub callback_url: Option<String>,
+    pub expires_in_minutes: Option<i64>,
+    pub qris_id: Option<i64>,
+}
+
+impl CheckedOrder {
+    pub fn check(req: NewOrder) -> Result<CheckedOrder> {
+        let amount = check_amount(req.amount)?;
+        let fee = check_fee(req.fee_type.as_deref(), req.fee_value.as_deref())?;
+        let order_id = match req
+            .order_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(id) => check_order_id(id)?.to_string(),
+            None => generate_order_id(),
+        };
+        let description = check_text(
+            "description",
+            req.description.as_deref(),
+            MAX_DESCRIPTION_LEN,
+        )?;
+        let webhook_url = optional_url("webhook_url", req.webhook_url.as_deref())?;
+        let callback_url = optional_url("callback_url", req.callback_url.as_deref())?;
+        if let Some(m) = req.expires_in_minutes {
+            if !(1..=60 * 24 * 90).contains(&m) {
+                return Err(Error::invalid(
+                    "expires_in",
+                    "expiry must be between 1 minute and 90 days",
+                ));
+            }
+        }
+        Ok(CheckedOrder {
+            amount,
+            fee,
+            order_id,
+            description,
+            webhook_url,
+            callback_url,
+            expires_in_minutes: req.expires_in_minutes,
+            qris_id: req.qris_id,
+        })
+    }
+
+    pub fn fee_amount(&self) -> u64 {
+        self.fee.map(|f| f.rupiah_for(self.amount)).unwrap_or(0)
+    }
+
+    /// The static QRIS this order is made from, in `c`.
+    pub fn static_qris(&self, c: &rusqlite::Connection) -> Result<StaticQris> {
+        match self.qris_id {
+            Some(id) => store::get_static_qris(c, id)?.ok_or_else(|| {
+                Error::invalid(
+                    "qris_id",
+                    format!("qris_id {id} does not match any stored static QRIS"),
+                )
+            }),
+            None => {
+                let id = store::default_static_qris_id(c)?.ok_or(Error::NoStaticQris)?;
+                store::get_static_qris(c, id)?.ok_or(Error::NoStaticQris)
+            }
+        }
+    }
+
+    /// The dynamic QRIS the customer scans: the static one with this amount.
+    pub fn payload(&self, q: &StaticQris) -> Result<String> {
+        qris::to_dynamic(
+            &q.payload,
+            &qris::DynamicRequest {
+                amount: self.amount,
+                fee: self.fee.map(FeeSpec::to_qris),
+                reference: None,
+            },
+        )
+        .map_err(|e| Error::InvalidQris {
+            message: e.to_string(),
+            issues: vec![],
+        })
+    }
+}
+
+/// Fresh link codes tried before giving up (a clash is a 2^-40 event).
+const LINK_CODE_TRIES: usize = 5;
+
+/// Insert `row` under a fresh link code from `code`, trying a few.
+/// The inner error is the caller's to answer (nothing was written).
+fn insert_with_fresh_code(
+    tx: &rusqlite::Transaction<'_>,
+    row: &OrderRow<'_>,
+    mut code: impl FnMut() -> String,
+) -> Result<Result<i64>> {
+    for _ in 0..LINK_CODE_TRIES {
+        let link_code = code();
+        let row = OrderRow {
+            link_code: &link_code,
+            ..*row
+        };
+        match store::insert_order(tx, &row) {
+            Ok(pk) => return Ok(Ok(pk)),
+            Err(InsertOrderError::DuplicateOrderId) => {
+                return Ok(Err(Error::DuplicateOrderId(row.order_id.to_string())))
+            }
+            Err(InsertOrderError::DuplicateLinkCode) => {}
+            Err(InsertOrderError::Other(e)) => return Err(e),
+        }
+    }
+    Ok(Err(Error::LinkCodesExhausted))
+}
+
+impl Kasir {
+    /// Make an order: check the request, convert the static QRIS, store it.
+    pub async fn create_order(&self, req: NewOrder, source: OrderSource) -> Result<Order> {
+        let req = CheckedOrder::check(req)?;
+        self.create_checked_order(req, source).await
+    }
+
+    pub(super) async fn create_checked_order(
+        &self,
+        req: CheckedOrder,
+        source: OrderSource,
+    ) -> Result<Order> {
+        let now = self.now();
+        self.write_outcome(move |c| {
+            let tx = c.transaction()?;
+            let q = req.static_qris(&tx)?;
+            let payload = req.payload(&q)?;
+            let expiry = match req.expires_in_minutes {
+                Some(m) => m,
+                None => read_settings(&tx)?.order_expiry_minutes,
+            };
+            let fee_amount = req.fee_amount();
+            let row = OrderRow {
+                order_id: &req.order_id,
+                link_code: "",
+                qris_id: q.id,
+                source,
+                amount: req.amount,
+                fee: req.fee,
+                fee_amount,
+                total_amount: req.amount + fee_amount,
+                description: req.description.as_deref(),
+                payload: &payload,
+                webhook_url: req.webhook_url.as_deref(),
+                callback_url: req.callback_url.as_deref(),
+                created_at: now,
+                expires_at: now + expiry * 60_000,
+            };
+            let pk = match insert_with_fresh_code(&tx, &row, generate_link_code)? {
+                Ok(pk) => pk,
+                Err(refused) => return Ok((Err(refused), vec![])),
+            };
+            let (order, change) = lifecycle::created(&tx, pk, source.as_str(), now)?;
+            tx.commit()?;
+            Ok((Ok(order), vec![change]))
+        })
+        .await
+    }
+
+    pub async fn order(&self, order_id: &str) -> Result<Order> {
+        let id = order_id.to_string();
+        let now = self.now();
+        self.inner
+            .db
+            .read(move |c| {
+                store::get_order(c, OrderKey::OrderId(&id), now)?
+                    .ok_or(Error::NotFound(Missing::Order(id)))
+            })
+            .await
+    }
+
+    pub async fn list_orders(&self, filter: OrderFilter) -> Result<(Vec<Order>, u64)> {
+        let filter = OrderFilter {
+            limit: filter.limit.clamp(1, 100),
+            ..filter
+        };
+        let now = self.now();
+        self.inner
+            .db
+            .read(move |c| store::list_orders(c, &filter, now))
+            .await
+    }
+
+    /// Counts and totals per status of the orders created in [from, to).
+    pub async fn totals(
+        &self,
+        from: Millis,
+        to: Millis,
+    ) -> Result<Vec<(OrderStatus, u64, u64, u64)>> {
+        let now = self.now();
+        self.inner
+            .db
+            .read(move |c| store::totals_by_status(c, from, to, now))
+            .await
+    }
+
+    /// The merchant checked the money arrived: the order is paid.
+    pub async fn verify(
+        &self,
+        order_id: &str,
+        by: ConfirmedBy,
+        payer_name: Option<String>,
+        payer_note: Option<String>,
+    ) -> Result<Order> {
+        let payer_name = check_text("payer_name", payer_name.as_deref(), MAX_PAYER_FIELD_LEN)?;
+        let payer_note = check_text("payer_note", payer_note.as_deref(), MAX_PAYER_FIELD_LEN)?;
+        let id = order_id.to_string();
+        let now = self.now();
+        self.write_outcome(move |c| {
+            let tx = c.transaction()?;
+            let Some(order) = store::get_order(&tx, OrderKey::OrderId(&id), now)? else {
+                return Ok((Err(Error::NotFound(Missing::Order(id))), vec![]));
+            };
+            let (outcome, events) = lifecycle::apply(&tx, order, Step::Verify, by.as_str(), now)?;
+            let outcome = match outcome {
+                Ok(order) => {
+                    store::set_payer(
+                        &tx,
+                        order.id,
+                        by,
+                        payer_name.as_deref(),
+                        payer_note.as_deref(),
+                    )?;
+                    lifecycle::reload(&tx, order.id, now).map(Ok)?
+                }
+                Err(e) => Err(e),
+            };
+            tx.commit()?;
+            Ok((outcome, events))
+        })
+        .await
+    }
+
+    /// Cancel an unpaid order. Cancelling a cancelled order changes nothing.
+    pub async fn cancel(&self, order_id: &str, actor: ConfirmedBy) -> Result<Order> {
+        let id = order_id.to_string();
+        let now = self.now();
+        self.write_outcome(move |c| {
+            let tx = c.transaction()?;
+            let Some(order) = store::get_order(&tx, OrderKey::OrderId(&id), now)? else {
+                return Ok((Err(Error::NotFound(Missing::Order(id))), vec![]));
+            };
+            let outcome = lifecycle::apply(&tx, order, Step::Cancel, actor.as_str(), now)?;
+            tx.commit()?;
+            Ok(outcome)
+        })
+        .await
+    }
+
+    /// Expire every open order past its expiry; returns how many.
+    pub async fn expire_due(&self) -> Result<usize> {
+        let now = self.now();
+        self.write_outcome(move |c| {
+            let tx = c.transaction()?;
+            let mut events = vec![];
+            for pk in store::due_for_expiry(&tx, now, 500)? {
+                if let Some(order) = store::get_order(&tx, OrderKey::Pk(pk), now)? {
+                    let (_, evs) = lifecycle::expire_if_due(&tx, order, now)?;
+                    events.extend(evs);
+                }
+            }
+            tx.commit()?;
+            Ok((Ok(events.len()), events))
+        })
+        .await
+    }
+
+    /// The events of one order, oldest first.
+    pub async fn order_events(&self, order_id: &str) -> Result<Vec<EventRecord>> {
+        let id = order_id.to_string();
+        let now = self.now();
+        self.inner
+            .db
+            .read(move |c| {
+                let o = store::get_order(c, OrderKey::OrderId(&id), now)?
+                    .ok_or(Error::NotFound(Missing::Order(id)))?;
+                store::events_of_order(c, o.id)
+            })
+            .await
+    }
+}

@@ -1,0 +1,157 @@
+//! Printed paper: a paid order's receipt, the day's closing report and the
+//! counter's standee, all in the merchant's zone.
+
+use super::orders::CheckedOrder;
+use super::settings::read_settings;
+use super::{blocking, parse_day, Kasir};
+use crate::error::{Error, Missing, Result};
+use crate::model::{NewOrder, Order, OrderSource, StaticQris};
+use crate::pdf::{self, Paper};
+use crate::store::{self, OrderKey};
+
+fn merchant_of(q: &StaticQris) -> pdf::Merchant {
+    pdf::Merchant {
+        name: q.merchant_name.clone(),
+        city: q.merchant_city.clone(),
+        nmid: q.nmid.clone(),
+    }
+}
+
+impl Kasir {
+    /// The receipt of a paid order as a PDF; an unpaid order is refused.
+    pub async fn receipt_pdf(&self, order_id: &str, paper: Paper) -> Result<Vec<u8>> {
+        if !paper.is_receipt() {
+            return Err(Error::invalid(
+                "paper",
+                "a receipt is printed on 58, 80 or a4",
+            ));
+        }
+        let id = order_id.to_string();
+        let now = self.now();
+        self.inner
+            .db
+            .read(move |c| {
+                let order = store::get_order(c, OrderKey::OrderId(&id), now)?
+                    .ok_or(Error::NotFound(Missing::Order(id)))?;
+                if !order.is_paid() {
+                    return Err(Error::NotPaid {
+                        order_id: order.order_id,
+                        status: order.status,
+                    });
+                }
+                let settings = read_settings(c)?;
+                // the name and city the order was made under; the NMID of its sticker
+                let merchant = pdf::Merchant {
+                    name: order.merchant_name.clone(),
+                    city: order.merchant_city.clone(),
+                    nmid: store::get_static_qris(c, order.qris_id)?.and_then(|q| q.nmid),
+                };
+                Ok(pdf::receipt::render(
+                    &pdf::receipt::ReceiptInput {
+                        order: &order,
+                        merchant: &merchant,
+                        zone: &settings.zone(),
+                        footer: settings.receipt_footer.as_deref(),
+                    },
+                    paper,
+                ))
+            })
+            .await
+    }
+
+    /// The closing report of one calendar day (`YYYY-MM-DD`, in the merchant's
+    /// zone) over the orders made that day. A day without orders is a report
+    /// that says so.
+    pub async fn daily_report_pdf(&self, date: &str) -> Result<Vec<u8>> {
+        let day = parse_day(date)?;
+        let now = self.now();
+        self.inner
+            .db
+            .read(move |c| {
+                let settings = read_settings(c)?;
+                let zone = settings.zone();
+                let (from, to) = zone.day_bounds(day);
+                let merchant = match store::default_static_qris_id(c)? {
+                    Some(id) => store::get_static_qris(c, id)?.map(|q| merchant_of(&q)),
+                    None => None,
+                }
+                .unwrap_or_default();
+                let report = pdf::report::DailyReport {
+                    merchant,
+                    day,
+                    totals: store::totals_by_status(c, from, to, now)?,
+                    paid: store::paid_orders_created_between(c, from, to)?,
+                    zone,
+                    printed_at: now,
+                };
+                Ok(pdf::report::render(&report))
+            })
+            .await
+    }
+
+    /// A standee for the counter: the static QRIS, or with an amount a new
+    /// order (source `till`) whose dynamic QRIS it carries, so the payment is
+    /// tracked and verified like any other. Returns the order it made.
+    ///
+    /// The paper is drawn before the order is stored: a drawing that fails
+    /// leaves no order behind that nobody can pay.
+    pub async fn standee_pdf(
+        &self,
+        amount: Option<u64>,
+        paper: Paper,
+    ) -> Result<(Vec<u8>, Option<Order>)> {
+        if !paper.is_standee() {
+            return Err(Error::invalid("paper", "a standee is printed on a5 or a6"));
+        }
+        let q = self.static_qris(None).await?;
+        let merchant = merchant_of(&q);
+        let Some(amount) = amount else {
+            let bytes = draw_standee(merchant, q.payload, None, None, paper).await?;
+            return Ok((bytes, None));
+        };
+        let mut req = CheckedOrder::check(NewOrder {
+            amount: Some(amount as i128),
+            description: Some("Standee".into()),
+            ..Default::default()
+        })?;
+        // the sticker drawn is the sticker the order is made from
+        req.qris_id = Some(q.id);
+        let payload = req.payload(&q)?;
+        let bytes = draw_standee(
+            merchant,
+            payload.clone(),
+            Some(req.amount + req.fee_amount()),
+            Some(req.order_id.clone()),
+            paper,
+        )
+        .await?;
+        let order = self.create_checked_order(req, OrderSource::Till).await?;
+        debug_assert_eq!(order.payload, payload, "the standee shows the order's QRIS");
+        Ok((bytes, Some(order)))
+    }
+}
+
+async fn draw_standee(
+    merchant: pdf::Merchant,
+    payload: String,
+    amount: Option<u64>,
+    order_id: Option<String>,
+    paper: Paper,
+) -> Result<Vec<u8>> {
+    blocking("drawing the standee", move || {
+        pdf::standee::render(
+            &pdf::standee::StandeeInput {
+                merchant: &merchant,
+                payload: &payload,
+                amount,
+                order_id: order_id.as_deref(),
+            },
+            paper,
+        )
+    })
+    .await?
+    .map_err(|e| Error::InvalidQris {
+        message: e.to_string(),
+        issues: vec![],
+    })
+}

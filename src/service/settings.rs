@@ -1,0 +1,261 @@
+//! The merchant's settings, and the zone the shop reads its days in.
+
+use super::checks::{check_text, check_url, parse_day};
+use super::{Kasir, DEFAULT_WIDGET_MAX_AMOUNT};
+use crate::clock::{self, Millis};
+use crate::error::{Error, Result};
+use crate::store;
+
+/// Default order expiry: 24 hours.
+pub const DEFAULT_EXPIRY_MINUTES: i64 = 24 * 60;
+pub const MAX_RECEIPT_FOOTER_LEN: usize = 200;
+
+/// The merchant's settings, with defaults.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Settings {
+    pub order_expiry_minutes: i64,
+    /// When set (a tunnel), payment link URLs are absolute on this base.
+    pub public_base_url: Option<String>,
+    pub default_webhook_url: Option<String>,
+    pub language: String,
+    pub sound: bool,
+    /// Refuse webhook URLs on private and loopback addresses (LAN receivers are
+    /// allowed by default: merchants run their own integrations there).
+    pub webhook_block_private: bool,
+    /// The largest amount a widget payment may ask for.
+    pub widget_max_amount: u64,
+    /// Webhook URLs a widget's `data-webhook` may name: each an origin
+    /// (`https://shop.example`) or a URL prefix (`https://shop.example/hooks/`).
+    pub widget_webhook_allowlist: Vec<String>,
+    /// Printed at the bottom of every receipt, e.g. "Terima kasih!".
+    pub receipt_footer: Option<String>,
+    /// The zone times are printed in: `Asia/Jakarta` (default), `Asia/Makassar`,
+    /// `Asia/Jayapura`, `UTC` or an offset such as `+08:00`.
+    pub timezone: String,
+    /// The till's server listens on the shop's LAN (0.0.0.0) instead of this computer only.
+    pub listen_lan: bool,
+}
+
+impl Settings {
+    /// The merchant's zone; a stored value this build can't read is Jakarta.
+    pub fn zone(&self) -> clock::Zone {
+        clock::Zone::parse(&self.timezone).unwrap_or_else(clock::Zone::jakarta)
+    }
+}
+
+/// A partial update of the settings; `Some(None)` clears an optional one.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct SettingsPatch {
+    pub order_expiry_minutes: Option<i64>,
+    pub public_base_url: Option<Option<String>>,
+    pub default_webhook_url: Option<Option<String>>,
+    pub language: Option<String>,
+    pub sound: Option<bool>,
+    pub webhook_block_private: Option<bool>,
+    pub widget_max_amount: Option<i64>,
+    pub widget_webhook_allowlist: Option<Vec<String>>,
+    pub receipt_footer: Option<Option<String>>,
+    pub timezone: Option<String>,
+    pub listen_lan: Option<bool>,
+}
+
+/// Settings change rarely and are read on every API response that shows a
+/// link; another process (the CLI) may change them, so they live 1 s.
+#[derive(Default)]
+pub(super) struct Cache(std::sync::Mutex<Option<(std::time::Instant, Settings)>>);
+
+const SETTINGS_TTL: std::time::Duration = std::time::Duration::from_secs(1);
+
+impl Cache {
+    fn get(&self) -> Option<Settings> {
+        match &*self.0.lock().unwrap_or_else(|e| e.into_inner()) {
+            Some((at, s)) if at.elapsed() < SETTINGS_TTL => Some(s.clone()),
+            _ => None,
+        }
+    }
+    fn put(&self, s: &Settings) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((std::time::Instant::now(), s.clone()));
+    }
+}
+
+impl Kasir {
+    pub async fn settings(&self) -> Result<Settings> {
+        if let Some(s) = self.inner.settings_cache.get() {
+            return Ok(s);
+        }
+        let s = self.inner.db.read(read_settings).await?;
+        self.inner.settings_cache.put(&s);
+        Ok(s)
+    }
+
+    pub async fn update_settings(&self, patch: SettingsPatch) -> Result<Settings> {
+        if let Some(m) = patch.order_expiry_minutes {
+            if !(1..=60 * 24 * 90).contains(&m) {
+                return Err(Error::invalid(
+                    "order_expiry_minutes",
+                    "order expiry must be between 1 minute and 90 days",
+                ));
+            }
+        }
+        let base = match &patch.public_base_url {
+            Some(Some(u)) if !u.trim().is_empty() => Some(Some(
+                check_url("public_base_url", u)?
+                    .trim_end_matches('/')
+                    .to_string(),
+            )),
+            Some(_) => Some(None),
+            None => None,
+        };
+        let hook = match &patch.default_webhook_url {
+            Some(Some(u)) if !u.trim().is_empty() => {
+                Some(Some(check_url("default_webhook_url", u)?))
+            }
+            Some(_) => Some(None),
+            None => None,
+        };
+        if let Some(m) = patch.widget_max_amount {
+            if !(1..=qris::MAX_AMOUNT as i64).contains(&m) {
+                return Err(Error::invalid(
+                    "widget_max_amount",
+                    format!(
+                        "widget_max_amount must be from 1 to {} rupiah",
+                        qris::MAX_AMOUNT
+                    ),
+                ));
+            }
+        }
+        let allowlist = match &patch.widget_webhook_allowlist {
+            None => None,
+            Some(list) => Some(
+                list.iter()
+                    .map(|u| u.trim())
+                    .filter(|u| !u.is_empty())
+                    .map(|u| check_url("widget_webhook_allowlist", u))
+                    .collect::<Result<Vec<_>>>()?
+                    .join("\n"),
+            ),
+        };
+        if let Some(l) = &patch.language {
+            if l != "id" && l != "en" {
+                return Err(Error::invalid(
+                    "language",
+                    "language must be \"id\" (Bahasa Indonesia) or \"en\" (English)",
+                ));
+            }
+        }
+        let footer = match &patch.receipt_footer {
+            Some(f) => Some(check_text(
+                "receipt_footer",
+                f.as_deref(),
+                MAX_RECEIPT_FOOTER_LEN,
+            )?),
+            None => None,
+        };
+        if let Some(z) = &patch.timezone {
+            if clock::Zone::parse(z).is_none() {
+                return Err(Error::invalid(
+                    "timezone",
+                    format!("timezone must be Asia/Jakarta, Asia/Makassar, Asia/Jayapura, UTC or an offset like +08:00; got {z:?}"),
+                ));
+            }
+        }
+        let flag = |b: bool| Some(if b { "1" } else { "0" });
+        let settings = self
+            .inner
+            .db
+            .write(move |c| {
+                let tx = c.transaction()?;
+                if let Some(v) = footer {
+                    store::set_setting(&tx, "receipt_footer", v.as_deref())?;
+                }
+                if let Some(z) = &patch.timezone {
+                    store::set_setting(&tx, "timezone", Some(z.trim()))?;
+                }
+                if let Some(m) = patch.order_expiry_minutes {
+                    store::set_setting(&tx, "order_expiry_minutes", Some(&m.to_string()))?;
+                }
+                if let Some(v) = base {
+                    store::set_setting(&tx, "public_base_url", v.as_deref())?;
+                }
+                if let Some(v) = hook {
+                    store::set_setting(&tx, "default_webhook_url", v.as_deref())?;
+                }
+                if let Some(l) = &patch.language {
+                    store::set_setting(&tx, "language", Some(l))?;
+                }
+                if let Some(s) = patch.sound {
+                    store::set_setting(&tx, "sound", flag(s))?;
+                }
+                if let Some(m) = patch.widget_max_amount {
+                    store::set_setting(&tx, "widget_max_amount", Some(&m.to_string()))?;
+                }
+                if let Some(v) = &allowlist {
+                    store::set_setting(
+                        &tx,
+                        "widget_webhook_allowlist",
+                        Some(v).filter(|v| !v.is_empty()).map(|v| v.as_str()),
+                    )?;
+                }
+                if let Some(b) = patch.webhook_block_private {
+                    store::set_setting(&tx, "webhook_block_private", flag(b))?;
+                }
+                if let Some(l) = patch.listen_lan {
+                    store::set_setting(&tx, "listen_lan", flag(l))?;
+                }
+                let s = read_settings(&tx)?;
+                tx.commit()?;
+                Ok::<_, Error>(s)
+            })
+            .await?;
+        self.inner.settings_cache.put(&settings);
+        Ok(settings)
+    }
+
+    /// The merchant's zone: the one the till's lists, the reports and the
+    /// receipts read days and times in.
+    pub async fn zone(&self) -> Result<clock::Zone> {
+        Ok(self.settings().await?.zone())
+    }
+
+    /// Today (`YYYY-MM-DD`) in the merchant's zone.
+    pub async fn today(&self) -> Result<String> {
+        Ok(self.zone().await?.day_of(self.now()))
+    }
+
+    /// UTC bounds [start, end) of a calendar day (`YYYY-MM-DD`) in the merchant's zone.
+    pub async fn day_bounds(&self, date: &str) -> Result<(Millis, Millis)> {
+        let day = parse_day(date)?;
+        Ok(self.zone().await?.day_bounds(day))
+    }
+}
+
+pub(super) fn read_settings(c: &rusqlite::Connection) -> Result<Settings> {
+    let map: std::collections::HashMap<String, String> =
+        store::all_settings(c)?.into_iter().collect();
+    Ok(Settings {
+        order_expiry_minutes: map
+            .get("order_expiry_minutes")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(DEFAULT_EXPIRY_MINUTES),
+        public_base_url: map.get("public_base_url").cloned(),
+        default_webhook_url: map.get("default_webhook_url").cloned(),
+        language: map.get("language").cloned().unwrap_or_else(|| "id".into()),
+        sound: map.get("sound").map(|v| v != "0").unwrap_or(true),
+        webhook_block_private: store::webhook_block_private(c)?,
+        widget_max_amount: map
+            .get("widget_max_amount")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(DEFAULT_WIDGET_MAX_AMOUNT),
+        widget_webhook_allowlist: map
+            .get("widget_webhook_allowlist")
+            .map(|v| v.lines().map(str::to_string).collect())
+            .unwrap_or_default(),
+        receipt_footer: map.get("receipt_footer").cloned(),
+        timezone: map
+            .get("timezone")
+            .cloned()
+            .unwrap_or_else(|| "Asia/Jakarta".into()),
+        listen_lan: map.get("listen_lan").is_some_and(|v| v == "1"),
+    })
+}

@@ -1,0 +1,16 @@
+//! SQL, and only SQL: the service decides, the store reads and writes rows.
+//! One file per area, as in `service`.
+
+mod keys;
+mod order_status;
+mod orders;
+mod settings;
+mod static_qris;
+mod webhooks;
+
+pub use keys::*;
+pub use order_status::{due_for_expiry, totals_by_status};
+pub use orders::*;
+pub use settings::*;
+pub use static_qris::*;
+pub use webhooks::*;
