@@ -23,6 +23,7 @@ lint:
 
 unit:
 	$(CARGO) test --workspace --all-targets
+	node --test ui/test/
 
 ## the real till window under Xvfb, driven by tauri-driver; screenshots in target/e2e/.
 ## It uses the debug binary `unit` built (same features: no second build).

@@ -1,4 +1,7 @@
-// The one DOM helper the screens share.
+// The DOM helpers every screen shares.
+
+/** The element with this id. */
+export const $ = (id) => document.getElementById(id);
 
 /** An element with attributes, `class`, `dataset`, `on…` listeners and children. */
 export function el(tag, props = {}, ...children) {

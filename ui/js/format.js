@@ -1,5 +1,13 @@
-// Display only: money as "Rp 50.000", times in Asia/Jakarta.
-const TZ = 'Asia/Jakarta';
+// Display only: money as "Rp 50.000", times in the merchant's zone. The one
+// rupiah formatter of the till and customer windows.
+
+// The merchant's zone as `app_info` names it; +07:00 (WIB) until it says.
+let offsetMinutes = 7 * 60;
+
+/** `app_info.zone` ({name, label, offset_minutes}); absent keeps +07:00. */
+export function setZone(zone) {
+  offsetMinutes = Number.isFinite(zone?.offset_minutes) ? zone.offset_minutes : 7 * 60;
+}
 
 export function digits(n) {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
@@ -14,17 +22,31 @@ export function onlyDigits(s) {
   return String(s).replace(/\D/g, '').replace(/^0+(?=\d)/, '');
 }
 
-export function dateTime(ms, lang) {
-  if (ms == null) return '';
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'id-ID', {
-    timeZone: TZ, day: '2-digit', month: 'short', hour: '2-digit', minute: '2-digit',
-  }).format(new Date(ms));
+/** What an amount field shows while typing: its digits (at most 13) with dots. */
+export function typedAmount(raw) {
+  const d = onlyDigits(raw).slice(0, 13);
+  return d ? digits(d) : '';
 }
 
-/** Today in Jakarta as YYYY-MM-DD. */
-export function todayJakarta() {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' })
-    .format(new Date());
+/** The number a person typed (dots and all), or null for none. */
+export function typedNumber(raw) {
+  const d = onlyDigits(raw);
+  return d ? Number(d) : null;
+}
+
+/** An instant (epoch ms) on the merchant's wall clock: the epoch shifted by
+ * the zone's offset, formatted as UTC (which every WebKit knows). */
+export function dateTime(ms, lang, { seconds = false } = {}) {
+  if (ms == null) return '';
+  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'id-ID', {
+    timeZone: 'UTC', day: '2-digit', month: 'short', hour: '2-digit', minute: '2-digit',
+    ...(seconds ? { second: '2-digit' } : {}),
+  }).format(new Date(new Date(ms).getTime() + offsetMinutes * 60000));
+}
+
+/** Today (YYYY-MM-DD) on the merchant's wall clock, for an engine that does not say it yet. */
+export function todayHere(nowMs = Date.now()) {
+  return new Date(nowMs + offsetMinutes * 60000).toISOString().slice(0, 10);
 }
 
 export function countdown(msLeft) {

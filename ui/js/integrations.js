@@ -1,79 +1,13 @@
 // Pengaturan → Webhook, Widget and Cetak, and the print buttons of Pesanan.
 // Like the rest of the UI: every action is one Tauri command; the engine decides.
 import { call } from './api.js';
-import { addStrings, language, t } from './i18n.js';
+import { language, t } from './i18n.js';
 import { el } from './dom.js';
+import { dateTime, onlyDigits, typedNumber } from './format.js';
+import { confirmTwice, copyButton, errorText as err, pager, say } from './controls.js';
 
-const STR = {
-  id: {
-    'wh.title': 'Webhook', 'wh.secret': 'Secret penandatangan', 'wh.show': 'Tampilkan', 'wh.hide': 'Sembunyikan',
-    'wh.copy': 'Salin', 'wh.copied': 'Tersalin', 'wh.rotate': 'Ganti secret', 'wh.rotate.sure': 'Yakin? Klik lagi',
-    'wh.rotated': 'Secret baru aktif. Selama 24 jam secret lama masih ikut menandatangani (header webhook-signature).',
-    'wh.private': 'Tolak webhook ke alamat privat/LAN dan loopback',
-    'wh.test': 'Uji penerima', 'wh.test.send': 'Kirim ping', 'wh.test.ok': 'Berhasil: HTTP {code} dalam {ms} ms',
-    'wh.test.fail': 'Gagal: {why}', 'wh.log': 'Log pengiriman', 'wh.log.order': 'ID pesanan', 'wh.log.empty': 'Belum ada webhook.',
-    'wh.col.time': 'Waktu', 'wh.col.event': 'Event', 'wh.col.order': 'Pesanan', 'wh.col.url': 'URL',
-    'wh.col.status': 'Status', 'wh.col.tries': 'Percobaan', 'wh.col.last': 'Terakhir', 'wh.redeliver': 'Kirim ulang',
-    'st.pending': 'menunggu', 'st.delivered': 'terkirim', 'st.failed': 'gagal',
-    'wg.title': 'Widget (widget.js)', 'wg.id': 'Merchant ID', 'wg.snippet': 'Tempel di halaman web Anda',
-    'wg.base': 'Alamat di snippet: {url}. Pelanggan harus bisa membukanya (isi URL publik/tunnel untuk internet).',
-    'wg.allow': 'Webhook widget yang diizinkan (satu origin atau awalan URL per baris)',
-    'wg.max': 'Nominal maksimal per pembayaran widget (Rp)', 'wg.save': 'Simpan widget', 'wg.saved': 'Tersimpan.',
-    'pr.title': 'Cetak', 'pr.standee': 'Cetak Standee', 'pr.amount': 'Nominal tetap (kosong = QRIS statis)',
-    'pr.paper': 'Kertas', 'pr.saved': 'Disimpan: {path}', 'pr.receipt': 'Cetak Struk', 'pr.report': 'Laporan Harian',
-    'prev': '‹ Sebelumnya', 'next': 'Berikutnya ›', 'page': 'Halaman {n}',
-  },
-  en: {
-    'wh.title': 'Webhooks', 'wh.secret': 'Signing secret', 'wh.show': 'Show', 'wh.hide': 'Hide',
-    'wh.copy': 'Copy', 'wh.copied': 'Copied', 'wh.rotate': 'Rotate secret', 'wh.rotate.sure': 'Sure? Click again',
-    'wh.rotated': 'New secret in use. For 24 hours the old one also signs (webhook-signature header).',
-    'wh.private': 'Refuse webhooks to private/LAN and loopback addresses',
-    'wh.test': 'Test a receiver', 'wh.test.send': 'Send ping', 'wh.test.ok': 'OK: HTTP {code} in {ms} ms',
-    'wh.test.fail': 'Failed: {why}', 'wh.log': 'Delivery log', 'wh.log.order': 'Order ID', 'wh.log.empty': 'No webhooks yet.',
-    'wh.col.time': 'Time', 'wh.col.event': 'Event', 'wh.col.order': 'Order', 'wh.col.url': 'URL',
-    'wh.col.status': 'Status', 'wh.col.tries': 'Attempts', 'wh.col.last': 'Last', 'wh.redeliver': 'Redeliver',
-    'st.pending': 'pending', 'st.delivered': 'delivered', 'st.failed': 'failed',
-    'wg.title': 'Widget (widget.js)', 'wg.id': 'Merchant ID', 'wg.snippet': 'Paste into your web page',
-    'wg.base': 'Address in the snippet: {url}. Customers must be able to open it (set the public/tunnel URL for the internet).',
-    'wg.allow': 'Allowed widget webhooks (one origin or URL prefix per line)',
-    'wg.max': 'Largest amount per widget payment (Rp)', 'wg.save': 'Save widget', 'wg.saved': 'Saved.',
-    'pr.title': 'Print', 'pr.standee': 'Print standee', 'pr.amount': 'Fixed amount (empty = static QRIS)',
-    'pr.paper': 'Paper', 'pr.saved': 'Saved: {path}', 'pr.receipt': 'Print receipt', 'pr.report': 'Daily report',
-    'prev': '‹ Previous', 'next': 'Next ›', 'page': 'Page {n}',
-  },
-};
-
-addStrings(STR);
-
-function say(p, text, ok) {
-  p.textContent = text;
-  p.className = ok ? 'ok' : 'error';
-  p.hidden = !text;
-}
-
-const err = (e) => e?.message ?? String(e);
-
-async function copy(text, btn) {
-  try {
-    await navigator.clipboard.writeText(text);
-  } catch (_) {
-    const ta = el('textarea', {}, text);
-    document.body.append(ta);
-    ta.select();
-    document.execCommand('copy');
-    ta.remove();
-  }
-  const was = btn.textContent;
-  btn.textContent = t('wh.copied');
-  setTimeout(() => { btn.textContent = was; }, 1200);
-}
-
-function time(iso) {
-  if (!iso) return '—';
-  return new Date(iso).toLocaleString(language() === 'en' ? 'en-GB' : 'id-ID', {
-    timeZone: 'Asia/Jakarta', day: '2-digit', month: 'short', hour: '2-digit', minute: '2-digit', second: '2-digit',
-  });
-}
+/** A delivery's time, to the second, in the merchant's zone. */
+const time = (ms) => (ms ? dateTime(ms, language(), { seconds: true }) : '—');
 
 // ---------- Webhook ----------
 
@@ -82,29 +16,23 @@ function webhookCard(settings) {
   let secret = null;
   let shown = false;
   const showBtn = el('button', { type: 'button', id: 'wh-show' }, t('wh.show'));
-  const copyBtn = el('button', { type: 'button' }, t('wh.copy'));
+  const copyBtn = copyButton(async () => {
+    if (!secret) await load();
+    return secret;
+  });
   const rotateBtn = el('button', { type: 'button', class: 'danger', id: 'wh-rotate' }, t('wh.rotate'));
   const note = el('p', { role: 'status', hidden: '' });
   const render = () => { secretCode.textContent = shown && secret ? secret : 'whsec_••••••••'; showBtn.textContent = t(shown ? 'wh.hide' : 'wh.show'); };
   const load = async () => { secret = (await call('webhook_secret')).secret; render(); };
   showBtn.addEventListener('click', async () => { shown = !shown; if (!secret) await load(); render(); });
-  copyBtn.addEventListener('click', async () => { if (!secret) await load(); copy(secret, copyBtn); });
-  rotateBtn.addEventListener('click', async () => {
-    if (!rotateBtn.dataset.armed) {
-      rotateBtn.dataset.armed = '1';
-      rotateBtn.textContent = t('wh.rotate.sure');
-      setTimeout(() => { delete rotateBtn.dataset.armed; rotateBtn.textContent = t('wh.rotate'); }, 4000);
-      return;
-    }
-    delete rotateBtn.dataset.armed;
-    rotateBtn.textContent = t('wh.rotate');
+  rotateBtn.addEventListener('click', () => confirmTwice(rotateBtn, t('wh.rotate.sure'), async () => {
     try {
       secret = (await call('webhook_secret_rotate')).secret;
       shown = true;
       render();
       say(note, t('wh.rotated'), true);
     } catch (e) { say(note, err(e)); }
-  });
+  }));
 
   const priv = el('input', { type: 'checkbox', id: 'wh-private' });
   priv.checked = !!settings.webhook_block_private;
@@ -139,23 +67,21 @@ function webhookCard(settings) {
 }
 
 function deliveryLog() {
-  let page = 1;
   const per = 20;
   const order = el('input', { type: 'search', id: 'wh-filter-order', placeholder: t('wh.log.order') });
   const tbody = el('tbody');
   const empty = el('p', { class: 'muted', hidden: '' }, t('wh.log.empty'));
   const out = el('p', { role: 'status', hidden: '' });
   const pageLabel = el('span');
-  const prev = el('button', { type: 'button' }, t('prev'));
-  const next = el('button', { type: 'button' }, t('next'));
+  const prev = el('button', { type: 'button' }, t('pager.prev'));
+  const next = el('button', { type: 'button' }, t('pager.next'));
+  const page = pager(prev, next, pageLabel, reload);
   async function reload() {
     try {
-      const r = await call('webhook_deliveries', { order_id: order.value.trim() || null, page, per_page: per });
+      const r = await call('webhook_deliveries', { order_id: order.value.trim() || null, page: page.page, per_page: per });
       tbody.replaceChildren(...r.deliveries.map(row));
       empty.hidden = r.deliveries.length > 0;
-      pageLabel.textContent = t('page', { n: page });
-      prev.disabled = page <= 1;
-      next.disabled = page * per >= r.total;
+      page.render({ page: page.page, total: r.total, per_page: per });
     } catch (e) { say(out, err(e)); }
   }
   function row(d) {
@@ -171,14 +97,12 @@ function deliveryLog() {
       el('td', {}, el('code', {}, d.event)),
       el('td', {}, d.order_id || '—'),
       el('td', { class: 'url' }, d.url),
-      el('td', {}, el('span', { class: `badge ${d.status === 'delivered' ? 'paid' : d.status === 'failed' ? 'cancelled' : 'pending'}` }, t(`st.${d.status}`))),
+      el('td', {}, el('span', { class: `badge ${d.status === 'delivered' ? 'paid' : d.status === 'failed' ? 'cancelled' : 'pending'}` }, t(`wh.st.${d.status}`))),
       el('td', {}, String(d.attempts)),
       el('td', { title: d.last_error || '' }, lastText),
       el('td', {}, again));
   }
-  order.addEventListener('input', () => { page = 1; reload(); });
-  prev.addEventListener('click', () => { page = Math.max(1, page - 1); reload(); });
-  next.addEventListener('click', () => { page += 1; reload(); });
+  order.addEventListener('input', () => { page.reset(); reload(); });
   const node = el('div', { id: 'webhook-log' },
     el('h3', {}, t('wh.log')),
     order,
@@ -197,8 +121,7 @@ function widgetCard(settings) {
   const id = el('code', { id: 'wg-merchant' }, '…');
   const snippet = el('textarea', { id: 'wg-snippet', rows: '4', readonly: '', spellcheck: 'false' });
   const base = el('p', { class: 'muted' });
-  const copyBtn = el('button', { type: 'button' }, t('wh.copy'));
-  copyBtn.addEventListener('click', () => copy(snippet.value, copyBtn));
+  const copyBtn = copyButton(() => snippet.value);
   const allow = el('textarea', { id: 'wg-allow', rows: '3', spellcheck: 'false', placeholder: 'https://toko-saya.com' });
   allow.value = (settings.widget_webhook_allowlist || []).join('\n');
   const max = el('input', { id: 'wg-max', inputmode: 'numeric' });
@@ -209,7 +132,7 @@ function widgetCard(settings) {
     try {
       await call('settings_update', { patch: {
         widget_webhook_allowlist: allow.value.split('\n').map((s) => s.trim()).filter(Boolean),
-        widget_max_amount: Number(max.value.replace(/[^0-9]/g, '')) || 0,
+        widget_max_amount: Number(onlyDigits(max.value)) || 0,
       } });
       say(out, t('wg.saved'), true);
     } catch (e) { say(out, err(e)); }
@@ -242,8 +165,7 @@ function printCard() {
   btn.addEventListener('click', async () => {
     btn.disabled = true;
     try {
-      const digits = amount.value.replace(/[^0-9]/g, '');
-      const r = await call('print_standee', { amount: digits ? Number(digits) : null, paper: paper.value });
+      const r = await call('print_standee', { amount: typedNumber(amount.value), paper: paper.value });
       say(out, t('pr.saved', { path: r.path }), true);
     } catch (e) { say(out, err(e)); } finally { btn.disabled = false; }
   });
@@ -272,12 +194,12 @@ export function receiptControls(orderId, out) {
   return el('span', { class: 'receipt-controls' }, paper, ' ', btn);
 }
 
-/** "Laporan Harian" for a day (YYYY-MM-DD). */
+/** "Laporan Harian" for a day (YYYY-MM-DD; `getDate` may answer a promise). */
 export function reportButton(getDate, out) {
   const btn = el('button', { type: 'button', id: 'pr-report' }, t('pr.report'));
   btn.addEventListener('click', async () => {
     try {
-      const r = await call('print_report', { date: getDate() });
+      const r = await call('print_report', { date: await getDate() });
       say(out, t('pr.saved', { path: r.path }), true);
     } catch (e) { say(out, err(e)); }
   });
