@@ -6,7 +6,7 @@ mod command_names;
 pub mod commands;
 pub mod server;
 
-use kasir::model::OrderEvent;
+use kasir::model::{OrderChange, OrderEvent};
 use kasir::Kasir;
 use std::path::PathBuf;
 use tauri::{Emitter, Manager, Runtime};
@@ -78,7 +78,7 @@ pub fn forward_events<R: Runtime>(app: tauri::AppHandle<R>) {
             match rx.recv().await {
                 Ok(ev) => {
                     let _ = app.emit("order-event", &ev);
-                    if ev.event == "payment.awaiting_confirmation" {
+                    if ev.event == OrderEvent::AwaitingConfirmation {
                         let english = kasir.settings().await.is_ok_and(|s| s.language == "en");
                         notify(&ev, english);
                     }
@@ -95,7 +95,7 @@ pub fn forward_events<R: Runtime>(app: tauri::AppHandle<R>) {
 
 /// A desktop notification with a sound; not every desktop runs a notification
 /// daemon, so a failure is only logged (the UI shows its own banner too).
-fn notify(ev: &OrderEvent, english: bool) {
+fn notify(ev: &OrderChange, english: bool) {
     if std::env::var_os("KASIR_NO_NOTIFY").is_some() {
         return;
     }
