@@ -11,25 +11,7 @@ use kasir::Kasir;
 use std::hint::black_box;
 use std::time::Duration;
 
-const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/testdata/qris");
-
-/// The first real static QRIS with a national merchant id in vectors.tsv.
-fn static_qris() -> String {
-    let text = std::fs::read_to_string(format!("{SHARED}/vectors.tsv")).unwrap();
-    text.lines()
-        .skip(1)
-        .map(|l| l.split('\t').collect::<Vec<_>>())
-        .find(|f| {
-            f.len() > 6
-                && f[3] == "static"
-                && f[4] == "QRIS"
-                && f[5] == "valid"
-                && f[6].is_empty()
-                && f[0].contains("51440014ID.CO.QRIS.WWW")
-        })
-        .map(|f| f[0].to_string())
-        .unwrap()
-}
+use kasir_testdata::static_qris;
 
 /// A shop with 2,000 orders made today: 70% paid, the rest pending or cancelled.
 async fn busy_day(kasir: &Kasir) -> (String, String) {

@@ -8,12 +8,10 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use std::hint::black_box;
 
-const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/testdata/qris");
-
 /// Real dynamic QRIS payloads from vectors.tsv: the first valid one of about
 /// 200 characters (typical) and the longest valid one.
 fn dynamic_payloads() -> [(&'static str, String); 2] {
-    let text = std::fs::read_to_string(format!("{SHARED}/vectors.tsv")).unwrap();
+    let text = std::fs::read_to_string(kasir_testdata::qris_dir().join("vectors.tsv")).unwrap();
     let rows: Vec<Vec<&str>> = text
         .lines()
         .skip(1)
@@ -88,7 +86,7 @@ fn read(c: &mut Criterion) {
         "FhyLabs_qris-dynamic__tests_qrcode.png",
         "akbarhabiby_go-qris__testdata_qris.png",
     ] {
-        let bytes = std::fs::read(format!("{SHARED}/images/{name}")).unwrap();
+        let bytes = std::fs::read(kasir_testdata::qris_dir().join("images").join(name)).unwrap();
         g.bench_with_input(BenchmarkId::from_parameter(name), &bytes, |b, bytes| {
             b.iter(|| kasir::qr_image::scan(black_box(bytes)).unwrap())
         });

@@ -15,24 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
-const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/testdata/qris");
-
-fn static_qris() -> String {
-    let text = std::fs::read_to_string(format!("{SHARED}/vectors.tsv")).unwrap();
-    text.lines()
-        .skip(1)
-        .map(|l| l.split('\t').collect::<Vec<_>>())
-        .find(|f| {
-            f.len() > 6
-                && f[3] == "static"
-                && f[4] == "QRIS"
-                && f[5] == "valid"
-                && f[6].is_empty()
-                && f[0].contains("51440014ID.CO.QRIS.WWW")
-        })
-        .unwrap()[0]
-        .to_string()
-}
+use kasir_testdata::static_qris;
 
 #[derive(Clone)]
 struct Rx {

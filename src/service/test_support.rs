@@ -11,26 +11,7 @@ pub struct Shop {
     _dir: tempfile::TempDir,
 }
 
-/// One real static QRIS with a national merchant ID, from `../shared/testdata`.
-pub fn static_qris() -> String {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/testdata/qris/vectors.tsv");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (shared/ sits beside the checkout)", path.display()));
-    text.lines()
-        .skip(1)
-        .map(|l| l.split('\t').collect::<Vec<_>>())
-        .find(|f| {
-            f.len() > 6
-                && f[3] == "static"
-                && f[4] == "QRIS"
-                && f[5] == "valid"
-                && f[6].is_empty()
-                && f[0].contains("51440014ID.CO.QRIS.WWW")
-        })
-        .map(|f| f[0].to_string())
-        .expect("a static QRIS row in vectors.tsv")
-}
+pub use kasir_testdata::static_qris;
 
 impl Shop {
     /// A shop whose clock stands at `at` (UTC ms), with its sticker imported.
