@@ -2,152 +2,12 @@
 //! engine over a temp data directory, the real embedded server on a free port,
 //! the app's real config and capability.
 
-use kasir::Kasir;
+mod common;
+
+use common::*;
 use serde_json::{json, Value};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::{Listener, WebviewWindow, WebviewWindowBuilder};
-
-fn testdata() -> PathBuf {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata/qris");
-    assert!(p.exists(), "test data missing: {}", p.display());
-    p
-}
-
-/// A real static QRIS with a national merchant ID, from the shared vectors.
-fn static_qris() -> String {
-    let text = std::fs::read_to_string(testdata().join("vectors.tsv")).unwrap();
-    text.lines()
-        .skip(1)
-        .map(|l| l.split('\t').collect::<Vec<_>>())
-        .find(|f| {
-            f.len() > 6
-                && f[3] == "static"
-                && f[4] == "QRIS"
-                && f[5] == "valid"
-                && f[6].is_empty()
-                && f[0].contains("51440014ID.CO.QRIS.WWW")
-        })
-        .map(|f| f[0].to_string())
-        .expect("a static QRIS row in vectors.tsv")
-}
-
-struct Till {
-    _app: tauri::App<MockRuntime>,
-    window: WebviewWindow<MockRuntime>,
-    events: Arc<Mutex<Vec<Value>>>,
-    _dir: tempfile::TempDir,
-}
-
-impl Till {
-    fn start() -> Till {
-        Self::start_on("127.0.0.1:0")
-    }
-
-    fn start_on(bind: &str) -> Till {
-        // no desktop notifications from tests; set once, before any test starts threads
-        static QUIET: std::sync::Once = std::sync::Once::new();
-        QUIET.call_once(|| std::env::set_var("KASIR_NO_NOTIFY", "1"));
-        let dir = tempfile::tempdir().unwrap();
-        let kasir = Kasir::open(dir.path()).unwrap();
-        let till = tauri::async_runtime::block_on(kasir_desktop::server::start_till_with(
-            kasir,
-            Some(bind.to_string()),
-        ));
-        let app = kasir_desktop::builder(mock_builder(), till)
-            .build(kasir_desktop::context())
-            .unwrap();
-        kasir_desktop::forward_events(app.handle().clone());
-        let window = WebviewWindowBuilder::new(&app, "main", Default::default())
-            .build()
-            .unwrap();
-        let events = Arc::new(Mutex::new(vec![]));
-        let sink = events.clone();
-        app.listen_any("order-event", move |e| {
-            sink.lock()
-                .unwrap()
-                .push(serde_json::from_str(e.payload()).unwrap());
-        });
-        Till {
-            _app: app,
-            window,
-            events,
-            _dir: dir,
-        }
-    }
-
-    fn call_body(&self, cmd: &str, body: InvokeBody) -> Result<Value, Value> {
-        get_ipc_response(
-            &self.window,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
-                body,
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|b| b.deserialize::<Value>().unwrap())
-    }
-
-    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        self.call_body(cmd, InvokeBody::Json(args))
-    }
-
-    fn ok(&self, cmd: &str, args: Value) -> Value {
-        self.call(cmd, args)
-            .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
-    }
-
-    fn err(&self, cmd: &str, args: Value) -> Value {
-        match self.call(cmd, args) {
-            Ok(v) => panic!("{cmd} should fail, got {v}"),
-            Err(e) => e,
-        }
-    }
-
-    fn server_url(&self) -> String {
-        self.ok("app_info", json!({}))["server"]["local_url"]
-            .as_str()
-            .expect("the server listens")
-            .to_string()
-    }
-
-    fn wait_for_event(&self, event: &str, order_id: &str) -> Value {
-        for _ in 0..200 {
-            if let Some(e) = self
-                .events
-                .lock()
-                .unwrap()
-                .iter()
-                .find(|e| e["event"] == event && e["order_id"] == order_id)
-            {
-                return e.clone();
-            }
-            std::thread::sleep(std::time::Duration::from_millis(10));
-        }
-        panic!("no {event} event for {order_id}");
-    }
-}
-
-/// The customer presses "Sudah Bayar" on the payment page: the public API.
-fn customer_says_paid(base: &str, link_code: &str) -> Value {
-    tauri::async_runtime::block_on(async {
-        let r = reqwest::Client::new()
-            .post(format!("{base}/api/pay/{link_code}/confirm"))
-            .json(&json!({}))
-            .send()
-            .await
-            .unwrap();
-        assert!(r.status().is_success(), "confirm: {}", r.status());
-        r.json::<Value>().await.unwrap()
-    })
-}
+use tauri::ipc::InvokeBody;
 
 #[test]
 fn a_sale_from_import_to_paid_is_confirmed_by_the_dashboard() {
@@ -304,10 +164,7 @@ fn pesanan_filters_pages_and_totals() {
     }
     till.ok("order_verify", json!({ "order_id": ids[0] }));
     till.ok("order_cancel", json!({ "order_id": ids[1] }));
-    let today = chrono::Utc::now()
-        .with_timezone(&kasir::clock::jakarta())
-        .format("%Y-%m-%d")
-        .to_string();
+    let today = till.today();
     let r = till.ok(
         "orders_list",
         json!({ "date": today, "page": 1, "per_page": 2 }),
@@ -333,6 +190,80 @@ fn pesanan_filters_pages_and_totals() {
     assert_eq!(found["orders"][0]["order_id"], ids[1]);
     let other_day = till.ok("orders_list", json!({ "date": "2020-01-01" }));
     assert_eq!(other_day["total"], 0);
+}
+
+/// Pesanan's day is the merchant's day, the one the daily report printed from
+/// the same screen covers: in Makassar (WITA, UTC+8) 16:30 UTC is already
+/// 00:30 the next day, while in Jakarta (WIB) it is still 23:30.
+#[test]
+fn a_makassar_shops_day_in_pesanan_holds_the_orders_of_its_daily_report() {
+    let till = Till::start();
+    till.ok("qris_import_text", json!({ "payload": static_qris() }));
+    till.ok(
+        "settings_update",
+        json!({ "patch": { "timezone": "Asia/Makassar" } }),
+    );
+    assert_eq!(
+        till.ok("app_info", json!({}))["zone"],
+        json!({ "name": "Asia/Makassar", "label": "WITA", "offset_minutes": 480 })
+    );
+    let made = |amount: u64, at: &str| {
+        let o = till.ok("order_create", json!({ "amount": amount }));
+        let id = o["order_id"].as_str().unwrap().to_string();
+        let ms = chrono::DateTime::parse_from_rfc3339(at)
+            .unwrap()
+            .timestamp_millis();
+        till.made_at(&id, ms);
+        id
+    };
+    let late_on_the_26th = made(10_000, "2025-12-26T15:30:00Z"); // 23:30 WITA
+    let past_midnight = made(20_000, "2025-12-26T16:30:00Z"); // 00:30 WITA, 23:30 WIB
+    let late_on_the_27th = made(30_000, "2025-12-27T15:00:00Z"); // 23:00 WITA
+    till.ok("order_verify", json!({ "order_id": late_on_the_26th }));
+    till.ok("order_verify", json!({ "order_id": past_midnight }));
+    let ids = |date: &str| -> Vec<String> {
+        till.ok("orders_list", json!({ "date": date }))["orders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["order_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+
+    let day = till.ok("orders_list", json!({ "date": "2025-12-27" }));
+    assert_eq!(
+        ids("2025-12-27"),
+        [late_on_the_27th.as_str(), past_midnight.as_str()]
+    );
+    assert_eq!(
+        day["totals"],
+        json!({
+            "paid": { "count": 1, "total_amount": 20000, "fee_amount": 0 },
+            "pending": { "count": 1, "total_amount": 30000, "fee_amount": 0 },
+        })
+    );
+    assert_eq!(ids("2025-12-26"), [late_on_the_26th.as_str()]);
+
+    // the report of the 27th counts the same two orders and lists the paid one
+    let printed = till.ok("print_report", json!({ "date": "2025-12-27" }));
+    let report = pdf_text(printed["path"].as_str().unwrap());
+    assert!(report.contains("Semua pesanan 2 Rp 50.000"), "{report}");
+    assert!(report.contains("Total dibayar Rp 20.000"), "{report}");
+    assert!(report.contains(&past_midnight), "{report}");
+    assert!(!report.contains(&late_on_the_26th), "{report}");
+
+    // the same orders in a Jakarta shop: 23:30 WIB is still the 26th
+    till.ok(
+        "settings_update",
+        json!({ "patch": { "timezone": "Asia/Jakarta" } }),
+    );
+    assert_eq!(
+        ids("2025-12-26"),
+        [past_midnight.as_str(), late_on_the_26th.as_str()]
+    );
+    assert_eq!(ids("2025-12-27"), [late_on_the_27th.as_str()]);
+    let e = till.err("orders_list", json!({ "date": "2025-02-30" }));
+    assert_eq!(e["field"], "date", "{e}");
 }
 
 #[test]
@@ -462,41 +393,8 @@ fn the_capability_allows_exactly_the_registered_commands() {
     assert_eq!(till.ok("display_get", json!({})), Value::Null);
 }
 
-/// A webhook receiver on loopback: answers 200 and keeps each body.
-fn receiver() -> (String, Arc<Mutex<Vec<String>>>) {
-    use std::io::{BufRead, BufReader, Read, Write};
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/hook", l.local_addr().unwrap());
-    let got = Arc::new(Mutex::new(vec![]));
-    let sink = got.clone();
-    std::thread::spawn(move || {
-        for stream in l.incoming() {
-            let Ok(mut s) = stream else { continue };
-            let mut r = BufReader::new(s.try_clone().unwrap());
-            let mut len = 0;
-            loop {
-                let mut line = String::new();
-                if r.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                    len = v.trim().parse().unwrap_or(0);
-                }
-            }
-            let mut body = vec![0; len];
-            r.read_exact(&mut body).unwrap();
-            sink.lock().unwrap().push(String::from_utf8(body).unwrap());
-            let _ =
-                s.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
-        }
-    });
-    (url, got)
-}
-
 #[test]
 fn webhooks_widget_and_printing_from_the_till() {
-    static QUIET: std::sync::Once = std::sync::Once::new();
-    QUIET.call_once(|| std::env::set_var("KASIR_NO_OPEN", "1"));
     let till = Till::start();
     till.ok("qris_import_text", json!({ "payload": static_qris() }));
     let (url, got) = receiver();
@@ -551,10 +449,7 @@ fn webhooks_widget_and_printing_from_the_till() {
     for (cmd, args) in [
         ("print_receipt", json!({ "order_id": id, "paper": "58" })),
         ("print_standee", json!({ "amount": null, "paper": "a6" })),
-        (
-            "print_report",
-            json!({ "date": kasir::clock::jakarta_day(kasir::clock::now_ms()) }),
-        ),
+        ("print_report", json!({ "date": till.today() })),
     ] {
         let r = till.ok(cmd, args);
         let bytes = std::fs::read(r["path"].as_str().unwrap()).unwrap();

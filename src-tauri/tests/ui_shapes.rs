@@ -1,0 +1,470 @@
+//! The JSON shapes the cashier UI (`ui/js/`) reads from each command, key by
+//! key with each value's JSON type, so a shape that changes under the UI
+//! fails here first, whether the change was made in a command or in the
+//! engine type a command returns. A failure lists every command whose shape
+//! changed, with the shape it saw, to paste in once the change is meant.
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+
+/// Every key path of `v` with its JSON type: `qris.nmid: string`. An array's
+/// elements share a path (`orders[].status`), so a field that is null in one
+/// row and a number in another has both lines; an empty array is `[]`.
+fn shape(v: &Value) -> Vec<String> {
+    fn walk(path: &str, v: &Value, out: &mut BTreeSet<String>) {
+        let kind = match v {
+            Value::Null => "null",
+            Value::Bool(_) => "bool",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(a) if a.is_empty() => "[]",
+            Value::Array(a) => {
+                a.iter().for_each(|e| walk(&format!("{path}[]"), e, out));
+                return;
+            }
+            Value::Object(m) => {
+                for (k, e) in m {
+                    let p = match path {
+                        "" => k.clone(),
+                        _ => format!("{path}.{k}"),
+                    };
+                    walk(&p, e, out);
+                }
+                return;
+            }
+        };
+        out.insert(match path {
+            "" => kind.to_string(),
+            _ => format!("{path}: {kind}"),
+        });
+    }
+    let mut out = BTreeSet::new();
+    walk("", v, &mut out);
+    out.into_iter().collect()
+}
+
+/// Expected paths: `base` under `prefix`, plus `more`.
+fn paths(prefix: &str, base: &[&str], more: &[&str]) -> Vec<String> {
+    base.iter()
+        .map(|p| format!("{prefix}{p}"))
+        .chain(more.iter().map(|p| p.to_string()))
+        .collect()
+}
+
+/// `base` with some lines taken out and others put in.
+fn but(base: &[&str], out: &[&str], with: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = base
+        .iter()
+        .filter(|p| !out.contains(p))
+        .map(|p| p.to_string())
+        .collect();
+    v.extend(with.iter().map(|p| p.to_string()));
+    v
+}
+
+#[derive(Default)]
+struct Shapes {
+    changed: Vec<String>,
+}
+
+impl Shapes {
+    fn check(&mut self, what: &str, v: &Value, expected: Vec<String>) {
+        let got = shape(v);
+        let mut want = expected;
+        want.sort();
+        want.dedup();
+        if got != want {
+            let missing: Vec<_> = want.iter().filter(|p| !got.contains(p)).collect();
+            let new: Vec<_> = got.iter().filter(|p| !want.contains(p)).collect();
+            self.changed.push(format!(
+                "{what}:\n  missing: {missing:?}\n  new: {new:?}\n  now: {got:#?}"
+            ));
+        }
+    }
+
+    fn finish(self) {
+        assert!(
+            self.changed.is_empty(),
+            "the shapes the UI reads changed:\n{}",
+            self.changed.join("\n")
+        );
+    }
+}
+
+#[test]
+fn the_ui_reads_the_same_shapes_from_every_command() {
+    let till = Till::start();
+    let (hook, _received) = receiver();
+    let mut s = Shapes::default();
+
+    // ---- the till, its settings and its QRIS ----
+    let imported = till.ok("qris_import_text", json!({ "payload": static_qris() }));
+    s.check("qris_import_text", &imported, paths("", IMPORTED, &[]));
+    let settings = till.ok(
+        "settings_update",
+        json!({ "patch": { "default_webhook_url": hook } }),
+    );
+    s.check("settings_update", &settings, paths("", SETTINGS, &[]));
+    let info = till.ok("app_info", json!({}));
+    let today = info["today"].as_str().unwrap().to_string();
+    let mut want = paths("settings.", SETTINGS, APP_INFO);
+    want.extend(paths("server.", SERVER, &[]));
+    s.check("app_info", &info, want);
+    s.check(
+        "server_restart",
+        &till.ok("server_restart", json!({})),
+        paths("", SERVER, &[]),
+    );
+    let list = till.ok("qris_list", json!({}));
+    s.check("qris_list", &list, paths("[].", QRIS, &[]));
+    let default = till.ok("qris_set_default", json!({ "id": list[0]["id"] }));
+    s.check("qris_set_default", &default, paths("", QRIS, &[]));
+
+    // ---- orders ----
+    let sale = till.ok(
+        "order_create",
+        json!({ "amount": 50000, "fee_type": "rupiah", "fee_value": "1000", "description": "kopi" }),
+    );
+    let with_qr = paths("", ORDER, &["qr_image: string"]);
+    s.check("order_create", &sale, with_qr.clone());
+    let order_id = sale["order_id"].clone();
+    let got = till.ok("order_get", json!({ "order_id": order_id }));
+    s.check("order_get", &got, paths("", ORDER, &[]));
+    let got = till.ok(
+        "order_get",
+        json!({ "order_id": order_id, "with_qr": true }),
+    );
+    s.check("order_get with_qr", &got, with_qr);
+    let paid = till.ok("order_verify", json!({ "order_id": order_id }));
+    s.check("order_verify", &paid, but(ORDER, PENDING, PAID));
+    let events = till.ok("order_events", json!({ "order_id": order_id }));
+    s.check("order_events", &events, paths("", EVENTS, &[]));
+    let other = till.ok("order_create", json!({ "amount": 1000 }));
+    let cancelled = till.ok("order_cancel", json!({ "order_id": other["order_id"] }));
+    let no_fee = [
+        "fee.type: string",
+        "fee.value: number",
+        "description: string",
+    ];
+    s.check(
+        "order_cancel",
+        &cancelled,
+        but(ORDER, &no_fee, &["fee: null", "description: null"]),
+    );
+    let page = till.ok("orders_list", json!({ "date": today }));
+    s.check("orders_list", &page, paths("", ORDERS_PAGE, &[]));
+
+    // ---- payment links ----
+    let link = till.ok(
+        "links_create",
+        json!({ "amount": 75000, "description": "Tagihan", "order_id": "INV-7" }),
+    );
+    let link_order = but(ORDER, &no_fee[..2], &["fee: null"]);
+    s.check("links_create", &link, link_order.clone());
+    let links = till.ok("links_list", json!({}));
+    s.check("links_list", &links, paths("", LINKS_PAGE, &[]));
+    let deleted = till.ok("link_delete", json!({ "id": link["id"] }));
+    s.check("link_delete", &deleted, link_order);
+
+    // ---- API keys ----
+    let key = till.ok("keys_create", json!({ "name": "toko", "daily_limit": 50 }));
+    s.check("keys_create", &key, paths("key.", KEY, &["secret: string"]));
+    let keys = till.ok("keys_list", json!({}));
+    s.check("keys_list", &keys, paths("[].", KEY, &[]));
+
+    // ---- the customer's window ----
+    till.ok("display_set", json!({ "order_id": order_id }));
+    s.check(
+        "display_get",
+        &till.ok("display_get", json!({})),
+        paths("", &["string"], &[]),
+    );
+
+    // ---- webhooks ----
+    let secret = till.ok("webhook_secret", json!({}));
+    let first = ["previous: null", "rotated_at: null", "secret: string"];
+    s.check("webhook_secret", &secret, paths("", &first, &[]));
+    let rotated = till.ok("webhook_secret_rotate", json!({}));
+    let next = ["previous: string", "rotated_at: number", "secret: string"];
+    s.check("webhook_secret_rotate", &rotated, paths("", &next, &[]));
+    let mut log = Value::Null;
+    for _ in 0..300 {
+        log = till.ok("webhook_deliveries", json!({ "order_id": order_id }));
+        if log["deliveries"][0]["status"] == "delivered" {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    s.check(
+        "webhook_deliveries",
+        &log,
+        paths("deliveries[].", DELIVERY, &["total: number"]),
+    );
+    let again = till.ok(
+        "webhook_redeliver",
+        json!({ "id": log["deliveries"][0]["id"] }),
+    );
+    s.check("webhook_redeliver", &again, paths("", DELIVERY, &[]));
+    let ping = till.ok("webhook_test", json!({ "url": hook }));
+    let answered = [
+        "duration_ms: number",
+        "error: null",
+        "status_code: number",
+        "success: bool",
+    ];
+    s.check("webhook_test", &ping, paths("", &answered, &[]));
+
+    // ---- widget and printing ----
+    let widget = ["base_url: string", "merchant_id: string", "snippet: string"];
+    s.check(
+        "widget_info",
+        &till.ok("widget_info", json!({})),
+        paths("", &widget, &[]),
+    );
+    let printed = ["opened: bool", "path: string"];
+    for (cmd, args) in [
+        ("print_report", json!({ "date": today })),
+        (
+            "print_receipt",
+            json!({ "order_id": order_id, "paper": "58" }),
+        ),
+        ("print_standee", json!({ "amount": null, "paper": "a6" })),
+    ] {
+        s.check(cmd, &till.ok(cmd, args), paths("", &printed, &[]));
+    }
+
+    // ---- errors ----
+    let e = till.err("order_get", json!({ "order_id": "NOPE-1" }));
+    s.check(
+        "an error",
+        &e,
+        paths("", &["code: string", "message: string"], &[]),
+    );
+    let e = till.err("order_create", json!({ "amount": 0 }));
+    let bad_field = ["code: string", "field: string", "message: string"];
+    s.check("a bad field", &e, paths("", &bad_field, &[]));
+    s.finish();
+}
+
+/// `app_info` beside its `settings` and `server`: `today` and `zone` are new
+/// with the merchant's zone (issue #16), the rest as before.
+const APP_INFO: &[&str] = &[
+    "data_dir: string",
+    "has_qris: bool",
+    "today: string",
+    "version: string",
+    "zone.label: string",
+    "zone.name: string",
+    "zone.offset_minutes: number",
+];
+
+/// The merchant's settings (`kasir::service::Settings`), with a default webhook URL set.
+const SETTINGS: &[&str] = &[
+    "default_webhook_url: string",
+    "language: string",
+    "listen_lan: bool",
+    "order_expiry_minutes: number",
+    "public_base_url: null",
+    "receipt_footer: null",
+    "sound: bool",
+    "timezone: string",
+    "webhook_block_private: bool",
+    "widget_max_amount: number",
+    "widget_webhook_allowlist: []",
+];
+
+/// Where the embedded server listens, listening on loopback.
+const SERVER: &[&str] = &[
+    "bind: string",
+    "error: null",
+    "error_code: null",
+    "from_env: bool",
+    "lan_url: null",
+    "listening: bool",
+    "local_url: string",
+];
+
+/// A static QRIS just imported: the stored QRIS, what it says, and warnings.
+const IMPORTED: &[&str] = &[
+    "qris.acquirer: string",
+    "qris.created_at: number",
+    "qris.id: number",
+    "qris.is_default: bool",
+    "qris.merchant_city: string",
+    "qris.merchant_name: string",
+    "qris.nmid: string",
+    "qris.payload: string",
+    "qris.updated_at: number",
+    "summary.acquirers[].criteria: string",
+    "summary.acquirers[].gui: string",
+    "summary.acquirers[].merchant_id: string",
+    "summary.acquirers[].pan: null",
+    "summary.acquirers[].pan: string",
+    "summary.acquirers[].tag: string",
+    "summary.amount: null",
+    "summary.amount_text: null",
+    "summary.country: string",
+    "summary.currency: string",
+    "summary.fee: null",
+    "summary.initiation: string",
+    "summary.is_qris: bool",
+    "summary.is_transfer: bool",
+    "summary.mcc: string",
+    "summary.merchant_city: string",
+    "summary.merchant_criteria: string",
+    "summary.merchant_name: string",
+    "summary.nmid: string",
+    "summary.postal_code: string",
+    "warnings: []",
+];
+
+/// A stored static QRIS.
+const QRIS: &[&str] = &[
+    "acquirer: string",
+    "created_at: number",
+    "id: number",
+    "is_default: bool",
+    "merchant_city: string",
+    "merchant_name: string",
+    "nmid: string",
+    "payload: string",
+    "updated_at: number",
+];
+
+/// An order as the QR screen and the order dialog read it: pending, with a
+/// description and a fee; the API's order detail and the till's fields side by side.
+const ORDER: &[&str] = &[
+    "amount: number",
+    "confirmed_by: null",
+    "created_at: string",
+    "created_ms: number",
+    "customer_confirmed_ms: null",
+    "description: string",
+    "expires_at: string",
+    "expires_ms: number",
+    "fee.type: string",
+    "fee.value: number",
+    "fee_amount: number",
+    "id: number",
+    "is_active: bool",
+    "is_expired: bool",
+    "is_paid: bool",
+    "link_code: string",
+    "merchant_city: string",
+    "merchant_name: string",
+    "now_ms: number",
+    "order_id: string",
+    "paid_at: null",
+    "paid_ms: null",
+    "payer_name: null",
+    "payer_note: null",
+    "qris: string",
+    "source: string",
+    "status: string",
+    "title: string",
+    "total_amount: number",
+    "url: string",
+];
+
+/// What a pending order has where a paid one has `PAID`.
+const PENDING: &[&str] = &["confirmed_by: null", "paid_at: null", "paid_ms: null"];
+
+const PAID: &[&str] = &["confirmed_by: string", "paid_at: string", "paid_ms: number"];
+
+/// An order's audit trail.
+const EVENTS: &[&str] = &[
+    "[].actor: string",
+    "[].created_at: number",
+    "[].event: string",
+    "[].from_status: null",
+    "[].from_status: string",
+    "[].id: number",
+    "[].to_status: string",
+];
+
+/// A page of Pesanan with a paid and a cancelled order among its rows.
+const ORDERS_PAGE: &[&str] = &[
+    "orders[].amount: number",
+    "orders[].confirmed_by: null",
+    "orders[].confirmed_by: string",
+    "orders[].created_ms: number",
+    "orders[].description: null",
+    "orders[].description: string",
+    "orders[].fee_amount: number",
+    "orders[].order_id: string",
+    "orders[].paid_ms: null",
+    "orders[].paid_ms: number",
+    "orders[].source: string",
+    "orders[].status: string",
+    "orders[].title: string",
+    "orders[].total_amount: number",
+    "page: number",
+    "per_page: number",
+    "total: number",
+    "totals.cancelled.count: number",
+    "totals.cancelled.fee_amount: number",
+    "totals.cancelled.total_amount: number",
+    "totals.paid.count: number",
+    "totals.paid.fee_amount: number",
+    "totals.paid.total_amount: number",
+];
+
+/// A page of the links screen.
+const LINKS_PAGE: &[&str] = &[
+    "links[].amount: number",
+    "links[].created_at: string",
+    "links[].created_ms: number",
+    "links[].description: null",
+    "links[].description: string",
+    "links[].expires_at: string",
+    "links[].id: number",
+    "links[].is_active: bool",
+    "links[].is_expired: bool",
+    "links[].link_code: string",
+    "links[].merchant_name: string",
+    "links[].order_id: string",
+    "links[].status: string",
+    "links[].total_amount: number",
+    "links[].url: string",
+    "links[].view_count: number",
+    "page: number",
+    "per_page: number",
+    "total: number",
+];
+
+/// An API key, without its secret.
+const KEY: &[&str] = &[
+    "created_at: number",
+    "daily_limit: number",
+    "id: number",
+    "key_prefix: string",
+    "last_used_at: null",
+    "name: string",
+    "revoked_at: null",
+];
+
+/// A webhook delivery with its attempts, delivered.
+const DELIVERY: &[&str] = &[
+    "attempt_log[].attempt: number",
+    "attempt_log[].duration_ms: number",
+    "attempt_log[].error: null",
+    "attempt_log[].response_body: null",
+    "attempt_log[].started_at: number",
+    "attempt_log[].status_code: number",
+    "attempt_log[].url: string",
+    "attempts: number",
+    "body: string",
+    "created_at: number",
+    "delivered_at: number",
+    "event: string",
+    "id: number",
+    "last_error: null",
+    "next_attempt_at: null",
+    "order_id: string",
+    "status: string",
+    "url: string",
+    "webhook_id: string",
+];
