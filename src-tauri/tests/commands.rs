@@ -119,9 +119,10 @@ fn errors_reach_the_ui_as_code_and_message() {
 #[test]
 fn a_photo_of_the_sticker_imports_from_raw_bytes() {
     let till = Till::start();
-    let png =
-        std::fs::read(testdata().join("images/ahyaniayas_qris-dinamis__assets_qris-dana.png"))
-            .unwrap();
+    let png = std::fs::read(
+        kasir_testdata::qris_dir().join("images/ahyaniayas_qris-dinamis__assets_qris-dana.png"),
+    )
+    .unwrap();
     let r = till
         .call_body("qris_import_image", InvokeBody::Raw(png))
         .unwrap();

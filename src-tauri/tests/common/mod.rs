@@ -7,36 +7,13 @@
 use kasir::clock::Millis;
 use kasir::Kasir;
 use serde_json::{json, Value};
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
 use tauri::{Listener, Manager, WebviewWindow, WebviewWindowBuilder};
 
-pub fn testdata() -> PathBuf {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata/qris");
-    assert!(p.exists(), "test data missing: {}", p.display());
-    p
-}
-
-/// A real static QRIS with a national merchant ID, from the shared vectors.
-pub fn static_qris() -> String {
-    let text = std::fs::read_to_string(testdata().join("vectors.tsv")).unwrap();
-    text.lines()
-        .skip(1)
-        .map(|l| l.split('\t').collect::<Vec<_>>())
-        .find(|f| {
-            f.len() > 6
-                && f[3] == "static"
-                && f[4] == "QRIS"
-                && f[5] == "valid"
-                && f[6].is_empty()
-                && f[0].contains("51440014ID.CO.QRIS.WWW")
-        })
-        .map(|f| f[0].to_string())
-        .expect("a static QRIS row in vectors.tsv")
-}
+pub use kasir_testdata::static_qris;
 
 pub struct Till {
     app: tauri::App<MockRuntime>,
