@@ -1,7 +1,6 @@
 //! The OpenAPI document matches the router both ways.
 
-mod common;
-use common::*;
+use crate::support::*;
 use serde_json::Value;
 
 /// Every `.route("PATH", method(...))` in the HTTP sources.
@@ -33,7 +32,7 @@ fn spec_path(router_path: &str) -> String {
 #[tokio::test]
 async fn every_route_is_documented_and_every_documented_route_exists() {
     let app = TestApp::with_qris().await;
-    let (s, spec) = TestApp::json(
+    let (s, spec) = Api::json(
         app.client
             .get(app.url("/api/openapi.json"))
             .send()

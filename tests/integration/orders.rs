@@ -1,136 +1,8 @@
-//! The reference API, driven over real HTTP against a real SQLite file.
+//! Orders and payment links through the reference API: made, paid,
+//! cancelled, expired, listed, and followed by the customer's page.
 
-mod common;
-use common::*;
+use crate::support::*;
 use serde_json::json;
-
-#[tokio::test]
-async fn requests_without_or_with_a_wrong_key_are_refused() {
-    let app = TestApp::spawn().await;
-    let res = app
-        .client
-        .get(app.url("/api/qris/my-qris"))
-        .send()
-        .await
-        .unwrap();
-    let (s, b) = TestApp::json(res).await;
-    assert_eq!(s, 401);
-    assert_eq!(b["success"], false);
-    assert!(b["message"].as_str().unwrap().contains("X-API-Key"));
-    let res = app
-        .client
-        .get(app.url("/api/qris/my-qris"))
-        .header("X-API-Key", "ksr_wrong")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 401);
-    // a revoked key stops working
-    let keys = app.kasir.list_api_keys().await.unwrap();
-    app.kasir.revoke_api_key(keys[0].id).await.unwrap();
-    let (s, _) = app.get("/api/qris/my-qris").await;
-    assert_eq!(s, 401);
-    // keys are stored hashed, never in clear
-    let stored: Vec<u8> = app
-        .db()
-        .query_row("SELECT key_hash FROM api_keys", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(stored.len(), 32);
-    assert!(!String::from_utf8_lossy(&stored).contains(&app.key));
-}
-
-#[tokio::test]
-async fn my_qris_before_and_after_upload() {
-    let app = TestApp::spawn().await;
-    let (s, b) = app.get("/api/qris/my-qris").await;
-    assert_eq!(s, 200);
-    assert_eq!(
-        b,
-        json!({"success": true, "has_qris": false, "message": "No QRIS found. Please upload your static QRIS first (only needed once)."})
-    );
-
-    let payload = static_qris();
-    let (s, b) = app
-        .post("/api/qris/upload", json!({ "qris_string": payload }))
-        .await;
-    assert_eq!(s, 200, "{b}");
-    assert_eq!(b["message"], "QRIS uploaded successfully");
-    assert_eq!(b["qris_string"], payload.as_str());
-    assert!(
-        b.get("success").is_none(),
-        "the reference's upload response has no success field"
-    );
-    let summary = qris::decode(&payload).summary.unwrap();
-    assert_eq!(
-        b["merchant"]["name"],
-        summary.merchant_name.unwrap().as_str()
-    );
-    assert_eq!(
-        b["merchant"]["city"],
-        summary.merchant_city.unwrap().as_str()
-    );
-
-    let (s, b) = app.get("/api/qris/my-qris").await;
-    assert_eq!(s, 200);
-    assert_eq!(b["has_qris"], true);
-    let q = &b["qris"];
-    for f in [
-        "id",
-        "qris_string",
-        "merchant_name",
-        "merchant_city",
-        "created_at",
-        "updated_at",
-    ] {
-        assert!(!q[f].is_null(), "qris.{f} missing: {b}");
-    }
-    assert!(q["created_at"].as_str().unwrap().ends_with('Z'));
-}
-
-#[tokio::test]
-async fn uploads_that_are_not_qris_are_refused_and_nothing_is_stored() {
-    let app = TestApp::spawn().await;
-    let vectors = static_qris_vectors();
-    let good = &vectors[0];
-    let mut broken_crc = good.clone();
-    broken_crc.replace_range(good.len() - 4.., "0000");
-    let cases = [
-        json!({ "qris_string": "hello" }),
-        json!({ "qris_string": broken_crc }),
-        json!({ "qris_string": "" }),
-        json!({ "qris_string": 12345 }),
-        json!({}),
-        // a Brazilian Pix code is EMV but not QRIS
-        json!({ "qris_string": "00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D" }),
-    ];
-    for body in cases {
-        let (s, b) = app.post("/api/qris/upload", body.clone()).await;
-        assert!(s == 422 || s == 400, "{body} -> {s} {b}");
-        assert_eq!(b["success"], false);
-        assert!(!b["message"].as_str().unwrap().is_empty());
-    }
-    assert_eq!(app.count("static_qris"), 0);
-    // malformed JSON and a wrong content type
-    let res = app
-        .client
-        .post(app.url("/api/qris/upload"))
-        .header("X-API-Key", &app.key)
-        .header("Content-Type", "application/json")
-        .body("{\"qris_string\": ")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 400);
-    let res = app
-        .client
-        .post(app.url("/api/qris/generate"))
-        .header("X-API-Key", &app.key)
-        .body("amount=5")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 415);
-}
 
 #[tokio::test]
 async fn generate_returns_the_reference_shape_and_a_scannable_image() {
@@ -302,14 +174,8 @@ async fn the_payment_lifecycle_customer_confirms_then_merchant_verifies() {
     let (s, b) = app.public_post(&format!("/api/pay/{code}/confirm")).await;
     assert_eq!(s, 200);
     assert_eq!(b["status"], "awaiting_confirmation");
-    let awaiting: i64 = app
-        .db()
-        .query_row(
-            "SELECT COUNT(*) FROM order_events WHERE event = 'payment.awaiting_confirmation'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let awaiting = app
+        .number("SELECT COUNT(*) FROM order_events WHERE event = 'payment.awaiting_confirmation'");
     assert_eq!(awaiting, 1);
 
     let (s, b) = app
@@ -430,28 +296,14 @@ async fn an_order_past_its_expiry_reads_as_expired_and_cannot_be_paid() {
     // the sweeper writes the status and the event, once
     let mut written = 0;
     for _ in 0..50 {
-        written = app
-            .db()
-            .query_row(
-                "SELECT COUNT(*) FROM orders WHERE status = 'expired'",
-                [],
-                |r| r.get::<_, i64>(0),
-            )
-            .unwrap();
+        written = app.number("SELECT COUNT(*) FROM orders WHERE status = 'expired'");
         if written == 2 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert_eq!(written, 2);
-    let events: i64 = app
-        .db()
-        .query_row(
-            "SELECT COUNT(*) FROM order_events WHERE event = 'payment.expired'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let events = app.number("SELECT COUNT(*) FROM order_events WHERE event = 'payment.expired'");
     assert_eq!(events, 2);
 }
 
@@ -528,12 +380,7 @@ async fn payment_links_are_created_listed_viewed_and_deleted() {
     let code = link["link_code"].as_str().unwrap().to_string();
 
     // the page is served, and a view is counted by the page's script
-    let res = app
-        .client
-        .get(app.url(&format!("/p/{code}")))
-        .send()
-        .await
-        .unwrap();
+    let res = app.public_fetch(&format!("/p/{code}")).await;
     assert_eq!(res.status(), 200);
     assert!(res.headers()["content-security-policy"]
         .to_str()
@@ -542,14 +389,7 @@ async fn payment_links_are_created_listed_viewed_and_deleted() {
     assert!(res.text().await.unwrap().contains("Sudah Bayar"));
     let (s, _) = app.public_post(&format!("/api/pay/{code}/view")).await;
     assert_eq!(s, 200);
-    let (s, st) = TestApp::json(
-        app.client
-            .get(app.url(&format!("/api/pay/{code}")))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (s, st) = app.public_get(&format!("/api/pay/{code}")).await;
     assert_eq!(s, 200);
     assert_eq!(st["amount"], 75000);
     assert_eq!(st["status"], "pending");
@@ -590,12 +430,7 @@ async fn payment_links_are_created_listed_viewed_and_deleted() {
     let (s, _) = app.delete("/api/qris/payment-link/abc").await;
     assert_eq!(s, 422);
     // a deleted link is gone for the customer, and its order is cancelled
-    let res = app
-        .client
-        .get(app.url(&format!("/p/{code}")))
-        .send()
-        .await
-        .unwrap();
+    let res = app.public_fetch(&format!("/p/{code}")).await;
     assert_eq!(res.status(), 404);
     let (s, b) = app.public_post(&format!("/api/pay/{code}/confirm")).await;
     assert_eq!(s, 404);
@@ -627,104 +462,6 @@ async fn public_base_url_makes_links_absolute() {
 }
 
 #[tokio::test]
-async fn usage_counts_per_endpoint_and_unlimited_keys_say_so() {
-    let app = TestApp::with_qris().await;
-    app.generate(1000).await;
-    app.generate(1000).await;
-    app.post("/api/qris/payment-link", json!({ "amount": 1000 }))
-        .await;
-    let (s, b) = app.get("/api/qris/usage").await;
-    assert_eq!(s, 200);
-    assert_eq!(b["tier"], "unlimited");
-    assert_eq!(b["daily_limit"], serde_json::Value::Null);
-    // upload, 2 generate, 1 payment-link, and this usage call
-    assert_eq!(b["usage"]["today"]["total"], 5);
-    let by = b["usage"]["today"]["by_endpoint"].as_array().unwrap();
-    assert_eq!(
-        by[0],
-        json!({ "endpoint": "/qris/generate", "request_count": 2 })
-    );
-    assert!(by.contains(&json!({ "endpoint": "/qris/payment-link", "request_count": 1 })));
-    assert_eq!(b["usage"]["this_month"]["total"], 5);
-}
-
-#[tokio::test]
-async fn a_key_over_its_daily_limit_gets_429_with_retry_after() {
-    let app = TestApp::with_qris().await;
-    let (_, limited) = app.kasir.create_api_key("free", Some(50)).await.unwrap();
-    let (_, small) = app.kasir.create_api_key("small", Some(2)).await.unwrap();
-    for _ in 0..2 {
-        let res = app
-            .client
-            .get(app.url("/api/qris/usage"))
-            .header("X-API-Key", &small)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200);
-    }
-    let res = app
-        .client
-        .get(app.url("/api/qris/usage"))
-        .header("X-API-Key", &small)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 429);
-    let retry: u64 = res.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!((1..=86_400).contains(&retry));
-    let (_, b) = TestApp::json(
-        app.client
-            .get(app.url("/api/qris/usage"))
-            .header("X-API-Key", &limited)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(b["tier"], "free");
-    assert_eq!(b["daily_limit"], 50);
-    assert_eq!(b["usage"]["today"]["remaining"], 49);
-}
-
-#[tokio::test]
-async fn render_draws_a_string_or_a_stored_qris() {
-    let app = TestApp::with_qris().await;
-    let (s, b) = app
-        .post("/api/qris/render", json!({ "qris_string": static_qris() }))
-        .await;
-    assert_eq!(s, 200, "{b}");
-    assert_eq!(b["success"], true);
-    assert!(b["qr_image"]
-        .as_str()
-        .unwrap()
-        .starts_with("data:image/png;base64,"));
-    let (_, q) = app.get("/api/qris/my-qris").await;
-    let (s, _) = app
-        .post(
-            "/api/qris/render",
-            json!({ "qris_data_id": q["qris"]["id"] }),
-        )
-        .await;
-    assert_eq!(s, 200);
-    let (s, b) = app
-        .post("/api/qris/render", json!({ "qris_data_id": 999 }))
-        .await;
-    assert_eq!(s, 422);
-    assert_eq!(b["field"], "qris_data_id");
-    let (s, _) = app.post("/api/qris/render", json!({})).await;
-    assert_eq!(s, 422);
-    let (s, _) = app
-        .post("/api/qris/render", json!({ "qris_string": "garbage" }))
-        .await;
-    assert_eq!(s, 422);
-}
-
-#[tokio::test]
 async fn unknown_links_are_404_in_the_reference_shape() {
     let app = TestApp::spawn().await;
     for code in ["ABCDEFGH", "x", "ABCD%2F..%2F"] {
@@ -732,14 +469,9 @@ async fn unknown_links_are_404_in_the_reference_shape() {
         assert_eq!(s, 404);
         assert_eq!(b["error"], "Link pembayaran tidak ditemukan");
     }
-    let res = app.client.get(app.url("/p/ZZZZZZZZ")).send().await.unwrap();
+    let res = app.public_fetch("/p/ZZZZZZZZ").await;
     assert_eq!(res.status(), 404);
-    let res = app
-        .client
-        .get(app.url("/api/nothing"))
-        .send()
-        .await
-        .unwrap();
+    let res = app.public_fetch("/api/nothing").await;
     assert_eq!(res.status(), 404);
 }
 
@@ -748,12 +480,7 @@ async fn the_payment_page_follows_the_order_live() {
     use futures_util::StreamExt;
     let app = TestApp::with_qris().await;
     let (order_id, code) = app.generate(1000).await;
-    let res = app
-        .client
-        .get(app.url(&format!("/api/pay/{code}/events")))
-        .send()
-        .await
-        .unwrap();
+    let res = app.public_fetch(&format!("/api/pay/{code}/events")).await;
     assert_eq!(res.status(), 200);
     assert!(res.headers()["content-type"]
         .to_str()
@@ -787,115 +514,4 @@ async fn the_payment_page_follows_the_order_live() {
     app.post_empty(&format!("/api/qris/orders/{order_id}/verify"))
         .await;
     until(&mut stream, &mut seen, "\"status\":\"paid\"").await;
-}
-
-async fn upload_image(
-    app: &TestApp,
-    bytes: Vec<u8>,
-    name: &str,
-    mime: &str,
-) -> (u16, serde_json::Value) {
-    let part = reqwest::multipart::Part::bytes(bytes)
-        .file_name(name.to_string())
-        .mime_str(mime)
-        .unwrap();
-    let form = reqwest::multipart::Form::new().part("qris_image", part);
-    TestApp::json(
-        app.client
-            .post(app.url("/api/qris/upload"))
-            .header("X-API-Key", &app.key)
-            .multipart(form)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
-}
-
-#[tokio::test]
-async fn a_photo_of_the_sticker_can_be_uploaded() {
-    let app = TestApp::spawn().await;
-    let path = shared_testdata().join("images/ahyaniayas_qris-dinamis__assets_qris-dana.png");
-    let (s, b) = upload_image(&app, std::fs::read(path).unwrap(), "qris.png", "image/png").await;
-    assert_eq!(s, 200, "{b}");
-    assert_eq!(b["message"], "QRIS uploaded successfully");
-    assert!(b["qris_string"].as_str().unwrap().starts_with("000201"));
-    let (s, _) = app
-        .post("/api/qris/generate", json!({ "amount": 15000 }))
-        .await;
-    assert_eq!(s, 200);
-}
-
-#[tokio::test]
-async fn bad_uploads_are_4xx_and_nothing_is_stored() {
-    let app = TestApp::spawn().await;
-    let (s, b) = upload_image(&app, b"just some text".to_vec(), "a.txt", "text/plain").await;
-    assert_eq!(s, 415, "{b}");
-    let (s, _) = upload_image(&app, vec![0x89; 11 * 1024 * 1024], "big.png", "image/png").await;
-    assert_eq!(s, 413);
-    // a PNG header claiming 20000x20000 pixels
-    let mut bomb = Vec::new();
-    {
-        let mut enc = png::Encoder::new(&mut bomb, 20_000, 20_000);
-        enc.set_depth(png::BitDepth::One);
-        let mut w = enc.write_header().unwrap();
-        let mut sw = w.stream_writer().unwrap();
-        for _ in 0..20_000 {
-            std::io::Write::write_all(&mut sw, &[0u8; 2500]).unwrap();
-        }
-        sw.finish().unwrap();
-    }
-    let (s, b) = upload_image(&app, bomb, "bomb.png", "image/png").await;
-    assert_eq!(s, 413, "{b}");
-    let good =
-        std::fs::read(shared_testdata().join("images/akbarhabiby_go-qris__testdata_qris.png"))
-            .unwrap();
-    let (s, _) = upload_image(
-        &app,
-        good[..good.len() / 2].to_vec(),
-        "cut.png",
-        "image/png",
-    )
-    .await;
-    assert_eq!(s, 422);
-    // a QR that is not QRIS
-    let png = kasir::qr_image::render_png("https://example.com/not-a-payment").unwrap();
-    let (s, b) = upload_image(&app, png, "url.png", "image/png").await;
-    assert_eq!(s, 422, "{b}");
-    // an image with no QR at all
-    let mut blank = Vec::new();
-    image::GrayImage::from_pixel(100, 100, image::Luma([255]))
-        .write_to(
-            &mut std::io::Cursor::new(&mut blank),
-            image::ImageFormat::Png,
-        )
-        .unwrap();
-    let (s, _) = upload_image(&app, blank, "blank.png", "image/png").await;
-    assert_eq!(s, 422);
-    assert_eq!(app.count("static_qris"), 0);
-}
-
-#[tokio::test]
-async fn request_counts_reach_the_database_within_seconds() {
-    let app = TestApp::with_qris().await;
-    for _ in 0..5 {
-        let (s, _) = app.get("/api/qris/orders").await;
-        assert_eq!(s, 200);
-    }
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    loop {
-        let n: i64 = app
-            .db()
-            .query_row(
-                "SELECT COALESCE(SUM(request_count), 0) FROM api_usage WHERE endpoint = '/qris/orders'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        if n == 5 {
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "{n} of 5 written");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
 }
