@@ -10,15 +10,18 @@ async fn requests_without_or_with_a_wrong_key_are_refused() {
     let app = TestApp::spawn().await;
     let (s, b) = app.public_get("/api/qris/my-qris").await;
     assert_eq!(s, 401);
-    assert_eq!(b["success"], false);
-    assert!(b["message"].as_str().unwrap().contains("X-API-Key"));
-    let (s, _) = app.as_key("ksr_wrong").get("/api/qris/my-qris").await;
-    assert_eq!(s, 401);
+    assert_eq!(
+        b,
+        json!({ "success": false, "error": "Unauthorized", "message": "Missing API key: send it in the X-API-Key header." })
+    );
+    let invalid = json!({ "success": false, "error": "Unauthorized", "message": "Invalid API key. Send a key made with `kasir keys create` in the X-API-Key header." });
+    let (s, b) = app.as_key("ksr_wrong").get("/api/qris/my-qris").await;
+    assert_eq!((s, &b), (401, &invalid));
     // a revoked key stops working
     let keys = app.kasir.list_api_keys().await.unwrap();
     app.kasir.revoke_api_key(keys[0].id).await.unwrap();
-    let (s, _) = app.get("/api/qris/my-qris").await;
-    assert_eq!(s, 401);
+    let (s, b) = app.get("/api/qris/my-qris").await;
+    assert_eq!((s, &b), (401, &invalid));
     // keys are stored hashed, never in clear
     let stored: Vec<u8> = app
         .db()
@@ -83,20 +86,44 @@ async fn uploads_that_are_not_qris_are_refused_and_nothing_is_stored() {
     let good = &vectors[0];
     let mut broken_crc = good.clone();
     broken_crc.replace_range(good.len() - 4.., "0000");
+    let invalid_qris =
+        |message: &str| json!({ "success": false, "error": "Invalid QRIS", "message": message });
+    let invalid_field = |message: &str| json!({ "success": false, "error": "Invalid field", "field": "qris_string", "message": message });
     let cases = [
-        json!({ "qris_string": "hello" }),
-        json!({ "qris_string": broken_crc }),
-        json!({ "qris_string": "" }),
-        json!({ "qris_string": 12345 }),
-        json!({}),
+        (
+            json!({ "qris_string": "hello" }),
+            invalid_qris("This is not a valid QRIS code: expected a 2-digit tag and 2-digit length at character 0, found \"hell\""),
+        ),
+        (
+            json!({ "qris_string": broken_crc }),
+            invalid_qris(&format!(
+                "This is not a valid QRIS code: CRC is 0000 but the payload's CRC is {}; the code is corrupted or was edited",
+                &good[good.len() - 4..]
+            )),
+        ),
+        (
+            json!({ "qris_string": "" }),
+            invalid_field("qris_string is empty"),
+        ),
+        (
+            json!({ "qris_string": 12345 }),
+            invalid_field("qris_string must be a string, got a number"),
+        ),
+        (
+            json!({}),
+            invalid_field(
+                "qris_string is required (or upload an image as multipart field qris_image)",
+            ),
+        ),
         // a Brazilian Pix code is EMV but not QRIS
-        json!({ "qris_string": "00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D" }),
+        (
+            json!({ "qris_string": "00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D" }),
+            invalid_qris("this is not a QRIS code (country BR, currency 986); only Indonesian QRIS (58 = ID, 53 = 360) can be converted"),
+        ),
     ];
-    for body in cases {
+    for (body, answer) in cases {
         let (s, b) = app.post("/api/qris/upload", body.clone()).await;
-        assert!(s == 422 || s == 400, "{body} -> {s} {b}");
-        assert_eq!(b["success"], false);
-        assert!(!b["message"].as_str().unwrap().is_empty());
+        assert_eq!((s, &b), (422, &answer), "{body}");
     }
     assert_eq!(app.count("static_qris"), 0);
     // malformed JSON and a wrong content type
@@ -107,14 +134,26 @@ async fn uploads_that_are_not_qris_are_refused_and_nothing_is_stored() {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), 400);
+    assert_eq!(
+        Api::json(res).await,
+        (
+            400,
+            json!({ "success": false, "error": "Bad request", "message": "The body is not valid JSON: Failed to parse the request body as JSON: qris_string: EOF while parsing a value at line 1 column 16" })
+        )
+    );
     let res = app
         .request(Method::POST, "/api/qris/generate")
         .body("amount=5")
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), 415);
+    assert_eq!(
+        Api::json(res).await,
+        (
+            415,
+            json!({ "success": false, "error": "Unsupported media type", "message": "Send the body as JSON with the header Content-Type: application/json." })
+        )
+    );
 }
 
 #[tokio::test]
@@ -185,14 +224,35 @@ async fn render_draws_a_string_or_a_stored_qris() {
     let (s, b) = app
         .post("/api/qris/render", json!({ "qris_data_id": 999 }))
         .await;
-    assert_eq!(s, 422);
-    assert_eq!(b["field"], "qris_data_id");
-    let (s, _) = app.post("/api/qris/render", json!({})).await;
-    assert_eq!(s, 422);
-    let (s, _) = app
+    let invalid = |field: &str, message: &str| json!({ "success": false, "error": "Invalid field", "field": field, "message": message });
+    assert_eq!(
+        (s, b),
+        (
+            422,
+            invalid(
+                "qris_data_id",
+                "qris_data_id 999 does not match any stored static QRIS"
+            )
+        )
+    );
+    let (s, b) = app.post("/api/qris/render", json!({})).await;
+    assert_eq!(
+        (s, b),
+        (
+            422,
+            invalid("qris_string", "Provide either qris_string or qris_data_id.")
+        )
+    );
+    let (s, b) = app
         .post("/api/qris/render", json!({ "qris_string": "garbage" }))
         .await;
-    assert_eq!(s, 422);
+    assert_eq!(
+        (s, b),
+        (
+            422,
+            invalid("qris_string", "qris_string is not a valid QRIS code: expected a 2-digit tag and 2-digit length at character 0, found \"garb\"")
+        )
+    );
 }
 
 async fn upload_image(
