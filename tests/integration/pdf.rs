@@ -3,26 +3,13 @@
 //! decoded (rqrr through `kasir::qr_image::scan`, and `zbarimg`) and compared
 //! with the payload. Set KASIR_PDF_KEEP=/some/dir to keep every PDF and PNG.
 
-mod common;
-use common::*;
+use crate::support::*;
 use kasir::clock::Zone;
 use kasir::model::{ConfirmedBy, NewOrder, OrderSource, OrderStatus};
 use kasir::pdf::{date_time, rupiah, Paper};
 use kasir::service::SettingsPatch;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn run(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap_or_else(|e| {
-        panic!("{cmd:?} did not start ({e}); scripts/apt-packages.txt installs poppler-utils and zbar-tools")
-    });
-    assert!(
-        out.status.success(),
-        "{cmd:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 /// Write the PDF where the tools can read it (and where a person can look).
 fn save(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
@@ -38,10 +25,6 @@ fn save(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
         std::fs::copy(&p, Path::new(&keep).join(format!("{name}.pdf"))).unwrap();
     }
     p
-}
-
-fn text(pdf: &Path) -> String {
-    run(Command::new("pdftotext").arg("-layout").arg(pdf).arg("-"))
 }
 
 fn pdfinfo(pdf: &Path, field: &str) -> String {
@@ -67,11 +50,6 @@ fn png(pdf: &Path) -> PathBuf {
     p
 }
 
-fn zbarimg(png: &Path) -> String {
-    let out = run(Command::new("zbarimg").args(["--raw", "-q"]).arg(png));
-    out.trim_end_matches('\n').to_string()
-}
-
 /// Every word of `needle`, in order on one line, as pdftotext -layout wrote it.
 fn has(haystack: &str, needle: &str) -> bool {
     let words: Vec<&str> = needle.split_whitespace().collect();
@@ -88,30 +66,42 @@ fn assert_has(haystack: &str, needle: &str) {
     );
 }
 
-async fn paid_order(app: &TestApp) -> kasir::model::Order {
+/// An order made at the till and marked paid by `by`, with the payer's name
+/// and note.
+async fn pay(
+    app: &TestApp,
+    order: NewOrder,
+    by: ConfirmedBy,
+    payer: &str,
+    note: &str,
+) -> kasir::model::Order {
     let o = app
         .kasir
-        .create_order(
-            NewOrder {
-                amount: Some(50_000),
-                fee_type: Some("rupiah".into()),
-                fee_value: Some("1000".into()),
-                description: Some("Kopi susu gula aren 2x, roti bakar cokelat keju 1x".into()),
-                ..Default::default()
-            },
-            OrderSource::Till,
-        )
+        .create_order(order, OrderSource::Till)
         .await
         .unwrap();
     app.kasir
-        .verify(
-            &o.order_id,
-            ConfirmedBy::Dashboard,
-            Some("Budi Santoso".into()),
-            Some("Meja 4, bayar pakai GoPay".into()),
-        )
+        .verify(&o.order_id, by, Some(payer.into()), Some(note.into()))
         .await
         .unwrap()
+}
+
+async fn paid_order(app: &TestApp) -> kasir::model::Order {
+    let order = NewOrder {
+        amount: Some(50_000),
+        fee_type: Some("rupiah".into()),
+        fee_value: Some("1000".into()),
+        description: Some("Kopi susu gula aren 2x, roti bakar cokelat keju 1x".into()),
+        ..Default::default()
+    };
+    pay(
+        app,
+        order,
+        ConfirmedBy::Dashboard,
+        "Budi Santoso",
+        "Meja 4, bayar pakai GoPay",
+    )
+    .await
 }
 
 #[tokio::test]
@@ -129,15 +119,11 @@ async fn a_paid_orders_receipt_reads_back_on_58_80_and_a4() {
     let zone = Zone::jakarta();
     for (paper, width_pt) in [("58", 164.4), ("80", 226.8), ("a4", 595.3)] {
         let res = app
-            .client
-            .get(app.url(&format!(
+            .fetch(&format!(
                 "/api/qris/orders/{}/receipt.pdf?paper={paper}",
                 o.order_id
-            )))
-            .header("X-API-Key", &app.key)
-            .send()
-            .await
-            .unwrap();
+            ))
+            .await;
         assert_eq!(res.status(), 200);
         assert_eq!(res.headers()["content-type"], "application/pdf");
         assert_eq!(
@@ -153,7 +139,7 @@ async fn a_paid_orders_receipt_reads_back_on_58_80_and_a4() {
         let w: f64 = size.split_whitespace().next().unwrap().parse().unwrap();
         assert!((w - width_pt).abs() < 0.5, "{paper}: {size}");
         assert_eq!(pdfinfo(&pdf, "Pages"), "1");
-        let t = text(&pdf);
+        let t = pdftotext(&pdf);
         assert_has(&t, &q.merchant_name);
         assert_has(&t, &q.merchant_city);
         assert_has(&t, &format!("NMID: {}", q.nmid.clone().unwrap()));
@@ -195,7 +181,7 @@ async fn receipt_times_follow_the_merchants_zone() {
         .receipt_pdf(&o.order_id, Paper::Roll80)
         .await
         .unwrap();
-    let t = text(&save(app.dir.path(), "receipt-wita", &bytes));
+    let t = pdftotext(&save(app.dir.path(), "receipt-wita", &bytes));
     let wita = date_time(o.paid_at.unwrap(), &Zone::parse("Asia/Makassar").unwrap());
     assert!(wita.ends_with(" WITA"));
     assert_has(&t, &format!("Dibayar {wita}"));
@@ -275,7 +261,7 @@ async fn a_static_standee_carries_the_merchants_qris_and_scans() {
             &format!("standee-{}", paper.as_str()),
             &bytes,
         );
-        let t = text(&pdf);
+        let t = pdftotext(&pdf);
         assert_has(&t, "QRIS");
         assert_has(&t, "Scan untuk membayar");
         assert_has(&t, &q.merchant_name);
@@ -300,7 +286,7 @@ async fn a_standee_with_an_amount_is_a_real_payable_order() {
     assert_eq!(order.source, OrderSource::Till);
     assert_eq!(order.status, OrderStatus::Pending);
     let pdf = save(app.dir.path(), "standee-dynamic", &bytes);
-    let t = text(&pdf);
+    let t = pdftotext(&pdf);
     assert_has(&t, "Rp 25.000");
     assert_has(&t, &format!("No. Order {}", order.order_id));
     let img = png(&pdf);
@@ -339,12 +325,8 @@ async fn a_day_without_orders_is_a_report_that_says_so() {
     // no static QRIS at all: still a valid report
     for app in [TestApp::spawn().await, TestApp::with_qris().await] {
         let res = app
-            .client
-            .get(app.url("/api/qris/reports/daily.pdf?date=2001-02-03"))
-            .header("X-API-Key", &app.key)
-            .send()
-            .await
-            .unwrap();
+            .fetch("/api/qris/reports/daily.pdf?date=2001-02-03")
+            .await;
         assert_eq!(res.status(), 200);
         assert_eq!(res.headers()["content-type"], "application/pdf");
         assert_eq!(
@@ -353,7 +335,7 @@ async fn a_day_without_orders_is_a_report_that_says_so() {
         );
         let pdf = save(app.dir.path(), "report-empty", &res.bytes().await.unwrap());
         assert_eq!(pdfinfo(&pdf, "Pages"), "1");
-        let t = text(&pdf);
+        let t = pdftotext(&pdf);
         assert_has(&t, "LAPORAN HARIAN");
         assert_has(&t, "Sabtu, 3 Februari 2001");
         assert_has(&t, "Tidak ada pesanan pada hari ini.");
@@ -384,13 +366,10 @@ async fn report_dates_must_be_real_days() {
     assert_eq!(s, 422, "{b}");
     assert_eq!(b["field"], "date");
     // and the key is required like everywhere under /api/qris
-    let res = app
-        .client
-        .get(app.url("/api/qris/reports/daily.pdf?date=2025-12-26"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 401);
+    let (s, _) = app
+        .public_get("/api/qris/reports/daily.pdf?date=2025-12-26")
+        .await;
+    assert_eq!(s, 401);
 }
 
 /// A busy day: 2,000 orders made and settled through the service, the report
@@ -445,10 +424,7 @@ async fn a_2000_order_day_makes_a_multi_page_report_whose_totals_match() {
         }
     }
     // the day of these orders, in Jakarta (a run across midnight uses the first one's)
-    let first: i64 = app
-        .db()
-        .query_row("SELECT MIN(created_at) FROM orders", [], |r| r.get(0))
-        .unwrap();
+    let first = app.number("SELECT MIN(created_at) FROM orders");
     let day = kasir::clock::jakarta_day(first);
     let (from, to) =
         Zone::jakarta().day_bounds(chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d").unwrap());
@@ -470,17 +446,13 @@ async fn a_2000_order_day_makes_a_multi_page_report_whose_totals_match() {
     assert_eq!((paid_n, paid_total, paid_fee), (db_n, db_total, db_fee));
 
     let res = app
-        .client
-        .get(app.url(&format!("/api/qris/reports/daily.pdf?date={day}")))
-        .header("X-API-Key", &app.key)
-        .send()
-        .await
-        .unwrap();
+        .fetch(&format!("/api/qris/reports/daily.pdf?date={day}"))
+        .await;
     assert_eq!(res.status(), 200);
     let pdf = save(app.dir.path(), "report-2000", &res.bytes().await.unwrap());
     let pages: usize = pdfinfo(&pdf, "Pages").parse().unwrap();
     assert!(pages > 10, "{pages} pages");
-    let t = text(&pdf);
+    let t = pdftotext(&pdf);
     assert_has(&t, &format!("Total dibayar {}", rupiah(paid_total)));
     assert_has(&t, &format!("Biaya {}", rupiah(paid_fee)));
     assert_has(&t, &format!("Pesanan lunas {paid_n}"));
@@ -538,34 +510,26 @@ async fn long_and_unusual_text_wraps_on_58_mm_and_never_breaks_the_receipt() {
         "tambahan-telur-mata-sapi-dan-kerupuk-udang-tanpa-bawang",
         "es teh manis. ".repeat(30)
     );
-    let o = app
-        .kasir
-        .create_order(
-            NewOrder {
-                amount: Some(9_999_999_999_999),
-                description: Some(long.chars().take(500).collect()),
-                ..Default::default()
-            },
-            OrderSource::Till,
-        )
-        .await
-        .unwrap();
-    app.kasir
-        .verify(
-            &o.order_id,
-            ConfirmedBy::Api,
-            Some("Ñoño Müller-Lüdenscheidt".into()),
-            Some("catatan 😀".into()),
-        )
-        .await
-        .unwrap();
+    let order = NewOrder {
+        amount: Some(9_999_999_999_999),
+        description: Some(long.chars().take(500).collect()),
+        ..Default::default()
+    };
+    let o = pay(
+        &app,
+        order,
+        ConfirmedBy::Api,
+        "Ñoño Müller-Lüdenscheidt",
+        "catatan 😀",
+    )
+    .await;
     let bytes = app
         .kasir
         .receipt_pdf(&o.order_id, Paper::Roll58)
         .await
         .unwrap();
     let pdf = save(app.dir.path(), "receipt-58-long", &bytes);
-    let t = text(&pdf);
+    let t = pdftotext(&pdf);
     assert_has(&t, "TOTAL Rp 9.999.999.999.999");
     assert_has(&t, "Nasi goreng spesial ?? pedas");
     assert_has(&t, "Ñoño Müller-Lüdenscheidt");
@@ -602,7 +566,7 @@ async fn a_day_with_orders_but_none_paid_says_so_under_its_totals() {
     let o = app.kasir.order(&order_id).await.unwrap();
     let day = kasir::clock::jakarta_day(o.created_at);
     let bytes = app.kasir.daily_report_pdf(&day).await.unwrap();
-    let t = text(&save(app.dir.path(), "report-unpaid", &bytes));
+    let t = pdftotext(&save(app.dir.path(), "report-unpaid", &bytes));
     assert_has(&t, "Menunggu 1 Rp 12.500 Rp 0");
     assert_has(&t, "Semua pesanan 1 Rp 12.500 Rp 0");
     assert_has(&t, "Total dibayar Rp 0");

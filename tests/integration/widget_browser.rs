@@ -3,13 +3,12 @@
 //! fixed amount and lands on the callback, another types an amount and sees
 //! "Lunas" when the merchant verifies. Screenshots go to target/e2e/.
 
-mod common;
+use crate::support::receiver::Receiver;
+use crate::support::webdriver::{Browser, Node};
+use crate::support::*;
 use axum::response::Html;
 use axum::routing::get;
 use axum::Router;
-use common::receiver::Receiver;
-use common::webdriver::Browser;
-use common::*;
 use serde_json::json;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -46,6 +45,29 @@ async fn shop(kasir_base: &str, merchant: &str, webhook: &str) -> String {
     origin
 }
 
+/// The order the widget made last.
+async fn newest_order(app: &TestApp) -> kasir::model::Order {
+    let filter = kasir::model::OrderFilter {
+        limit: 1,
+        ..Default::default()
+    };
+    let (mut orders, _) = app.kasir.list_orders(filter).await.unwrap();
+    orders.remove(0)
+}
+
+/// The two widget buttons' hosts, once both scripts have run.
+async fn buttons(b: &Browser) -> Vec<Node> {
+    let mut h = vec![];
+    for _ in 0..100 {
+        h = b.find_all(None, "span[data-kasir-widget]").await;
+        if h.len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    h
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_customer_pays_through_the_widget_on_another_site() {
     let app = TestApp::with_qris().await;
@@ -63,17 +85,7 @@ async fn a_customer_pays_through_the_widget_on_another_site() {
     b.goto(&format!("{origin}/shop")).await;
 
     // two buttons, each in its own shadow root, untouched by the page's CSS
-    let hosts = {
-        let mut h = vec![];
-        for _ in 0..100 {
-            h = b.find_all(None, "span[data-kasir-widget]").await;
-            if h.len() == 2 {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        h
-    };
+    let hosts = buttons(&b).await;
     assert_eq!(hosts.len(), 2);
     let first = b.shadow(&hosts[0]).await;
     let pay = b.wait(Some(&first), "button.pay").await;
@@ -100,15 +112,7 @@ async fn a_customer_pays_through_the_widget_on_another_site() {
         .decode(src.trim_start_matches("data:image/png;base64,"))
         .unwrap();
     let scanned = kasir::qr_image::scan(&png).unwrap();
-    let (orders, _) = app
-        .kasir
-        .list_orders(kasir::model::OrderFilter {
-            limit: 10,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-    let order = &orders[0];
+    let order = &newest_order(&app).await;
     assert_eq!(order.source, kasir::model::OrderSource::Widget);
     assert_eq!(scanned, order.payload);
     assert_eq!(order.description.as_deref(), Some("Pesanan #123"));
@@ -140,17 +144,7 @@ async fn a_customer_pays_through_the_widget_on_another_site() {
 
     // no amount: the customer types one; the merchant verifies; "Lunas"
     b.goto(&format!("{origin}/shop")).await;
-    let hosts = {
-        let mut h = vec![];
-        for _ in 0..100 {
-            h = b.find_all(None, "span[data-kasir-widget]").await;
-            if h.len() == 2 {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        h
-    };
+    let hosts = buttons(&b).await;
     let second = b.shadow(&hosts[1]).await;
     let other = b.wait(Some(&second), "button.pay").await;
     b.click(&other).await;
@@ -164,16 +158,11 @@ async fn a_customer_pays_through_the_widget_on_another_site() {
     b.press("\u{E007}").await; // Enter submits
     b.wait(Some(&m), "img.qr").await;
     b.wait_text(Some(&m), ".total", "Rp 25.000").await;
-    let (orders, _) = app
-        .kasir
-        .list_orders(kasir::model::OrderFilter {
-            limit: 1,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
     let (s, body) = app
-        .post_empty(&format!("/api/qris/orders/{}/verify", orders[0].order_id))
+        .post_empty(&format!(
+            "/api/qris/orders/{}/verify",
+            newest_order(&app).await.order_id
+        ))
         .await;
     assert_eq!(s, 200, "{body}");
     b.wait_text(Some(&m), ".st", "Lunas").await;

@@ -13,7 +13,6 @@ const SHADOW: &str = "shadow-6066-11e4-a52e-4f735466cecf";
 pub struct Browser {
     driver: Child,
     base: String,
-    session: String,
     client: reqwest::Client,
     _profile: tempfile::TempDir,
 }
@@ -74,7 +73,6 @@ impl Browser {
         Browser {
             driver,
             base: format!("{base}/session/{session}"),
-            session,
             client,
             _profile: profile,
         }
@@ -239,10 +237,6 @@ impl Browser {
             .unwrap();
         std::fs::create_dir_all(file.parent().unwrap()).unwrap();
         std::fs::write(file, png).unwrap();
-    }
-
-    pub fn session(&self) -> &str {
-        &self.session
     }
 
     /// End the session (and with it the browser), then the driver.

@@ -1,34 +1,11 @@
 //! The `kasir` command as a shell user runs it.
 
-mod common;
-use common::*;
-use std::io::Write;
-use std::process::{Command, Stdio};
-
-fn kasir(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kasir"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(s) = stdin {
-        child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
-    }
-    drop(child.stdin.take());
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
+use crate::support::*;
 
 #[test]
 fn decode_prints_the_tree_summary_and_issues_as_json() {
     let p = static_qris();
-    let (code, out, _) = kasir(&["qris", "decode", &p], None);
+    let (code, out, _) = run_cli(&["qris", "decode", &p], None);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["valid"], true);
@@ -36,7 +13,7 @@ fn decode_prints_the_tree_summary_and_issues_as_json() {
     assert!(v["summary"]["merchant_name"].is_string());
     assert_eq!(v["summary"]["initiation"], "static");
     // stdin works the same, with the newline a shell adds
-    let (code, out2, _) = kasir(&["qris", "decode", "-"], Some(&format!("{p}\n")));
+    let (code, out2, _) = run_cli(&["qris", "decode", "-"], Some(&format!("{p}\n")));
     assert_eq!(code, 0);
     assert_eq!(out, out2);
 }
@@ -44,10 +21,10 @@ fn decode_prints_the_tree_summary_and_issues_as_json() {
 #[test]
 fn validate_exits_1_on_an_error_and_names_it() {
     let p = static_qris();
-    let (code, _, _) = kasir(&["qris", "validate", &p], None);
+    let (code, _, _) = run_cli(&["qris", "validate", &p], None);
     assert_eq!(code, 0);
     let bad = format!("{}0000", &p[..p.len() - 4]);
-    let (code, out, _) = kasir(&["qris", "validate", &bad], None);
+    let (code, out, _) = run_cli(&["qris", "validate", &bad], None);
     assert_eq!(code, 1);
     assert!(out.contains("error crc_mismatch at 63"), "{out}");
 }
@@ -55,7 +32,7 @@ fn validate_exits_1_on_an_error_and_names_it() {
 #[test]
 fn dynamic_prints_only_the_payload() {
     let p = static_qris();
-    let (code, out, err) = kasir(
+    let (code, out, err) = run_cli(
         &[
             "qris",
             "dynamic",
@@ -81,15 +58,15 @@ fn dynamic_prints_only_the_payload() {
         })
     );
     // bad input: exit 1 and one sentence on stderr; bad usage: exit 2
-    let (code, out, err) = kasir(&["qris", "dynamic", &p, "--amount", "0"], None);
+    let (code, out, err) = run_cli(&["qris", "dynamic", &p, "--amount", "0"], None);
     assert_eq!((code, out.as_str()), (1, ""));
     assert!(
         err.starts_with("kasir: ") && err.contains("amount"),
         "{err}"
     );
-    let (code, _, _) = kasir(&["qris", "dynamic", &p], None);
+    let (code, _, _) = run_cli(&["qris", "dynamic", &p], None);
     assert_eq!(code, 2);
-    let (code, _, err) = kasir(&["qris", "dynamic", "hello", "--amount", "5"], None);
+    let (code, _, err) = run_cli(&["qris", "dynamic", "hello", "--amount", "5"], None);
     assert_eq!(code, 1);
     assert!(err.contains("not well-formed"), "{err}");
 }
@@ -99,18 +76,18 @@ fn scan_and_render_round_trip_through_files() {
     let dir = tempfile::tempdir().unwrap();
     let p = static_qris();
     let png = dir.path().join("qr.png");
-    let (code, _, err) = kasir(&["qris", "render", &p, "-o", png.to_str().unwrap()], None);
+    let (code, _, err) = run_cli(&["qris", "render", &p, "-o", png.to_str().unwrap()], None);
     assert_eq!(code, 0, "{err}");
-    let (code, out, _) = kasir(&["qris", "scan", png.to_str().unwrap()], None);
+    let (code, out, _) = run_cli(&["qris", "scan", png.to_str().unwrap()], None);
     assert_eq!(code, 0);
     assert_eq!(out.trim_end(), p);
     let svg = dir.path().join("qr.svg");
-    let (code, _, _) = kasir(&["qris", "render", &p, "-o", svg.to_str().unwrap()], None);
+    let (code, _, _) = run_cli(&["qris", "render", &p, "-o", svg.to_str().unwrap()], None);
     assert_eq!(code, 0);
     assert!(std::fs::read_to_string(&svg).unwrap().starts_with("<svg"));
-    let (code, _, _) = kasir(&["qris", "render", &p, "-o", "qr.gif"], None);
+    let (code, _, _) = run_cli(&["qris", "render", &p, "-o", "qr.gif"], None);
     assert_eq!(code, 2);
-    let (code, _, err) = kasir(&["qris", "scan", "/nonexistent.png"], None);
+    let (code, _, err) = run_cli(&["qris", "scan", "/nonexistent.png"], None);
     assert_eq!(code, 1);
     assert!(err.contains("cannot read"));
 }
@@ -118,43 +95,20 @@ fn scan_and_render_round_trip_through_files() {
 #[tokio::test]
 async fn keys_can_be_made_while_a_server_runs_on_the_same_directory() {
     let app = TestApp::with_qris().await;
-    let dir = app.dir.path().to_str().unwrap().to_string();
-    let out = tokio::task::spawn_blocking(move || {
-        kasir(
-            &[
-                "--data-dir",
-                &dir,
-                "keys",
-                "create",
-                "--name",
-                "shop",
-                "--daily-limit",
-                "100",
-            ],
-            None,
-        )
-    })
-    .await
-    .unwrap();
-    assert_eq!(out.0, 0, "{}", out.2);
-    let key = out.1.trim().to_string();
+    let dir = app.dir.path();
+    let (code, out, err) = run_cli_in(
+        dir,
+        &["keys", "create", "--name", "shop", "--daily-limit", "100"],
+    )
+    .await;
+    assert_eq!(code, 0, "{err}");
+    let key = out.trim().to_string();
     assert!(key.starts_with("ksr_") && !key.contains('\n'));
-    let res = app
-        .client
-        .get(app.url("/api/qris/usage"))
-        .header("X-API-Key", &key)
-        .send()
-        .await
-        .unwrap();
-    let (s, b) = TestApp::json(res).await;
+    let (s, b) = app.as_key(&key).get("/api/qris/usage").await;
     assert_eq!(s, 200);
     assert_eq!(b["daily_limit"], 100);
 
-    let dir = app.dir.path().to_str().unwrap().to_string();
-    let (code, list, _) =
-        tokio::task::spawn_blocking(move || kasir(&["--data-dir", &dir, "keys", "list"], None))
-            .await
-            .unwrap();
+    let (code, list, _) = run_cli_in(dir, &["keys", "list"]).await;
     assert_eq!(code, 0);
     assert!(list.contains("shop") && !list.contains(&key), "{list}");
     let id = list
@@ -165,33 +119,22 @@ async fn keys_can_be_made_while_a_server_runs_on_the_same_directory() {
         .next()
         .unwrap()
         .to_string();
-    let dir = app.dir.path().to_str().unwrap().to_string();
-    let (code, _, _) = tokio::task::spawn_blocking(move || {
-        kasir(&["--data-dir", &dir, "keys", "revoke", &id], None)
-    })
-    .await
-    .unwrap();
+    let (code, _, _) = run_cli_in(dir, &["keys", "revoke", &id]).await;
     assert_eq!(code, 0);
-    let res = app
-        .client
-        .get(app.url("/api/qris/usage"))
-        .header("X-API-Key", &key)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 401);
+    let (s, _) = app.as_key(&key).get("/api/qris/usage").await;
+    assert_eq!(s, 401);
 }
 
 #[test]
 fn settings_are_shown_and_changed_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
-    let (code, out, _) = kasir(&["--data-dir", d, "settings"], None);
+    let (code, out, _) = run_cli(&["--data-dir", d, "settings"], None);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["order_expiry_minutes"], 1440);
     assert_eq!(v["public_base_url"], serde_json::Value::Null);
-    let (code, out, _) = kasir(
+    let (code, out, _) = run_cli(
         &[
             "--data-dir",
             d,
@@ -207,13 +150,13 @@ fn settings_are_shown_and_changed_from_the_command_line() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["public_base_url"], "https://toko.example.com");
     assert_eq!(v["order_expiry_minutes"], 30);
-    let (code, _, err) = kasir(
+    let (code, _, err) = run_cli(
         &["--data-dir", d, "settings", "--public-base-url", "ftp://x"],
         None,
     );
     assert_eq!(code, 1);
     assert!(err.contains("public_base_url"), "{err}");
-    let (code, out, _) = kasir(
+    let (code, out, _) = run_cli(
         &["--data-dir", d, "settings", "--public-base-url", ""],
         None,
     );
@@ -225,23 +168,23 @@ fn settings_are_shown_and_changed_from_the_command_line() {
 fn webhook_secret_and_merchant_id_are_printed_and_the_secret_rotates() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
-    let (code, secret, _) = kasir(&["--data-dir", d, "webhook-secret"], None);
+    let (code, secret, _) = run_cli(&["--data-dir", d, "webhook-secret"], None);
     assert_eq!(code, 0);
     let secret = secret.trim().to_string();
     assert!(
         secret.starts_with("whsec_") && secret.len() > 40,
         "{secret}"
     );
-    let (_, again, _) = kasir(&["--data-dir", d, "webhook-secret"], None);
+    let (_, again, _) = run_cli(&["--data-dir", d, "webhook-secret"], None);
     assert_eq!(again.trim(), secret, "the same until rotated");
-    let (code, rotated, err) = kasir(&["--data-dir", d, "webhook-secret", "--rotate"], None);
+    let (code, rotated, err) = run_cli(&["--data-dir", d, "webhook-secret", "--rotate"], None);
     assert_eq!(code, 0);
     assert_ne!(rotated.trim(), secret);
     assert!(err.contains("24 hours"), "{err}");
-    let (code, m, _) = kasir(&["--data-dir", d, "merchant-id"], None);
+    let (code, m, _) = run_cli(&["--data-dir", d, "merchant-id"], None);
     assert_eq!(code, 0);
     assert!(m.trim().starts_with("m_"), "{m}");
-    let (code, _, err) = kasir(
+    let (code, _, err) = run_cli(
         &[
             "--data-dir",
             d,
@@ -255,34 +198,11 @@ fn webhook_secret_and_merchant_id_are_printed_and_the_secret_rotates() {
     assert!(err.contains("widget_webhook_allowlist"), "{err}");
 }
 
-/// Run the CLI off the async threads (a server on the same directory keeps running).
-async fn kasir_in(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
-    let mut all = vec!["--data-dir".to_string(), dir.to_str().unwrap().to_string()];
-    all.extend(args.iter().map(|s| s.to_string()));
-    tokio::task::spawn_blocking(move || {
-        let a: Vec<&str> = all.iter().map(String::as_str).collect();
-        kasir(&a, None)
-    })
-    .await
-    .unwrap()
-}
-
-fn pdftotext(pdf: &std::path::Path) -> String {
-    let out = Command::new("pdftotext")
-        .arg("-layout")
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils, scripts/apt-packages.txt)");
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap()
-}
-
 #[tokio::test]
 async fn receipt_report_and_standee_are_written_from_the_command_line() {
     let app = TestApp::with_qris().await;
     let dir = app.dir.path();
-    let (code, _, err) = kasir_in(
+    let (code, _, err) = run_cli_in(
         dir,
         &[
             "settings",
@@ -301,7 +221,7 @@ async fn receipt_report_and_standee_are_written_from_the_command_line() {
     assert_eq!(s, 200, "{b}");
 
     let out = dir.join("struk.pdf");
-    let (code, _, err) = kasir_in(
+    let (code, _, err) = run_cli_in(
         dir,
         &[
             "receipt",
@@ -324,7 +244,7 @@ async fn receipt_report_and_standee_are_written_from_the_command_line() {
         .format("%Y-%m-%d")
         .to_string();
     let out = dir.join("laporan.pdf");
-    let (code, _, err) = kasir_in(
+    let (code, _, err) = run_cli_in(
         dir,
         &["report", "--date", &day, "-o", out.to_str().unwrap()],
     )
@@ -334,7 +254,7 @@ async fn receipt_report_and_standee_are_written_from_the_command_line() {
     assert!(t.contains("LAPORAN HARIAN") && t.contains(&order_id), "{t}");
 
     let out = dir.join("standee.pdf");
-    let (code, stdout, err) = kasir_in(
+    let (code, stdout, err) = run_cli_in(
         dir,
         &[
             "standee",
@@ -362,23 +282,23 @@ async fn printing_commands_name_what_is_wrong() {
     let dir = app.dir.path();
     let out = dir.join("x.pdf");
     let o = out.to_str().unwrap();
-    let (code, _, err) = kasir_in(dir, &["receipt", "NOPE", "-o", o]).await;
+    let (code, _, err) = run_cli_in(dir, &["receipt", "NOPE", "-o", o]).await;
     assert_eq!(code, 1);
     assert!(
         err.contains("No order found with order_id \"NOPE\""),
         "{err}"
     );
     let (unpaid, _) = app.generate(1000).await;
-    let (code, _, err) = kasir_in(dir, &["receipt", &unpaid, "-o", o]).await;
+    let (code, _, err) = run_cli_in(dir, &["receipt", &unpaid, "-o", o]).await;
     assert_eq!(code, 1);
     assert!(err.contains("is not paid (status: pending)"), "{err}");
     // an unknown paper is bad usage, and clap lists the good ones
-    let (code, _, err) = kasir_in(dir, &["receipt", &unpaid, "--paper", "57", "-o", o]).await;
+    let (code, _, err) = run_cli_in(dir, &["receipt", &unpaid, "--paper", "57", "-o", o]).await;
     assert_eq!(code, 2);
     assert!(err.contains("58") && err.contains("a4"), "{err}");
-    let (code, _, _) = kasir_in(dir, &["standee", "--paper", "a4", "-o", o]).await;
+    let (code, _, _) = run_cli_in(dir, &["standee", "--paper", "a4", "-o", o]).await;
     assert_eq!(code, 2);
-    let (code, _, err) = kasir_in(dir, &["report", "--date", "2025-13-01", "-o", o]).await;
+    let (code, _, err) = run_cli_in(dir, &["report", "--date", "2025-13-01", "-o", o]).await;
     assert_eq!(code, 1);
     assert!(
         err.contains("date must be a real day as YYYY-MM-DD"),
@@ -386,12 +306,12 @@ async fn printing_commands_name_what_is_wrong() {
     );
     assert!(!out.exists(), "nothing is written on an error");
     // a day without orders is a report all the same
-    let (code, _, err) = kasir_in(dir, &["report", "--date", "2001-01-01", "-o", o]).await;
+    let (code, _, err) = run_cli_in(dir, &["report", "--date", "2001-01-01", "-o", o]).await;
     assert_eq!(code, 0, "{err}");
     assert!(pdftotext(&out).contains("Tidak ada pesanan pada hari ini."));
     // a standee needs the static QRIS first
     let empty = tempfile::tempdir().unwrap();
-    let (code, _, err) = kasir_in(empty.path(), &["standee", "-o", o]).await;
+    let (code, _, err) = run_cli_in(empty.path(), &["standee", "-o", o]).await;
     assert_eq!(code, 1);
     assert!(err.contains("No QRIS found"), "{err}");
 }

@@ -1,21 +1,9 @@
 //! The widget's public endpoints under bad input and abuse, and how
 //! `/widget.js` is served.
 
-mod common;
-use common::*;
+use crate::support::*;
+use reqwest::Method;
 use serde_json::{json, Value};
-
-async fn post(app: &TestApp, path: &str, body: Value) -> (u16, Value) {
-    TestApp::json(
-        app.client
-            .post(app.url(path))
-            .json(&body)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
-}
 
 async fn merchant(app: &TestApp) -> String {
     app.kasir.merchant_id().await.unwrap()
@@ -24,7 +12,7 @@ async fn merchant(app: &TestApp) -> String {
 #[tokio::test]
 async fn widget_js_is_small_cacheable_and_versioned() {
     let app = TestApp::spawn().await;
-    let res = app.client.get(app.url("/widget.js")).send().await.unwrap();
+    let res = app.public_fetch("/widget.js").await;
     assert_eq!(res.status(), 200);
     let h = res.headers().clone();
     assert_eq!(h["content-type"], "text/javascript; charset=utf-8");
@@ -34,8 +22,7 @@ async fn widget_js_is_small_cacheable_and_versioned() {
     let body = res.text().await.unwrap();
     assert!(body.len() <= 15 * 1024, "{} bytes", body.len());
     let again = app
-        .client
-        .get(app.url("/widget.js"))
+        .public_request(Method::GET, "/widget.js")
         .header("if-none-match", &etag)
         .send()
         .await
@@ -60,12 +47,9 @@ async fn the_merchant_id_is_stable_and_unknown_ones_are_404() {
         let (s, b) = app.get(&path).await;
         assert_eq!(s, 404, "{path}: {b}");
     }
-    let (s, b) = post(
-        &app,
-        "/api/widget/m_nope/payments",
-        json!({ "amount": 1000 }),
-    )
-    .await;
+    let (s, b) = app
+        .public_post_json("/api/widget/m_nope/payments", json!({ "amount": 1000 }))
+        .await;
     assert_eq!(s, 404, "{b}");
     assert_eq!(b["error"], "Merchant not found");
     assert_eq!(app.count("orders"), 0);
@@ -100,19 +84,19 @@ async fn bad_widget_input_is_refused_naming_the_field() {
         ),
     ];
     for (body, field) in cases {
-        let (s, b) = post(&app, &path, body.clone()).await;
+        let (s, b) = app.public_post_json(&path, body.clone()).await;
         assert_eq!(s, 422, "{body}: {b}");
         assert_eq!(b["field"], field, "{body}: {b}");
     }
-    let (s, _) = post(&app, &path, json!([1, 2])).await;
+    let (s, _) = app.public_post_json(&path, json!([1, 2])).await;
     assert_eq!(s, 400);
     // a body over the widget's 16 KB is refused before it is read
-    let (s, _) = post(
-        &app,
-        &path,
-        json!({ "amount": 1, "description": "x".repeat(20_000) }),
-    )
-    .await;
+    let (s, _) = app
+        .public_post_json(
+            &path,
+            json!({ "amount": 1, "description": "x".repeat(20_000) }),
+        )
+        .await;
     assert_eq!(s, 413);
     assert_eq!(app.count("orders"), 0, "nothing half-written");
 }
@@ -130,17 +114,19 @@ async fn the_merchants_limit_and_allow_list_apply() {
         })
         .await
         .unwrap();
-    let (s, b) = post(&app, &path, json!({ "amount": 100_001 })).await;
+    let (s, b) = app
+        .public_post_json(&path, json!({ "amount": 100_001 }))
+        .await;
     assert_eq!(s, 422, "{b}");
     assert!(b["message"].as_str().unwrap().contains("100000"));
 
     // off the allow-list: made, but the URL is not used, and the answer says so
-    let (s, b) = post(
-        &app,
-        &path,
-        json!({ "amount": 100_000, "webhook_url": "http://169.254.169.254/latest" }),
-    )
-    .await;
+    let (s, b) = app
+        .public_post_json(
+            &path,
+            json!({ "amount": 100_000, "webhook_url": "http://169.254.169.254/latest" }),
+        )
+        .await;
     assert_eq!(s, 201, "{b}");
     assert_eq!(b["webhook_ignored"], true);
     assert!(b["warning"].as_str().unwrap().contains("allow-list"));
@@ -153,16 +139,16 @@ async fn the_merchants_limit_and_allow_list_apply() {
     assert_eq!(o.source, kasir::model::OrderSource::Widget);
 
     // on it: used
-    let (s, b) = post(
-        &app,
-        &path,
-        json!({
-            "amount": 5000, "description": "Donasi",
-            "webhook_url": "https://shop.example/hooks/kasir",
-            "callback_url": "https://shop.example/thanks"
-        }),
-    )
-    .await;
+    let (s, b) = app
+        .public_post_json(
+            &path,
+            json!({
+                "amount": 5000, "description": "Donasi",
+                "webhook_url": "https://shop.example/hooks/kasir",
+                "callback_url": "https://shop.example/thanks"
+            }),
+        )
+        .await;
     assert_eq!(s, 201, "{b}");
     assert_eq!(b["webhook_ignored"], false);
     let p = &b["payment"];
@@ -204,8 +190,7 @@ async fn cors_is_open_on_widget_routes_only() {
     let app = TestApp::with_qris().await;
     let m = merchant(&app).await;
     let preflight = |path: String| {
-        app.client
-            .request(reqwest::Method::OPTIONS, app.url(&path))
+        app.public_request(Method::OPTIONS, &path)
             .header("origin", "https://shop.example")
             .header("access-control-request-method", "POST")
             .header("access-control-request-headers", "content-type")
@@ -216,12 +201,19 @@ async fn cors_is_open_on_widget_routes_only() {
         "/api/pay/ABCDEFGH/confirm".to_string(),
     ] {
         let r = preflight(path.clone()).await.unwrap();
-        assert!(r.status().is_success(), "{path}: {}", r.status());
-        assert_eq!(r.headers()["access-control-allow-origin"], "*", "{path}");
+        assert_eq!(r.status(), 200, "{path}");
+        let h = r.headers();
+        for (name, value) in [
+            ("access-control-allow-origin", "*"),
+            ("access-control-allow-methods", "GET,POST"),
+            ("access-control-allow-headers", "content-type"),
+            ("access-control-max-age", "600"),
+        ] {
+            assert_eq!(h[name], value, "{path}: {name}");
+        }
     }
     let r = app
-        .client
-        .post(app.url(&format!("/api/widget/{m}/payments")))
+        .public_request(Method::POST, &format!("/api/widget/{m}/payments"))
         .header("origin", "https://shop.example")
         .json(&json!({ "amount": 1000 }))
         .send()
@@ -232,10 +224,8 @@ async fn cors_is_open_on_widget_routes_only() {
     let r = preflight("/api/qris/generate".into()).await.unwrap();
     assert!(r.headers().get("access-control-allow-origin").is_none());
     let r = app
-        .client
-        .get(app.url("/api/qris/orders"))
+        .request(Method::GET, "/api/qris/orders")
         .header("origin", "https://shop.example")
-        .header("x-api-key", &app.key)
         .send()
         .await
         .unwrap();
@@ -248,15 +238,14 @@ async fn a_burst_of_payments_from_one_address_is_limited() {
     let path = format!("/api/widget/{}/payments", merchant(&app).await);
     let mut statuses = vec![];
     for _ in 0..25 {
-        statuses.push(post(&app, &path, json!({ "amount": 1000 })).await);
+        statuses.push(app.public_post_json(&path, json!({ "amount": 1000 })).await);
     }
     let made = statuses.iter().filter(|(s, _)| *s == 201).count();
     assert_eq!(made, 20, "20 a minute per address");
     let (s, b) = statuses.last().unwrap();
     assert_eq!(*s, 429, "{b}");
     let r = app
-        .client
-        .post(app.url(&path))
+        .public_request(Method::POST, &path)
         .json(&json!({ "amount": 1000 }))
         .send()
         .await
@@ -275,8 +264,7 @@ async fn customers_behind_a_tunnel_are_limited_one_by_one() {
     let path = format!("/api/widget/{}/payments", merchant(&app).await);
     let pay = |xff: String| {
         let req = app
-            .client
-            .post(app.url(&path))
+            .public_request(Method::POST, &path)
             .header("x-forwarded-for", xff)
             .json(&json!({ "amount": 1000 }));
         async move { req.send().await.unwrap().status().as_u16() }
