@@ -1,12 +1,14 @@
-//! The shared QRIS test data (`../shared/testdata/qris` beside the checkout),
-//! read at run time by every test and benchmark from one place. Nothing of it
-//! is copied into the repository.
+//! The shared QRIS test data, read in place from `shared/` beside the
+//! checkout (never copied into the repository), for every test and benchmark
+//! of the workspace from one place.
 
 use std::path::PathBuf;
 
-/// `shared/testdata/qris`, beside the checkout.
-pub fn qris_dir() -> PathBuf {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata/qris");
+/// `shared/<rel>` beside the checkout; panics naming the path when it is missing.
+pub fn shared(rel: &str) -> PathBuf {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared")
+        .join(rel);
     assert!(
         p.exists(),
         "test data missing: {} (shared/ sits beside the checkout)",
@@ -15,24 +17,106 @@ pub fn qris_dir() -> PathBuf {
     p
 }
 
-/// Real static QRIS payloads from the shared vectors file: rows that are
-/// static, QRIS, structurally valid, not synthetic, with a national merchant
-/// ID (tag 51).
-pub fn static_qris_vectors() -> Vec<String> {
-    let path = qris_dir().join("vectors.tsv");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    text.lines()
-        .skip(1)
-        .map(|l| l.split('\t').collect::<Vec<_>>())
-        .filter(|f| {
-            f.len() > 6
-                && f[3] == "static"
-                && f[4] == "QRIS"
-                && f[5] == "valid"
-                && f[6].is_empty()
-                && f[0].contains("51440014ID.CO.QRIS.WWW")
+/// `shared/testdata/qris`.
+pub fn qris_dir() -> PathBuf {
+    shared("testdata/qris")
+}
+
+/// One sticker photo or screenshot from `testdata/qris/images/`.
+pub fn image(name: &str) -> PathBuf {
+    shared("testdata/qris/images").join(name)
+}
+
+/// Every shared sticker image, sorted by name.
+pub fn images() -> Vec<PathBuf> {
+    let dir = shared("testdata/qris/images");
+    let mut v: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    v.sort();
+    assert_eq!(
+        v.len(),
+        8,
+        "expected the 8 shared images in {}",
+        dir.display()
+    );
+    v
+}
+
+/// One row of `vectors.tsv`, by its column names.
+pub struct Vector {
+    pub payload: String,
+    pub crc_ok: bool,
+    /// `static`, `dynamic` or `other`.
+    pub initiation: String,
+    /// `QRIS`, or `EMV-` and a country.
+    pub scheme: String,
+    pub valid: bool,
+    pub synthetic: bool,
+}
+
+pub fn vectors() -> Vec<Vector> {
+    let text = std::fs::read_to_string(shared("testdata/qris/vectors.tsv")).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| *h == name)
+            .unwrap_or_else(|| panic!("vectors.tsv has no {name} column"))
+    };
+    let (payload, crc_ok, initiation, scheme, role, synthetic) = (
+        col("payload"),
+        col("crc_ok"),
+        col("static_dynamic"),
+        col("scheme"),
+        col("structural_role"),
+        col("synthetic_flag"),
+    );
+    lines
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            let at = |i: usize| f.get(i).copied().unwrap_or("");
+            Vector {
+                payload: at(payload).to_string(),
+                crc_ok: at(crc_ok) == "yes",
+                initiation: at(initiation).to_string(),
+                scheme: at(scheme).to_string(),
+                valid: at(role) == "valid",
+                synthetic: !at(synthetic).is_empty(),
+            }
         })
-        .map(|f| f[0].to_string())
+        .collect()
+}
+
+/// The `payload` column.
+pub fn vector_payloads() -> Vec<String> {
+    vectors().into_iter().map(|v| v.payload).collect()
+}
+
+/// The first payload whose row `pick` accepts.
+pub fn vector(pick: impl Fn(&Vector) -> bool) -> String {
+    vectors()
+        .into_iter()
+        .find(|v| pick(v))
+        .map(|v| v.payload)
+        .expect("a matching row in vectors.tsv")
+}
+
+/// Real payloads that are static, QRIS, structurally valid, not synthetic,
+/// and carry a national merchant ID (tag 51).
+pub fn static_qris_vectors() -> Vec<String> {
+    vectors()
+        .into_iter()
+        .filter(|v| {
+            v.initiation == "static"
+                && v.scheme == "QRIS"
+                && v.valid
+                && !v.synthetic
+                && v.payload.contains("51440014ID.CO.QRIS.WWW")
+        })
+        .map(|v| v.payload)
         .collect()
 }
 
