@@ -327,7 +327,7 @@ async fn links_list(
     let rows: Vec<Value> = links
         .iter()
         .map(|o| {
-            let mut v = views::payment_link_listed(o, &settings);
+            let mut v = json!(views::PaymentLinkListed::new(o, &settings));
             v["url"] = json!(absolute(&views::link_url(&settings, &o.link_code), &base));
             v["created_ms"] = json!(o.created_at);
             v
@@ -433,7 +433,7 @@ fn absolute(url: &str, base: &Option<String>) -> String {
 async fn order_view(till: &Till, o: &Order, with_qr: bool) -> CmdResult<Value> {
     let settings = till.kasir.settings().await?;
     let base = till.server.link_base().await;
-    let mut v = views::order_detail(o, &settings);
+    let mut v = json!(views::OrderDetail::new(o, &settings));
     v["url"] = json!(absolute(&views::link_url(&settings, &o.link_code), &base));
     v["id"] = json!(o.id);
     v["merchant_name"] = json!(o.merchant_name);
