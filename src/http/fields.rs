@@ -150,3 +150,77 @@ fn wrong_type<E: serde::de::Error>(wanted: &str, got: &Value) -> E {
     };
     E::custom(format!("must be {wanted}, got {got}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[derive(Debug, Default, Deserialize)]
+    struct Body {
+        #[serde(default, deserialize_with = "integer")]
+        amount: Option<i128>,
+        #[serde(default, deserialize_with = "number_text")]
+        fee_value: Option<String>,
+        #[serde(default, deserialize_with = "string")]
+        note: Option<String>,
+    }
+
+    fn refused(v: Value) -> (Option<String>, String) {
+        let e = from_value::<Body>(v).unwrap_err();
+        (e.field.map(|f| f.into_owned()), e.message)
+    }
+
+    #[test]
+    fn numbers_may_come_as_strings_as_the_reference_allows() {
+        let b: Body = from_value(json!({ "amount": " 50000 ", "fee_value": "2.5" })).unwrap();
+        assert_eq!(
+            (b.amount, b.fee_value.as_deref()),
+            (Some(50000), Some("2.5"))
+        );
+        let b: Body = from_value(json!({ "amount": 6000.0, "fee_value": 1000 })).unwrap();
+        assert_eq!(
+            (b.amount, b.fee_value.as_deref()),
+            (Some(6000), Some("1000"))
+        );
+        let b: Body = from_value(Value::Null).unwrap();
+        assert_eq!((b.amount, b.note), (None, None));
+    }
+
+    #[test]
+    fn a_wrong_type_names_the_field() {
+        let cases = [
+            (
+                json!({ "amount": true }),
+                "amount must be a number, got a boolean",
+            ),
+            (
+                json!({ "amount": 1.5 }),
+                "amount must be a whole number of rupiah, got 1.5",
+            ),
+            (json!({ "amount": 1e20 }), "amount is too large"),
+            (
+                json!({ "amount": "5a" }),
+                "amount must be a number, got a string",
+            ),
+            (
+                json!({ "amount": "--5" }),
+                "amount must be a whole number, got \"--5\"",
+            ),
+            (
+                json!({ "fee_value": [] }),
+                "fee_value must be a number, got an array",
+            ),
+            (json!({ "note": 5 }), "note must be a string, got a number"),
+        ];
+        for (body, message) in cases {
+            let field = message.split(' ').next().unwrap().to_string();
+            assert_eq!(refused(body), (Some(field), message.to_string()));
+        }
+        let e = from_value::<Body>(json!([1])).unwrap_err();
+        assert_eq!(
+            (e.status.as_u16(), e.message.as_str()),
+            (400, "The body must be a JSON object.")
+        );
+    }
+}

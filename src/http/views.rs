@@ -4,7 +4,7 @@
 //! without `preserve_order`) writes with their keys sorted, and that is the
 //! order integrators have seen. A struct is written in the order its fields
 //! are declared, so every response struct in `http` declares its fields in
-//! sorted order.
+//! sorted order; the tests below check the views.
 
 use crate::clock::rfc3339;
 use crate::model::*;
@@ -485,3 +485,6 @@ impl WidgetPaymentStatus {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
