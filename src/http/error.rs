@@ -2,18 +2,19 @@
 
 use crate::error::{Attempted, Error, Missing};
 use crate::model::OrderStatus;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::FromRequest;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde::Serialize;
+use std::borrow::Cow;
 
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
     pub error: String,
     pub message: String,
-    pub field: Option<&'static str>,
+    /// The request field at fault: the engine's names are static, a body's
+    /// come from the serde path of the field that failed.
+    pub field: Option<Cow<'static, str>>,
     pub retry_after: Option<u64>,
 }
 
@@ -34,9 +35,9 @@ impl ApiError {
     pub fn bad_request(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, "Bad request", message)
     }
-    pub fn field(field: &'static str, message: impl Into<String>) -> ApiError {
+    pub fn field(field: impl Into<Cow<'static, str>>, message: impl Into<String>) -> ApiError {
         ApiError {
-            field: Some(field),
+            field: Some(field.into()),
             ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "Invalid field", message)
         }
     }
@@ -65,7 +66,7 @@ impl From<Error> for ApiError {
             }
             Error::NoStaticQris => ApiError::new(StatusCode::BAD_REQUEST, "No QRIS found", message),
             Error::DuplicateOrderId(_) => ApiError {
-                field: Some("order_id"),
+                field: Some("order_id".into()),
                 ..ApiError::new(StatusCode::CONFLICT, "Duplicate order_id", message)
             },
             Error::AlreadyVerified => {
@@ -100,7 +101,7 @@ impl From<Error> for ApiError {
                     _ => StatusCode::UNPROCESSABLE_ENTITY,
                 };
                 ApiError {
-                    field: Some("qris_image"),
+                    field: Some("qris_image".into()),
                     ..ApiError::new(status, "Invalid image", message)
                 }
             }
@@ -150,53 +151,30 @@ fn customer_words(e: &Error) -> Option<&'static str> {
     })
 }
 
+/// The error body. Keys in the order they have always gone out (sorted, as
+/// serde_json writes a map): the note atop `views.rs` says why.
+#[derive(Serialize)]
+struct ErrorBody {
+    error: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<Cow<'static, str>>,
+    message: String,
+    success: bool,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut body = json!({ "success": false, "error": self.error, "message": self.message });
-        if let Some(f) = self.field {
-            body["field"] = json!(f);
-        }
+        let body = ErrorBody {
+            error: self.error,
+            field: self.field,
+            message: self.message,
+            success: false,
+        };
         let mut res = (self.status, axum::Json(body)).into_response();
         if let Some(s) = self.retry_after {
             res.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(s));
         }
         res
-    }
-}
-
-/// A JSON body whose rejection is our error body, naming what is wrong.
-pub struct ApiJson<T>(pub T);
-
-impl<S, T> FromRequest<S> for ApiJson<T>
-where
-    axum::Json<T>: FromRequest<S, Rejection = JsonRejection>,
-    S: Send + Sync,
-{
-    type Rejection = ApiError;
-
-    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(rej) => Err(match rej {
-                JsonRejection::MissingJsonContentType(_) => ApiError::new(
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "Unsupported media type",
-                    "Send the body as JSON with the header Content-Type: application/json.",
-                ),
-                JsonRejection::JsonSyntaxError(e) => {
-                    ApiError::bad_request(format!("The body is not valid JSON: {}", e.body_text()))
-                }
-                JsonRejection::JsonDataError(e) => ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "Invalid field",
-                    e.body_text(),
-                ),
-                JsonRejection::BytesRejection(e) => {
-                    ApiError::new(e.status(), "Bad request", e.body_text())
-                }
-                other => ApiError::bad_request(other.body_text()),
-            }),
-        }
     }
 }

@@ -2,43 +2,35 @@
 //! payment endpoints under `/api/pay` and the payment page `/p/{link_code}`.
 
 pub mod api;
+mod auth;
 pub mod error;
 pub mod fields;
+mod limits;
+mod paging;
 pub mod public;
+mod qr;
 pub mod ratelimit;
+mod state;
+mod static_qris;
 pub mod views;
 mod webhooks;
 mod widget;
 
+pub use state::AppState;
+
 use crate::service::Kasir;
 use axum::Router;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 
-#[derive(Clone)]
-pub struct AppState {
-    pub kasir: Kasir,
-    /// Per-address limits for the endpoints that need no key.
-    pub public_limiter: Arc<ratelimit::RateLimiter>,
-    /// Widget payments created per address: each is an order in the merchant's book.
-    pub widget_limiter: Arc<ratelimit::RateLimiter>,
-}
-
-impl AppState {
-    pub fn new(kasir: Kasir) -> AppState {
-        AppState {
-            kasir,
-            public_limiter: Arc::new(ratelimit::RateLimiter::new(120, Duration::from_secs(60))),
-            widget_limiter: Arc::new(ratelimit::RateLimiter::new(20, Duration::from_secs(60))),
-        }
-    }
-}
-
+/// One router per area; the keyed ones check `X-API-Key` themselves, so an
+/// unknown path is a 404 with or without a key.
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(api::router(state.clone()))
+        .merge(static_qris::router(state.clone()))
+        .merge(webhooks::router(state.clone()))
         .merge(public::router(state.clone()))
         .merge(widget::router(state.clone()))
         .fallback(|| async {
@@ -49,27 +41,6 @@ pub fn app(state: AppState) -> Router {
             )
         })
         .with_state(state)
-}
-
-/// The QR as a `data:image/png;base64,…` URL, drawn off the async threads.
-pub(crate) async fn qr_data_url(payload: String) -> Result<String, error::ApiError> {
-    use axum::http::StatusCode;
-    tokio::task::spawn_blocking(move || crate::qr_image::png_data_url(&payload))
-        .await
-        .map_err(|e| {
-            error::ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Internal error",
-                e.to_string(),
-            )
-        })?
-        .map_err(|e| {
-            error::ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Invalid QRIS",
-                e.to_string(),
-            )
-        })
 }
 
 /// A running server: where it listens, and the task serving it.

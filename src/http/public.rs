@@ -3,18 +3,20 @@
 //! per client address.
 
 use super::error::ApiError;
-use super::views;
-use super::AppState;
-use crate::model::OrderChange;
-use axum::extract::{Path, Request, State};
+use super::limits;
+use super::qr;
+use super::state::AppState;
+use super::views::{PayPageGone, PayPageState};
+use crate::model::{Order, OrderChange, OrderStatus};
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::middleware::{self, Next};
+use axum::middleware;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use futures_util::stream::{self, Stream, StreamExt};
-use serde_json::{json, Value};
+use serde::Serialize;
 use std::convert::Infallible;
 use std::time::Duration;
 use tokio_stream::wrappers::BroadcastStream;
@@ -32,29 +34,27 @@ pub fn router(state: AppState) -> Router<AppState> {
         // the embeddable widget confirms from the merchant's own site
         .route(
             "/api/pay/{link_code}/confirm",
-            post(pay_confirm).layer(super::widget::cors()),
+            post(pay_confirm).layer(limits::cors()),
         )
         .route("/api/pay/{link_code}/events", get(pay_events))
-        .route_layer(middleware::from_fn_with_state(state, rate_limit));
+        .route_layer(middleware::from_fn_with_state(state, limits::per_address));
     Router::new()
         .merge(limited)
         .route("/api/openapi.json", get(openapi))
-        .route(
-            "/api/health",
-            get(|| async { Json(json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") })) }),
-        )
+        .route("/api/health", get(health))
 }
 
-pub(super) async fn rate_limit(
-    State(state): State<AppState>,
-    req: Request,
-    next: Next,
-) -> Result<Response, ApiError> {
-    state.public_limiter.admit(
-        &req,
-        "Too many requests from this address; try again shortly.",
-    )?;
-    Ok(next.run(req).await)
+#[derive(Serialize)]
+struct Health {
+    status: &'static str,
+    version: &'static str,
+}
+
+async fn health() -> Json<Health> {
+    Json(Health {
+        status: "ok",
+        version: env!("CARGO_PKG_VERSION"),
+    })
 }
 
 /// A link code is 8 characters from our alphabet; anything else is not found
@@ -108,39 +108,48 @@ async fn pay_page(State(state): State<AppState>, Path(code): Path<String>) -> Re
 async fn pay_state(
     State(state): State<AppState>,
     Path(code): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<PayPageState>, ApiError> {
     if !plausible(&code) {
         return Err(not_found());
     }
     let order = state.kasir.payment_link(&code).await.map_err(link_error)?;
-    let mut body = views::pay_page_state(&order);
-    if order.status.is_open() {
-        let payload = order.payload.clone();
-        let img = super::qr_data_url(payload).await?;
-        body["qris"] = json!(order.payload);
-        body["qr_image"] = json!(img);
+    let qr = if order.status.is_open() {
+        let img = qr::data_url(order.payload.clone()).await?;
+        Some((order.payload.clone(), img))
     } else {
-        body["qris"] = Value::Null;
-        body["qr_image"] = Value::Null;
-    }
-    Ok(Json(body))
+        None
+    };
+    Ok(Json(PayPageState::new(&order).with_qr(qr)))
+}
+
+#[derive(Serialize)]
+struct Viewed {
+    success: bool,
 }
 
 async fn pay_view(
     State(state): State<AppState>,
     Path(code): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Viewed>, ApiError> {
     if !plausible(&code) {
         return Err(not_found());
     }
     state.kasir.record_view(&code).await.map_err(link_error)?;
-    Ok(Json(json!({ "success": true })))
+    Ok(Json(Viewed { success: true }))
+}
+
+#[derive(Serialize)]
+struct Confirmed {
+    message: &'static str,
+    order_id: String,
+    status: OrderStatus,
+    success: bool,
 }
 
 async fn pay_confirm(
     State(state): State<AppState>,
     Path(code): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Confirmed>, ApiError> {
     if !plausible(&code) {
         return Err(not_found());
     }
@@ -149,12 +158,23 @@ async fn pay_confirm(
         .confirm_paid_by_customer(&code)
         .await
         .map_err(link_error)?;
-    Ok(Json(json!({
-        "success": true,
-        "message": "Konfirmasi pembayaran berhasil dikirim",
-        "order_id": order.order_id,
-        "status": order.status.as_str(),
-    })))
+    Ok(Json(Confirmed {
+        message: "Konfirmasi pembayaran berhasil dikirim",
+        order_id: order.order_id,
+        status: order.status,
+        success: true,
+    }))
+}
+
+/// One `status` event of the payment page's stream.
+fn status_event(data: &impl Serialize) -> Event {
+    // plain structs of strings, numbers and options: writing them can't fail
+    let json = serde_json::to_string(data).unwrap_or_default();
+    Event::default().event("status").data(json)
+}
+
+fn state_event(o: &Order) -> Event {
+    status_event(&PayPageState::new(o))
 }
 
 /// Live status for the payment page: the current state first, then one message
@@ -169,9 +189,7 @@ async fn pay_events(
     // subscribe before reading, so no change between the two is missed
     let rx = state.kasir.subscribe();
     let order = state.kasir.payment_link(&code).await.map_err(link_error)?;
-    let first = Event::default()
-        .event("status")
-        .data(views::pay_page_state(&order).to_string());
+    let first = state_event(&order);
     let kasir = state.kasir.clone();
     let updates = BroadcastStream::new(rx)
         .filter_map(move |e: Result<OrderChange, _>| {
@@ -189,12 +207,11 @@ async fn pay_events(
             let kasir = kasir.clone();
             async move {
                 match kasir.payment_link(&code).await {
-                    Ok(o) => Event::default()
-                        .event("status")
-                        .data(views::pay_page_state(&o).to_string()),
-                    Err(_) => Event::default()
-                        .event("status")
-                        .data(json!({ "success": false, "status": "deleted" }).to_string()),
+                    Ok(o) => state_event(&o),
+                    Err(_) => status_event(&PayPageGone {
+                        status: "deleted",
+                        success: false,
+                    }),
                 }
             }
         })

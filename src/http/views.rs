@@ -1,29 +1,22 @@
 //! The reference API's JSON shapes, built from the engine's types.
+//!
+//! Field order: these bodies were `json!` maps, which serde_json (built
+//! without `preserve_order`) writes with their keys sorted, and that is the
+//! order integrators have seen. A struct is written in the order its fields
+//! are declared, so every response struct in `http` declares its fields in
+//! sorted order; the tests below check the views.
 
 use crate::clock::rfc3339;
 use crate::model::*;
-use crate::service::Settings;
-use serde_json::{json, Value};
+use crate::service::{DeliveryLog, Settings};
+use crate::webhook::DeliveryStatus;
+use serde::Serialize;
+use serde_json::Value;
 
 pub fn link_url(settings: &Settings, link_code: &str) -> String {
     match &settings.public_base_url {
         Some(base) => format!("{base}/p/{link_code}"),
         None => format!("/p/{link_code}"),
-    }
-}
-
-fn opt_time(t: Option<i64>) -> Value {
-    t.map(|t| json!(rfc3339(t))).unwrap_or(Value::Null)
-}
-
-pub fn fee(f: &Option<FeeSpec>) -> Value {
-    match f {
-        None => Value::Null,
-        Some(FeeSpec::Rupiah(v)) => json!({ "type": "rupiah", "value": v }),
-        Some(FeeSpec::Percent(p)) => {
-            let v: f64 = p.hundredths() as f64 / 100.0;
-            json!({ "type": "percent", "value": v })
-        }
     }
 }
 
@@ -34,119 +27,281 @@ pub fn title(o: &Order) -> String {
         .unwrap_or_else(|| format!("Pembayaran {}", o.order_id))
 }
 
+/// `{"type": "rupiah", "value": 1000}` or `{"type": "percent", "value": 2.5}`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "type", content = "value", rename_all = "lowercase")]
+pub enum Fee {
+    Rupiah(u64),
+    Percent(f64),
+}
+
+impl Fee {
+    pub fn of(f: &Option<FeeSpec>) -> Option<Fee> {
+        f.map(|f| match f {
+            FeeSpec::Rupiah(v) => Fee::Rupiah(v),
+            FeeSpec::Percent(p) => Fee::Percent(p.hundredths() as f64 / 100.0),
+        })
+    }
+}
+
 /// GET /api/qris/orders/{orderId}
-pub fn order_detail(o: &Order, s: &Settings) -> Value {
-    json!({
-        "order_id": o.order_id,
-        "title": title(o),
-        "description": o.description,
-        "amount": o.amount,
-        "fee": fee(&o.fee),
-        "fee_amount": o.fee_amount,
-        "total_amount": o.total_amount,
-        "status": o.status.as_str(),
-        "is_paid": o.is_paid(),
-        "is_expired": o.is_expired(),
-        "link_code": o.link_code,
-        "url": link_url(s, &o.link_code),
-        "qris": o.payload,
-        "created_at": rfc3339(o.created_at),
-        "expires_at": rfc3339(o.expires_at),
-        "paid_at": opt_time(o.paid_at),
-        "confirmed_by": o.confirmed_by.map(ConfirmedBy::as_str),
-        "payer_name": o.payer_name,
-        "payer_note": o.payer_note,
-    })
+#[derive(Debug, Clone, Serialize)]
+pub struct OrderDetail {
+    pub amount: u64,
+    pub confirmed_by: Option<ConfirmedBy>,
+    pub created_at: String,
+    pub description: Option<String>,
+    pub expires_at: String,
+    pub fee: Option<Fee>,
+    pub fee_amount: u64,
+    pub is_expired: bool,
+    pub is_paid: bool,
+    pub link_code: String,
+    pub order_id: String,
+    pub paid_at: Option<String>,
+    pub payer_name: Option<String>,
+    pub payer_note: Option<String>,
+    pub qris: String,
+    pub status: OrderStatus,
+    pub title: String,
+    pub total_amount: u64,
+    pub url: String,
+}
+
+impl OrderDetail {
+    pub fn new(o: &Order, s: &Settings) -> OrderDetail {
+        OrderDetail {
+            amount: o.amount,
+            confirmed_by: o.confirmed_by,
+            created_at: rfc3339(o.created_at),
+            description: o.description.clone(),
+            expires_at: rfc3339(o.expires_at),
+            fee: Fee::of(&o.fee),
+            fee_amount: o.fee_amount,
+            is_expired: o.is_expired(),
+            is_paid: o.is_paid(),
+            link_code: o.link_code.clone(),
+            order_id: o.order_id.clone(),
+            paid_at: o.paid_at.map(rfc3339),
+            payer_name: o.payer_name.clone(),
+            payer_note: o.payer_note.clone(),
+            qris: o.payload.clone(),
+            status: o.status,
+            title: title(o),
+            total_amount: o.total_amount,
+            url: link_url(s, &o.link_code),
+        }
+    }
 }
 
 /// An entry of GET /api/qris/orders
-pub fn order_summary(o: &Order) -> Value {
-    json!({
-        "order_id": o.order_id,
-        "title": title(o),
-        "amount": o.amount,
-        "total_amount": o.total_amount,
-        "status": o.status.as_str(),
-        "is_paid": o.is_paid(),
-        "is_expired": o.is_expired(),
-        "link_code": o.link_code,
-        "created_at": rfc3339(o.created_at),
-        "expires_at": rfc3339(o.expires_at),
-        "paid_at": opt_time(o.paid_at),
-    })
+#[derive(Debug, Serialize)]
+pub struct OrderSummary {
+    pub amount: u64,
+    pub created_at: String,
+    pub expires_at: String,
+    pub is_expired: bool,
+    pub is_paid: bool,
+    pub link_code: String,
+    pub order_id: String,
+    pub paid_at: Option<String>,
+    pub status: OrderStatus,
+    pub title: String,
+    pub total_amount: u64,
+}
+
+impl OrderSummary {
+    pub fn new(o: &Order) -> OrderSummary {
+        OrderSummary {
+            amount: o.amount,
+            created_at: rfc3339(o.created_at),
+            expires_at: rfc3339(o.expires_at),
+            is_expired: o.is_expired(),
+            is_paid: o.is_paid(),
+            link_code: o.link_code.clone(),
+            order_id: o.order_id.clone(),
+            paid_at: o.paid_at.map(rfc3339),
+            status: o.status,
+            title: title(o),
+            total_amount: o.total_amount,
+        }
+    }
 }
 
 /// `payment_link` in the generate and payment-link responses.
-pub fn payment_link_created(o: &Order, s: &Settings) -> Value {
-    json!({
-        "id": o.id,
-        "link_code": o.link_code,
-        "order_id": o.order_id,
-        "url": link_url(s, &o.link_code),
-        "amount": o.amount,
-        "total_amount": o.total_amount,
-        "description": o.description,
-        "merchant_name": o.merchant_name,
-        "webhook_url": o.webhook_url,
-        "callback_url": o.callback_url,
-        "status": o.status.as_str(),
-        "expires_at": rfc3339(o.expires_at),
-    })
+#[derive(Debug, Serialize)]
+pub struct PaymentLinkCreated {
+    pub amount: u64,
+    pub callback_url: Option<String>,
+    pub description: Option<String>,
+    pub expires_at: String,
+    pub id: i64,
+    pub link_code: String,
+    pub merchant_name: String,
+    pub order_id: String,
+    pub status: OrderStatus,
+    pub total_amount: u64,
+    pub url: String,
+    pub webhook_url: Option<String>,
+}
+
+impl PaymentLinkCreated {
+    pub fn new(o: &Order, s: &Settings) -> PaymentLinkCreated {
+        PaymentLinkCreated {
+            amount: o.amount,
+            callback_url: o.callback_url.clone(),
+            description: o.description.clone(),
+            expires_at: rfc3339(o.expires_at),
+            id: o.id,
+            link_code: o.link_code.clone(),
+            merchant_name: o.merchant_name.clone(),
+            order_id: o.order_id.clone(),
+            status: o.status,
+            total_amount: o.total_amount,
+            url: link_url(s, &o.link_code),
+            webhook_url: o.webhook_url.clone(),
+        }
+    }
 }
 
 /// An entry of GET /api/qris/payment-links
-pub fn payment_link_listed(o: &Order, s: &Settings) -> Value {
-    json!({
-        "id": o.id,
-        "link_code": o.link_code,
-        "order_id": o.order_id,
-        "url": link_url(s, &o.link_code),
-        "amount": o.amount,
-        "total_amount": o.total_amount,
-        "description": o.description,
-        "merchant_name": o.merchant_name,
-        "status": o.status.as_str(),
-        "is_active": o.is_active,
-        "view_count": o.view_count,
-        "expires_at": rfc3339(o.expires_at),
-        "created_at": rfc3339(o.created_at),
-        "is_expired": o.is_expired(),
-    })
+#[derive(Debug, Clone, Serialize)]
+pub struct PaymentLinkListed {
+    pub amount: u64,
+    pub created_at: String,
+    pub description: Option<String>,
+    pub expires_at: String,
+    pub id: i64,
+    pub is_active: bool,
+    pub is_expired: bool,
+    pub link_code: String,
+    pub merchant_name: String,
+    pub order_id: String,
+    pub status: OrderStatus,
+    pub total_amount: u64,
+    pub url: String,
+    pub view_count: i64,
 }
 
-/// What the payment page needs (GET /api/pay/{link_code} and its events).
-pub fn pay_page_state(o: &Order) -> Value {
-    json!({
-        "success": true,
-        "link_code": o.link_code,
-        "order_id": o.order_id,
-        "merchant_name": o.merchant_name,
-        "merchant_city": o.merchant_city,
-        "amount": o.amount,
-        "fee": fee(&o.fee),
-        "total_amount": o.total_amount,
-        "description": o.description,
-        "status": o.status.as_str(),
-        "is_active": o.is_active,
-        "expires_at": rfc3339(o.expires_at),
-        "created_at": rfc3339(o.created_at),
-        "paid_at": opt_time(o.paid_at),
-        "callback_url": o.page_callback_url(),
-    })
+impl PaymentLinkListed {
+    pub fn new(o: &Order, s: &Settings) -> PaymentLinkListed {
+        PaymentLinkListed {
+            amount: o.amount,
+            created_at: rfc3339(o.created_at),
+            description: o.description.clone(),
+            expires_at: rfc3339(o.expires_at),
+            id: o.id,
+            is_active: o.is_active,
+            is_expired: o.is_expired(),
+            link_code: o.link_code.clone(),
+            merchant_name: o.merchant_name.clone(),
+            order_id: o.order_id.clone(),
+            status: o.status,
+            total_amount: o.total_amount,
+            url: link_url(s, &o.link_code),
+            view_count: o.view_count,
+        }
+    }
 }
 
-pub fn static_qris(q: &StaticQris) -> Value {
-    json!({
-        "id": q.id,
-        "qris_string": q.payload,
-        "merchant_name": q.merchant_name,
-        "merchant_city": q.merchant_city,
-        "nmid": q.nmid,
-        "acquirer": q.acquirer,
-        "is_default": q.is_default,
-        "created_at": rfc3339(q.created_at),
-        "updated_at": rfc3339(q.updated_at),
-    })
+/// What the payment page needs: GET /api/pay/{link_code}, and each of its
+/// events without the QR.
+#[derive(Debug, Serialize)]
+pub struct PayPageState {
+    pub amount: u64,
+    pub callback_url: Option<String>,
+    pub created_at: String,
+    pub description: Option<String>,
+    pub expires_at: String,
+    pub fee: Option<Fee>,
+    pub is_active: bool,
+    pub link_code: String,
+    pub merchant_city: String,
+    pub merchant_name: String,
+    pub order_id: String,
+    pub paid_at: Option<String>,
+    /// Absent in the events; null once the order is closed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub qr_image: Option<Option<String>>,
+    /// Absent in the events; null once the order is closed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub qris: Option<Option<String>>,
+    pub status: OrderStatus,
+    pub success: bool,
+    pub total_amount: u64,
+}
+
+impl PayPageState {
+    /// The state as an event carries it.
+    pub fn new(o: &Order) -> PayPageState {
+        PayPageState {
+            amount: o.amount,
+            callback_url: o.page_callback_url().map(str::to_string),
+            created_at: rfc3339(o.created_at),
+            description: o.description.clone(),
+            expires_at: rfc3339(o.expires_at),
+            fee: Fee::of(&o.fee),
+            is_active: o.is_active,
+            link_code: o.link_code.clone(),
+            merchant_city: o.merchant_city.clone(),
+            merchant_name: o.merchant_name.clone(),
+            order_id: o.order_id.clone(),
+            paid_at: o.paid_at.map(rfc3339),
+            qr_image: None,
+            qris: None,
+            status: o.status,
+            success: true,
+            total_amount: o.total_amount,
+        }
+    }
+
+    /// The state with the code to pay and its image, `None` when the order is
+    /// closed and nothing should be paid any more.
+    pub fn with_qr(self, qr: Option<(String, String)>) -> PayPageState {
+        let (qris, qr_image) = qr.unzip();
+        PayPageState {
+            qr_image: Some(qr_image),
+            qris: Some(qris),
+            ..self
+        }
+    }
+}
+
+/// The event sent when the link is gone.
+#[derive(Debug, Serialize)]
+pub struct PayPageGone {
+    pub status: &'static str,
+    pub success: bool,
+}
+
+/// A stored static QRIS, in `qris` and `qris_list` of GET /api/qris/my-qris.
+#[derive(Debug, Serialize)]
+pub struct StaticQrisView {
+    pub acquirer: Option<String>,
+    pub created_at: String,
+    pub id: i64,
+    pub is_default: bool,
+    pub merchant_city: String,
+    pub merchant_name: String,
+    pub nmid: Option<String>,
+    pub qris_string: String,
+    pub updated_at: String,
+}
+
+impl StaticQrisView {
+    pub fn new(q: &StaticQris) -> StaticQrisView {
+        StaticQrisView {
+            acquirer: q.acquirer.clone(),
+            created_at: rfc3339(q.created_at),
+            id: q.id,
+            is_default: q.is_default,
+            merchant_city: q.merchant_city.clone(),
+            merchant_name: q.merchant_name.clone(),
+            nmid: q.nmid.clone(),
+            qris_string: q.payload.clone(),
+            updated_at: rfc3339(q.updated_at),
+        }
+    }
 }
 
 /// The reference's tiers: free is 50 requests a day, premium 1000.
@@ -159,20 +314,177 @@ pub fn tier(limit: Option<i64>) -> &'static str {
     }
 }
 
-pub fn usage(u: &Usage) -> Value {
-    json!({
-        "tier": tier(u.daily_limit),
-        "daily_limit": u.daily_limit,
-        "usage": {
-            "today": {
-                "total": u.today_total,
-                "remaining": u.daily_limit.map(|l| (l - u.today_total).max(0)),
-                "by_endpoint": u.today,
-            },
-            "this_month": {
-                "total": u.month_total,
-                "by_endpoint": u.month,
-            }
-        }
-    })
+/// GET /api/qris/usage
+#[derive(Debug, Serialize)]
+pub struct UsageView {
+    pub daily_limit: Option<i64>,
+    pub tier: &'static str,
+    pub usage: UsagePeriods,
 }
+
+#[derive(Debug, Serialize)]
+pub struct UsagePeriods {
+    pub this_month: MonthUsage,
+    pub today: DayUsage,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DayUsage {
+    pub by_endpoint: Vec<EndpointCount>,
+    pub remaining: Option<i64>,
+    pub total: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MonthUsage {
+    pub by_endpoint: Vec<EndpointCount>,
+    pub total: i64,
+}
+
+impl UsageView {
+    pub fn new(u: Usage) -> UsageView {
+        UsageView {
+            daily_limit: u.daily_limit,
+            tier: tier(u.daily_limit),
+            usage: UsagePeriods {
+                this_month: MonthUsage {
+                    by_endpoint: u.month,
+                    total: u.month_total,
+                },
+                today: DayUsage {
+                    by_endpoint: u.today,
+                    remaining: u.daily_limit.map(|l| (l - u.today_total).max(0)),
+                    total: u.today_total,
+                },
+            },
+        }
+    }
+}
+
+/// A webhook delivery with its attempts, in the webhook log endpoints.
+#[derive(Debug, Serialize)]
+pub struct DeliveryView {
+    pub attempt_count: i64,
+    pub attempts: Vec<AttemptView>,
+    pub created_at: String,
+    pub delivered_at: Option<String>,
+    pub event: String,
+    pub id: i64,
+    pub last_error: Option<String>,
+    pub next_attempt_at: Option<String>,
+    pub order_id: Option<String>,
+    /// The body as it was sent, parsed: any JSON the event carried.
+    pub payload: Value,
+    pub status: DeliveryStatus,
+    pub url: String,
+    pub webhook_id: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AttemptView {
+    pub at: String,
+    pub attempt: i64,
+    pub duration_ms: i64,
+    pub error: Option<String>,
+    pub response_body: Option<String>,
+    pub status_code: Option<u16>,
+    pub url: String,
+}
+
+impl DeliveryView {
+    pub fn new(log: &DeliveryLog) -> DeliveryView {
+        let d = &log.delivery;
+        DeliveryView {
+            attempt_count: d.attempts,
+            attempts: log
+                .attempts
+                .iter()
+                .map(|a| AttemptView {
+                    at: rfc3339(a.started_at),
+                    attempt: a.attempt,
+                    duration_ms: a.duration_ms,
+                    error: a.error.clone(),
+                    response_body: a.response_body.clone(),
+                    status_code: a.status_code,
+                    url: a.url.clone(),
+                })
+                .collect(),
+            created_at: rfc3339(d.created_at),
+            delivered_at: d.delivered_at.map(rfc3339),
+            event: d.event.clone(),
+            id: d.id,
+            last_error: d.last_error.clone(),
+            next_attempt_at: d.next_attempt_at.map(rfc3339),
+            order_id: d.order_id.clone(),
+            payload: serde_json::from_str(&d.body).unwrap_or(Value::Null),
+            status: d.status,
+            url: d.url.clone(),
+            webhook_id: d.webhook_id.clone(),
+        }
+    }
+}
+
+/// `payment` of the widget's create answer: the order and the code to pay.
+#[derive(Debug, Serialize)]
+pub struct WidgetPaymentCreated {
+    pub amount: u64,
+    pub callback_url: Option<String>,
+    pub description: Option<String>,
+    pub expires_at: String,
+    pub link_code: String,
+    pub merchant_name: String,
+    pub order_id: String,
+    pub pay_url: String,
+    pub qr_image: String,
+    pub qris: String,
+    pub status: OrderStatus,
+    pub total_amount: u64,
+}
+
+impl WidgetPaymentCreated {
+    pub fn new(o: &Order, s: &Settings, qr_image: String) -> WidgetPaymentCreated {
+        WidgetPaymentCreated {
+            amount: o.amount,
+            callback_url: o.callback_url.clone(),
+            description: o.description.clone(),
+            expires_at: rfc3339(o.expires_at),
+            link_code: o.link_code.clone(),
+            merchant_name: o.merchant_name.clone(),
+            order_id: o.order_id.clone(),
+            pay_url: link_url(s, &o.link_code),
+            qr_image,
+            qris: o.payload.clone(),
+            status: o.status,
+            total_amount: o.total_amount,
+        }
+    }
+}
+
+/// `payment` of the widget's status answer, which the widget polls.
+#[derive(Debug, Serialize)]
+pub struct WidgetPaymentStatus {
+    pub amount: u64,
+    pub expires_at: String,
+    pub link_code: String,
+    pub order_id: String,
+    pub paid_at: Option<String>,
+    pub status: OrderStatus,
+    pub total_amount: u64,
+}
+
+impl WidgetPaymentStatus {
+    pub fn new(o: &Order) -> WidgetPaymentStatus {
+        WidgetPaymentStatus {
+            amount: o.amount,
+            expires_at: rfc3339(o.expires_at),
+            link_code: o.link_code.clone(),
+            order_id: o.order_id.clone(),
+            paid_at: o.paid_at.map(rfc3339),
+            status: o.status,
+            total_amount: o.total_amount,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,19 +1,21 @@
 //! `/api/qris/webhooks/*`: the webhook log, redelivery and a test ping, behind
 //! the API key like the rest of `/api/qris`.
 
-use super::api::paging;
-use super::error::{ApiError, ApiJson};
-use super::fields::{self, string};
-use super::AppState;
-use crate::service::DeliveryLog;
+use super::auth::require_api_key;
+use super::error::ApiError;
+use super::fields::{self, ApiJson, MAX_JSON_BYTES};
+use super::paging::{Page, Pagination};
+use super::state::AppState;
+use super::views::DeliveryView;
 use crate::webhook::{DeliveryFilter, DeliveryStatus};
-use axum::extract::{Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::middleware;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-pub fn router() -> Router<AppState> {
+pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/api/qris/webhooks/deliveries", get(list))
         .route(
@@ -21,12 +23,21 @@ pub fn router() -> Router<AppState> {
             post(redeliver),
         )
         .route("/api/qris/webhooks/test", post(test))
+        .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
+        .route_layer(middleware::from_fn_with_state(state, require_api_key))
+}
+
+#[derive(Serialize)]
+struct DeliveryList {
+    deliveries: Vec<DeliveryView>,
+    pagination: Pagination,
+    success: bool,
 }
 
 async fn list(
     State(state): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<DeliveryList>, ApiError> {
     let status = match q.get("status").map(|s| s.trim()).filter(|s| !s.is_empty()) {
         None => None,
         Some(s) => Some(DeliveryStatus::parse(s).ok_or_else(|| {
@@ -40,40 +51,64 @@ async fn list(
         .get("order_id")
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty());
-    let (limit, offset) = paging(&q, 20, 100)?;
+    let page = Page::from_query(&q, 20, 100)?;
     let (list, total) = state
         .kasir
         .webhook_deliveries(DeliveryFilter {
             order_id,
             status,
-            limit,
-            offset,
+            limit: page.limit,
+            offset: page.offset,
         })
         .await?;
-    Ok(Json(json!({
-        "success": true,
-        "deliveries": list.iter().map(view).collect::<Vec<_>>(),
-        "pagination": { "total": total, "limit": limit, "offset": offset },
-    })))
+    Ok(Json(DeliveryList {
+        deliveries: list.iter().map(DeliveryView::new).collect(),
+        pagination: page.of(total),
+        success: true,
+    }))
+}
+
+#[derive(Serialize)]
+struct Redelivered {
+    delivery: DeliveryView,
+    success: bool,
 }
 
 async fn redeliver(
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Redelivered>, ApiError> {
     let id: i64 = id.parse().map_err(|_| {
         ApiError::field("id", format!("id must be a delivery's number, got {id:?}"))
     })?;
     let log = state.kasir.redeliver_webhook(id).await?;
-    Ok(Json(json!({ "success": true, "delivery": view(&log) })))
+    Ok(Json(Redelivered {
+        delivery: DeliveryView::new(&log),
+        success: true,
+    }))
+}
+
+#[derive(Deserialize)]
+struct TestBody {
+    #[serde(default, deserialize_with = "fields::string")]
+    url: Option<String>,
+}
+
+/// How the test ping went; `success` is whether the receiver took it.
+#[derive(Serialize)]
+struct Tested {
+    delivery: DeliveryView,
+    duration_ms: Option<i64>,
+    error: Option<String>,
+    status_code: Option<u16>,
+    success: bool,
 }
 
 async fn test(
     State(state): State<AppState>,
-    ApiJson(body): ApiJson<Value>,
-) -> Result<Json<Value>, ApiError> {
-    let body = fields::object(body)?;
-    let url = match string(&body, "url")? {
+    ApiJson(body): ApiJson<TestBody>,
+) -> Result<Json<Tested>, ApiError> {
+    let url = match body.url {
         Some(u) if !u.trim().is_empty() => u,
         _ => {
             let settings = state.kasir.settings().await?;
@@ -87,39 +122,11 @@ async fn test(
     };
     let log = state.kasir.send_test_webhook(&url).await?;
     let last = log.attempts.last();
-    Ok(Json(json!({
-        "success": log.delivery.status == DeliveryStatus::Delivered,
-        "status_code": last.and_then(|a| a.status_code),
-        "error": last.and_then(|a| a.error.clone()),
-        "duration_ms": last.map(|a| a.duration_ms),
-        "delivery": view(&log),
-    })))
-}
-
-fn view(log: &DeliveryLog) -> Value {
-    let d = &log.delivery;
-    let rfc = crate::clock::rfc3339;
-    json!({
-        "id": d.id,
-        "webhook_id": d.webhook_id,
-        "event": d.event,
-        "order_id": d.order_id,
-        "url": d.url,
-        "status": d.status.as_str(),
-        "attempt_count": d.attempts,
-        "next_attempt_at": d.next_attempt_at.map(rfc),
-        "last_error": d.last_error,
-        "created_at": rfc(d.created_at),
-        "delivered_at": d.delivered_at.map(rfc),
-        "payload": serde_json::from_str::<Value>(&d.body).unwrap_or(Value::Null),
-        "attempts": log.attempts.iter().map(|a| json!({
-            "attempt": a.attempt,
-            "at": rfc(a.started_at),
-            "url": a.url,
-            "status_code": a.status_code,
-            "error": a.error,
-            "duration_ms": a.duration_ms,
-            "response_body": a.response_body,
-        })).collect::<Vec<_>>(),
-    })
+    Ok(Json(Tested {
+        delivery: DeliveryView::new(&log),
+        duration_ms: last.map(|a| a.duration_ms),
+        error: last.and_then(|a| a.error.clone()),
+        status_code: last.and_then(|a| a.status_code),
+        success: log.delivery.status == DeliveryStatus::Delivered,
+    }))
 }

@@ -2,39 +2,31 @@
 //! calls. These face the internet when a tunnel is on: no key, per-address
 //! limits, bounded input, and CORS open on these routes only.
 
-use super::error::{ApiError, ApiJson};
-use super::fields::{self, integer, string};
-use super::views;
-use super::AppState;
-use crate::clock::rfc3339;
-use crate::model::Order;
+use super::error::ApiError;
+use super::fields::{self, ApiJson};
+use super::limits;
+use super::qr;
+use super::state::AppState;
+use super::views::{WidgetPaymentCreated, WidgetPaymentStatus};
 use crate::service::WidgetRequest;
-use axum::extract::{DefaultBodyLimit, Path, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
-use axum::middleware::{self, Next};
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde_json::{json, Value};
-use std::time::Duration;
-use tower_http::cors::{Any, CorsLayer};
+use serde::{Deserialize, Serialize};
 
 const WIDGET_JS: &str = include_str!("assets/widget.js");
 const MAX_BODY_BYTES: usize = 16 * 1024;
 
-/// Any page may call these, without credentials (no cookies exist here).
-pub fn cors() -> CorsLayer {
-    CorsLayer::new()
-        .allow_origin(Any)
-        .allow_methods([Method::GET, Method::POST])
-        .allow_headers([header::CONTENT_TYPE])
-        .max_age(Duration::from_secs(600))
-}
-
 pub fn router(state: AppState) -> Router<AppState> {
     let creates = Router::new()
         .route("/api/widget/{merchant_id}/payments", post(create))
-        .route_layer(middleware::from_fn_with_state(state.clone(), limit_creates));
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            limits::widget_creates,
+        ));
     let api = Router::new()
         .route("/api/widget/{merchant_id}", get(merchant))
         .route(
@@ -42,27 +34,10 @@ pub fn router(state: AppState) -> Router<AppState> {
             get(payment),
         )
         .merge(creates)
-        .route_layer(middleware::from_fn_with_state(
-            state,
-            super::public::rate_limit,
-        ))
+        .route_layer(middleware::from_fn_with_state(state, limits::per_address))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(cors());
+        .layer(limits::cors());
     Router::new().merge(api).route("/widget.js", get(script))
-}
-
-/// Creating payments has its own, tighter limit per address: each one is an
-/// order in the merchant's book.
-async fn limit_creates(
-    State(state): State<AppState>,
-    req: Request,
-    next: Next,
-) -> Result<Response, ApiError> {
-    state.widget_limiter.admit(
-        &req,
-        "Too many payments created from this address; try again shortly.",
-    )?;
-    Ok(next.run(req).await)
 }
 
 /// The script's version tag: changes whenever the script does.
@@ -119,35 +94,66 @@ fn merchant_error(e: crate::Error) -> ApiError {
     }
 }
 
+#[derive(Serialize)]
+struct Merchant {
+    max_amount: u64,
+    merchant_city: String,
+    merchant_name: String,
+    min_amount: u64,
+    success: bool,
+}
+
 async fn merchant(
     State(state): State<AppState>,
     Path(merchant_id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Merchant>, ApiError> {
     let (qris, settings) = state
         .kasir
         .widget_merchant(&merchant_id)
         .await
         .map_err(merchant_error)?;
-    Ok(Json(json!({
-        "success": true,
-        "merchant_name": qris.merchant_name,
-        "merchant_city": qris.merchant_city,
-        "min_amount": 1,
-        "max_amount": settings.widget_max_amount,
-    })))
+    Ok(Json(Merchant {
+        max_amount: settings.widget_max_amount,
+        merchant_city: qris.merchant_city,
+        merchant_name: qris.merchant_name,
+        min_amount: 1,
+        success: true,
+    }))
+}
+
+/// What the widget posts: the amount (maybe typed by the customer) and the
+/// page's `data-*` attributes.
+#[derive(Deserialize)]
+struct CreateBody {
+    #[serde(default, deserialize_with = "fields::integer")]
+    amount: Option<i128>,
+    #[serde(default, deserialize_with = "fields::string")]
+    description: Option<String>,
+    #[serde(default, deserialize_with = "fields::string")]
+    callback_url: Option<String>,
+    #[serde(default, deserialize_with = "fields::string")]
+    webhook_url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Created {
+    payment: WidgetPaymentCreated,
+    success: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    warning: Option<&'static str>,
+    webhook_ignored: bool,
 }
 
 async fn create(
     State(state): State<AppState>,
     Path(merchant_id): Path<String>,
-    ApiJson(body): ApiJson<Value>,
+    ApiJson(body): ApiJson<CreateBody>,
 ) -> Result<Response, ApiError> {
-    let body = fields::object(body)?;
     let req = WidgetRequest {
-        amount: integer(&body, "amount")?,
-        description: string(&body, "description")?,
-        callback_url: string(&body, "callback_url")?,
-        webhook_url: string(&body, "webhook_url")?,
+        amount: body.amount,
+        description: body.description,
+        callback_url: body.callback_url,
+        webhook_url: body.webhook_url,
     };
     let paid = state
         .kasir
@@ -155,56 +161,36 @@ async fn create(
         .await
         .map_err(merchant_error)?;
     let o = &paid.order;
-    let img = super::qr_data_url(o.payload.clone()).await?;
+    let img = qr::data_url(o.payload.clone()).await?;
     let settings = state.kasir.settings().await?;
-    let mut body = json!({
-        "success": true,
-        "payment": {
-            "order_id": o.order_id,
-            "link_code": o.link_code,
-            "amount": o.amount,
-            "total_amount": o.total_amount,
-            "description": o.description,
-            "merchant_name": o.merchant_name,
-            "status": o.status.as_str(),
-            "expires_at": rfc3339(o.expires_at),
-            "callback_url": o.callback_url,
-            "qris": o.payload,
-            "qr_image": img,
-            "pay_url": views::link_url(&settings, &o.link_code),
-        },
-        "webhook_ignored": paid.webhook_ignored,
-    });
-    if paid.webhook_ignored {
-        body["warning"] = json!(
-            "webhook_url is not on the merchant's widget allow-list and was ignored; the merchant's default webhook URL is used"
-        );
-    }
+    let body = Created {
+        payment: WidgetPaymentCreated::new(o, &settings, img),
+        success: true,
+        warning: paid.webhook_ignored.then_some(
+            "webhook_url is not on the merchant's widget allow-list and was ignored; the merchant's default webhook URL is used",
+        ),
+        webhook_ignored: paid.webhook_ignored,
+    };
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
-fn payment_view(o: &Order) -> Value {
-    json!({
-        "order_id": o.order_id,
-        "link_code": o.link_code,
-        "amount": o.amount,
-        "total_amount": o.total_amount,
-        "status": o.status.as_str(),
-        "paid_at": o.paid_at.map(rfc3339),
-        "expires_at": rfc3339(o.expires_at),
-    })
+#[derive(Serialize)]
+struct Payment {
+    payment: WidgetPaymentStatus,
+    success: bool,
 }
 
 async fn payment(
     State(state): State<AppState>,
     Path((merchant_id, link_code)): Path<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Payment>, ApiError> {
     let o = state
         .kasir
         .widget_payment(&merchant_id, &link_code)
         .await
         .map_err(merchant_error)?;
-    Ok(Json(
-        json!({ "success": true, "payment": payment_view(&o) }),
-    ))
+    Ok(Json(Payment {
+        payment: WidgetPaymentStatus::new(&o),
+        success: true,
+    }))
 }

@@ -19,9 +19,9 @@ pub struct LinksPage {
 /// the customer reaches, and when it was made in milliseconds.
 #[derive(Debug, Serialize)]
 pub struct LinkRow {
-    /// What `GET /api/qris/payment-links` lists (`views::payment_link_listed`).
+    /// What `GET /api/qris/payment-links` lists (`views::PaymentLinkListed`).
     #[serde(flatten)]
-    pub api: serde_json::Value,
+    pub api: views::PaymentLinkListed,
     pub created_ms: Millis,
 }
 
@@ -76,8 +76,8 @@ pub async fn links_list(
     let links = links
         .iter()
         .map(|o| {
-            let mut api = views::payment_link_listed(o, &settings);
-            api["url"] = absolute(views::link_url(&settings, &o.link_code), base.as_deref()).into();
+            let mut api = views::PaymentLinkListed::new(o, &settings);
+            api.url = absolute(views::link_url(&settings, &o.link_code), base.as_deref());
             LinkRow {
                 api,
                 created_ms: o.created_at,

@@ -2,7 +2,7 @@
 
 use super::{absolute, CmdResult, Paging, TillState};
 use crate::Till;
-use kasir::clock::{self, Millis};
+use kasir::clock::Millis;
 use kasir::http::views;
 use kasir::model::{
     ConfirmedBy, EventRecord, NewOrder, Order, OrderFilter, OrderSource, OrderStatus,
@@ -15,10 +15,9 @@ use std::collections::BTreeMap;
 /// for the UI to format, and on request the QR as SVG.
 #[derive(Debug, Serialize)]
 pub struct TillOrder {
-    /// What `GET /api/qris/orders/{orderId}` answers (`views::order_detail`;
-    /// its typed struct takes the place of this `Value`).
+    /// What `GET /api/qris/orders/{orderId}` answers.
     #[serde(flatten)]
-    pub api: serde_json::Value,
+    pub api: views::OrderDetail,
     pub id: i64,
     pub merchant_name: String,
     pub merchant_city: String,
@@ -39,8 +38,8 @@ impl TillOrder {
     pub(super) async fn of(till: &Till, o: Order, with_qr: bool) -> CmdResult<TillOrder> {
         let settings = till.kasir.settings().await?;
         let base = till.server.link_base().await;
-        let mut api = views::order_detail(&o, &settings);
-        api["url"] = absolute(views::link_url(&settings, &o.link_code), base.as_deref()).into();
+        let mut api = views::OrderDetail::new(&o, &settings);
+        api.url = absolute(views::link_url(&settings, &o.link_code), base.as_deref());
         let qr_image = match with_qr {
             false => None,
             true => {
@@ -61,7 +60,7 @@ impl TillOrder {
             expires_ms: o.expires_at,
             paid_ms: o.paid_at,
             customer_confirmed_ms: o.customer_confirmed_at,
-            now_ms: clock::now_ms(),
+            now_ms: till.kasir.now(),
             qr_image,
         })
     }
