@@ -8,6 +8,7 @@
 
 use crate::clock::rfc3339;
 use crate::model::*;
+use crate::pdf::rupiah;
 use crate::service::{DeliveryLog, Settings};
 use crate::webhook::DeliveryStatus;
 use serde::Serialize;
@@ -209,11 +210,16 @@ impl PaymentLinkListed {
 #[derive(Debug, Serialize)]
 pub struct PayPageState {
     pub amount: u64,
+    /// `Rp 50.000`: the customer's pages show the engine's words for money
+    /// rather than formatting it a second way in JavaScript (additive).
+    pub amount_text: String,
     pub callback_url: Option<String>,
     pub created_at: String,
     pub description: Option<String>,
     pub expires_at: String,
     pub fee: Option<Fee>,
+    /// The fee the customer pays on top, as text; null without a fee.
+    pub fee_text: Option<String>,
     pub is_active: bool,
     pub link_code: String,
     pub merchant_city: String,
@@ -229,6 +235,7 @@ pub struct PayPageState {
     pub status: OrderStatus,
     pub success: bool,
     pub total_amount: u64,
+    pub total_text: String,
 }
 
 impl PayPageState {
@@ -236,11 +243,13 @@ impl PayPageState {
     pub fn new(o: &Order) -> PayPageState {
         PayPageState {
             amount: o.amount,
+            amount_text: rupiah(o.amount),
             callback_url: o.page_callback_url().map(str::to_string),
             created_at: rfc3339(o.created_at),
             description: o.description.clone(),
             expires_at: rfc3339(o.expires_at),
             fee: Fee::of(&o.fee),
+            fee_text: (o.fee_amount > 0).then(|| rupiah(o.fee_amount)),
             is_active: o.is_active,
             link_code: o.link_code.clone(),
             merchant_city: o.merchant_city.clone(),
@@ -252,6 +261,7 @@ impl PayPageState {
             status: o.status,
             success: true,
             total_amount: o.total_amount,
+            total_text: rupiah(o.total_amount),
         }
     }
 
@@ -439,6 +449,8 @@ pub struct WidgetPaymentCreated {
     pub qris: String,
     pub status: OrderStatus,
     pub total_amount: u64,
+    /// `Rp 50.000`, for the widget to show as is (additive).
+    pub total_text: String,
 }
 
 impl WidgetPaymentCreated {
@@ -456,6 +468,7 @@ impl WidgetPaymentCreated {
             qris: o.payload.clone(),
             status: o.status,
             total_amount: o.total_amount,
+            total_text: rupiah(o.total_amount),
         }
     }
 }

@@ -97,6 +97,8 @@ fn merchant_error(e: crate::Error) -> ApiError {
 #[derive(Serialize)]
 struct Merchant {
     max_amount: u64,
+    /// `Rp 10.000.000`, for the widget's "at most" (additive).
+    max_amount_text: String,
     merchant_city: String,
     merchant_name: String,
     min_amount: u64,
@@ -114,6 +116,7 @@ async fn merchant(
         .map_err(merchant_error)?;
     Ok(Json(Merchant {
         max_amount: settings.widget_max_amount,
+        max_amount_text: crate::pdf::rupiah(settings.widget_max_amount),
         merchant_city: qris.merchant_city,
         merchant_name: qris.merchant_name,
         min_amount: 1,

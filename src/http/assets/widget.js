@@ -26,9 +26,6 @@
     var n = parseInt(String(v || "").replace(/[^0-9]/g, ""), 10);
     return n > 0 ? n : null;
   }
-  function rupiah(n) {
-    return "Rp " + new Intl.NumberFormat("id-ID").format(n);
-  }
   function el(tag, attrs, kids) {
     var e = document.createElement(tag);
     for (var k in attrs || {}) {
@@ -153,7 +150,7 @@
   function askAmount() {
     var input = el("input", { id: "amt", inputmode: "numeric", autocomplete: "off", "aria-describedby": "amt-err", placeholder: "0" });
     var err = el("p", { id: "amt-err", class: "err", role: "alert" });
-    var max = null;
+    var max = null, maxText = "";
     input.addEventListener("input", function () {
       var n = parseAmount(input.value);
       input.value = n ? new Intl.NumberFormat("id-ID").format(n) : "";
@@ -163,7 +160,7 @@
       e.preventDefault();
       var n = parseAmount(input.value);
       if (!n) { err.textContent = "Masukkan nominal pembayaran."; input.focus(); return; }
-      if (max && n > max) { err.textContent = "Nominal maksimal " + rupiah(max) + "."; input.focus(); return; }
+      if (max && n > max) { err.textContent = "Nominal maksimal " + maxText + "."; input.focus(); return; }
       create(n);
     }
     var form = el("form", { onsubmit: submit }, [
@@ -175,6 +172,7 @@
     show([form], input);
     call("GET", api).then(function (m) {
       max = m.max_amount;
+      maxText = m.max_amount_text;
       if (modal) modal.title.textContent = "Bayar ke " + m.merchant_name;
     }).catch(function (e) { err.textContent = e.message; });
   }
@@ -201,8 +199,8 @@
     var pay = el("button", { type: "button", class: "act", text: "Sudah Bayar", onclick: confirmPaid });
     show([
       p.description ? el("p", { class: "sub", text: p.description }) : null,
-      el("img", { class: "qr", src: p.qr_image, alt: "Kode QRIS untuk membayar " + rupiah(p.total_amount) }),
-      el("p", { class: "total", text: rupiah(p.total_amount) }),
+      el("img", { class: "qr", src: p.qr_image, alt: "Kode QRIS untuk membayar " + p.total_text }),
+      el("p", { class: "total", text: p.total_text }),
       el("p", { class: "muted", text: "Pindai dengan aplikasi bank atau e-wallet apa pun." }),
       left,
       el("p", { class: "err", role: "alert" }),
@@ -267,13 +265,13 @@
       show([
         el("p", { class: "ok", "aria-hidden": "true", text: "\u2714" }),
         el("p", { class: "st paid", text: "Lunas" }),
-        el("p", { class: "muted", text: rupiah(p.total_amount) + " \u00b7 " + p.order_id }),
+        el("p", { class: "muted", text: p.total_text + " \u00b7 " + p.order_id }),
         el("button", { type: "button", class: "act", text: "Tutup", onclick: close })
       ]);
     } else if (s === "awaiting_confirmation") {
       show([
         el("p", { class: "st wait", text: "Terima kasih! Menunggu verifikasi penjual\u2026" }),
-        el("p", { class: "muted", text: rupiah(p.total_amount) + " \u00b7 " + p.order_id }),
+        el("p", { class: "muted", text: p.total_text + " \u00b7 " + p.order_id }),
         el("button", { type: "button", class: "act", text: "Tutup", onclick: close })
       ]);
     } else {
