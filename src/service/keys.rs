@@ -38,6 +38,14 @@ pub fn hash_key(key: &str) -> Vec<u8> {
     Sha256::digest(key.as_bytes()).to_vec()
 }
 
+/// A change to key `id` that touched no row: there is no such key.
+fn found_key(changed: bool, id: i64, active_only: bool) -> Result<()> {
+    match changed {
+        true => Ok(()),
+        false => Err(Error::NotFound(Missing::ApiKey { id, active_only })),
+    }
+}
+
 fn check_daily_limit(daily_limit: Option<i64>) -> Result<()> {
     if daily_limit.is_some_and(|l| l < 1) {
         return Err(Error::invalid(
@@ -88,14 +96,7 @@ impl Kasir {
             .db
             .write(move |c| store::revoke_api_key(c, id, now))
             .await?;
-        if done {
-            Ok(())
-        } else {
-            Err(Error::NotFound(Missing::ApiKey {
-                id,
-                active_only: true,
-            }))
-        }
+        found_key(done, id, true)
     }
 
     pub async fn set_api_key_limit(&self, id: i64, daily_limit: Option<i64>) -> Result<()> {
@@ -105,14 +106,7 @@ impl Kasir {
             .db
             .write(move |c| store::set_key_daily_limit(c, id, daily_limit))
             .await?;
-        if done {
-            Ok(())
-        } else {
-            Err(Error::NotFound(Missing::ApiKey {
-                id,
-                active_only: false,
-            }))
-        }
+        found_key(done, id, false)
     }
 
     /// The key a request presents, compared in constant time; revoked keys fail.

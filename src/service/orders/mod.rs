@@ -229,35 +229,44 @@ impl Kasir {
     ) -> Result<Order> {
         let payer_name = check_text("payer_name", payer_name.as_deref(), MAX_PAYER_FIELD_LEN)?;
         let payer_note = check_text("payer_note", payer_note.as_deref(), MAX_PAYER_FIELD_LEN)?;
-        let id = order_id.to_string();
-        let now = self.now();
-        self.write_outcome(move |c| {
-            let tx = c.transaction()?;
-            let Some(order) = store::get_order(&tx, OrderKey::OrderId(&id), now)? else {
-                return Ok((Err(Error::NotFound(Missing::Order(id))), vec![]));
-            };
-            let (outcome, events) = lifecycle::apply(&tx, order, Step::Verify, by.as_str(), now)?;
-            let outcome = match outcome {
-                Ok(order) => {
-                    store::set_payer(
-                        &tx,
-                        order.id,
-                        by,
-                        payer_name.as_deref(),
-                        payer_note.as_deref(),
-                    )?;
-                    lifecycle::reload(&tx, order.id, now).map(Ok)?
-                }
-                Err(e) => Err(e),
-            };
-            tx.commit()?;
-            Ok((outcome, events))
-        })
+        self.step_order(
+            order_id,
+            Step::Verify,
+            by.as_str(),
+            move |tx, order, now| {
+                store::set_payer(
+                    tx,
+                    order.id,
+                    by,
+                    payer_name.as_deref(),
+                    payer_note.as_deref(),
+                )?;
+                lifecycle::reload(tx, order.id, now)
+            },
+        )
         .await
     }
 
     /// Cancel an unpaid order. Cancelling a cancelled order changes nothing.
     pub async fn cancel(&self, order_id: &str, actor: ConfirmedBy) -> Result<Order> {
+        self.step_order(order_id, Step::Cancel, actor.as_str(), |_, order, _| {
+            Ok(order)
+        })
+        .await
+    }
+
+    /// Take the order `order_id` through `step`; `then` finishes a step that
+    /// was taken, in the same transaction.
+    async fn step_order<F>(
+        &self,
+        order_id: &str,
+        step: Step,
+        actor: &'static str,
+        then: F,
+    ) -> Result<Order>
+    where
+        F: FnOnce(&rusqlite::Transaction<'_>, Order, Millis) -> Result<Order> + Send + 'static,
+    {
         let id = order_id.to_string();
         let now = self.now();
         self.write_outcome(move |c| {
@@ -265,9 +274,13 @@ impl Kasir {
             let Some(order) = store::get_order(&tx, OrderKey::OrderId(&id), now)? else {
                 return Ok((Err(Error::NotFound(Missing::Order(id))), vec![]));
             };
-            let outcome = lifecycle::apply(&tx, order, Step::Cancel, actor.as_str(), now)?;
+            let (outcome, events) = lifecycle::apply(&tx, order, step, actor, now)?;
+            let outcome = match outcome {
+                Ok(order) => Ok(then(&tx, order, now)?),
+                Err(refused) => Err(refused),
+            };
             tx.commit()?;
-            Ok(outcome)
+            Ok((outcome, events))
         })
         .await
     }
