@@ -12,6 +12,7 @@ mod api;
 mod cli;
 mod openapi;
 mod orders;
+mod payment_links;
 mod pdf;
 mod qr_image;
 mod support;
