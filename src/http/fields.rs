@@ -48,6 +48,13 @@ where
                     "Invalid field",
                     e.body_text(),
                 ),
+                JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    ApiError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "Payload too large",
+                        "The request body is larger than this endpoint accepts.",
+                    )
+                }
                 JsonRejection::BytesRejection(e) => {
                     ApiError::new(e.status(), "Bad request", e.body_text())
                 }

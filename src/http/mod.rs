@@ -1,6 +1,7 @@
 //! The embedded HTTP server: the reference API under `/api/qris`, the public
 //! payment endpoints under `/api/pay` and the payment page `/p/{link_code}`.
 
+mod answer_shape;
 pub mod api;
 mod auth;
 pub mod error;
@@ -40,6 +41,7 @@ pub fn app(state: AppState) -> Router {
                 "There is no such endpoint. See /api/openapi.json.",
             )
         })
+        .layer(axum::middleware::from_fn(answer_shape::shape))
         .with_state(state)
 }
 

@@ -8,6 +8,7 @@
 //! `tests/` still runs (as its own binary) instead of being silently skipped,
 //! as it would be with `autotests = false`.
 
+mod answer_shape;
 mod api;
 mod cli;
 mod openapi;
