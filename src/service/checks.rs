@@ -111,7 +111,8 @@ pub(super) fn optional_url(field: &'static str, v: Option<&str>) -> Result<Optio
     }
 }
 
-/// An absolute http or https URL of reasonable length.
+/// An absolute http or https URL of reasonable length, without credentials,
+/// in its normalised form.
 pub fn check_url(field: &'static str, u: &str) -> Result<String> {
     let u = u.trim();
     if u.len() > MAX_URL_LEN {
@@ -128,7 +129,23 @@ pub fn check_url(field: &'static str, u: &str) -> Result<String> {
             format!("{field} must be an http:// or https:// URL"),
         ));
     }
-    Ok(u.to_string())
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(Error::invalid(
+            field,
+            format!("{field} must not hold a user name or password (user:password@): they would be sent on and shown in answers and the delivery log"),
+        ));
+    }
+    // What is stored and answered is the parsed form, so what a receiver is
+    // sent to is what every screen shows: `http:shop.example` reads as
+    // `http://shop.example/`, and quotes or brackets are percent-encoded.
+    let normal = parsed.to_string();
+    if normal.len() > MAX_URL_LEN {
+        return Err(Error::invalid(
+            field,
+            format!("{field} must be at most {MAX_URL_LEN} characters"),
+        ));
+    }
+    Ok(normal)
 }
 
 /// `YYYY-MM-DD`, a real calendar day.

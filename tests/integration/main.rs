@@ -17,6 +17,7 @@ mod payment_links;
 mod pdf;
 mod qr_image;
 mod support;
+mod urls;
 mod webhooks;
 mod widget;
 mod widget_browser;
