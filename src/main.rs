@@ -63,6 +63,11 @@ enum Command {
         /// Zone printed times are in: Asia/Jakarta, Asia/Makassar, Asia/Jayapura, UTC or +08:00.
         #[arg(long)]
         timezone: Option<String>,
+        /// Who may name the client in X-Forwarded-For: none (default), loopback
+        /// (a tunnel agent such as cloudflared or ngrok on this computer) or
+        /// proxy addresses, comma-separated.
+        #[arg(long)]
+        trusted_proxy: Option<String>,
     },
     /// Print this till's merchant ID, for widget.js's data-merchant.
     MerchantId,
@@ -246,6 +251,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             widget_webhook_allowlist,
             receipt_footer,
             timezone,
+            trusted_proxy,
         } => {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -264,6 +270,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                         .map(|v| v.split(',').map(|s| s.trim().to_string()).collect()),
                     receipt_footer: clear_if_empty(receipt_footer),
                     timezone,
+                    trusted_proxy,
                     ..Default::default()
                 };
                 let settings = kasir.update_settings(patch).await?;

@@ -271,6 +271,7 @@ const SETTINGS: &[&str] = &[
     "receipt_footer: null",
     "sound: bool",
     "timezone: string",
+    "trusted_proxy: string",
     "webhook_block_private: bool",
     "widget_max_amount: number",
     "widget_webhook_allowlist: []",

@@ -4,6 +4,7 @@
 
 use super::error::ApiError;
 use super::state::AppState;
+use crate::service::TrustedProxy;
 use axum::extract::{Request, State};
 use axum::http::{header, Method};
 use axum::middleware::Next;
@@ -17,8 +18,10 @@ pub async fn per_address(
     req: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
+    let trusted = trusted_proxy(&state).await;
     state.public_limiter.admit(
         &req,
+        &trusted,
         "Too many requests from this address; try again shortly.",
     )?;
     Ok(next.run(req).await)
@@ -31,11 +34,22 @@ pub async fn widget_creates(
     req: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
+    let trusted = trusted_proxy(&state).await;
     state.widget_limiter.admit(
         &req,
+        &trusted,
         "Too many payments created from this address; try again shortly.",
     )?;
     Ok(next.run(req).await)
+}
+
+/// The setting, read through the engine's cache; when it can't be read the
+/// header is believed from nobody.
+async fn trusted_proxy(state: &AppState) -> TrustedProxy {
+    match state.kasir.settings().await {
+        Ok(s) => s.trusted_proxy,
+        Err(_) => TrustedProxy::None,
+    }
 }
 
 /// Any page may call these, without credentials (no cookies exist here).

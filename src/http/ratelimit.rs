@@ -4,6 +4,7 @@
 //! 2^64 separate limits.
 
 use super::error::ApiError;
+use crate::service::TrustedProxy;
 use axum::extract::{ConnectInfo, Request};
 use axum::http::{HeaderMap, StatusCode};
 use std::collections::HashMap;
@@ -47,11 +48,16 @@ impl RateLimiter {
 
     /// Count a request against its client's window (see [`client_address`]);
     /// over the limit, a 429 with Retry-After whose message is `too_many`.
-    pub fn admit(&self, req: &Request, too_many: &'static str) -> Result<(), ApiError> {
+    pub fn admit(
+        &self,
+        req: &Request,
+        trusted: &TrustedProxy,
+        too_many: &'static str,
+    ) -> Result<(), ApiError> {
         let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>() else {
             return Ok(());
         };
-        self.check(client_address(*peer, req.headers()))
+        self.check(client_address(*peer, req.headers(), trusted))
             .map_err(|wait| ApiError {
                 retry_after: Some(wait),
                 ..ApiError::new(
@@ -96,17 +102,17 @@ impl RateLimiter {
 
 /// The address a request comes from, as the limits count it.
 ///
-/// A tunnel agent (cloudflared, ngrok) or a reverse proxy on the till's own
-/// machine connects from loopback for every customer, and says who the customer
-/// is in `X-Forwarded-For`. So the header is believed only when the connection
-/// comes from this machine (whose programs could reach the database anyway),
-/// and read from the right: each proxy appends the address it saw, so the
-/// rightmost address that isn't this machine is the one the last outside hop
-/// saw; what a customer writes into the header themself sits to its left and is
-/// never reached. A peer on the LAN is counted as itself, header or not.
-pub fn client_address(peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
+/// A tunnel agent (cloudflared, ngrok) or a reverse proxy connects for every
+/// customer and says who the customer is in `X-Forwarded-For`. The header is
+/// believed only when the connection comes from a proxy the merchant trusts
+/// (the `trusted_proxy` setting, off by default), and read from the right:
+/// each proxy appends the address it saw, so the rightmost address that isn't
+/// a trusted proxy is the one the last outside hop saw; what a customer writes
+/// into the header themself sits to its left and is never reached. Any other
+/// peer is counted as itself, header or not.
+pub fn client_address(peer: SocketAddr, headers: &HeaderMap, trusted: &TrustedProxy) -> IpAddr {
     let peer = peer.ip().to_canonical();
-    if !peer.is_loopback() {
+    if !trusted.trusts(peer) {
         return peer;
     }
     // split the raw bytes: a line a customer salted with a non-ASCII byte must
@@ -118,7 +124,7 @@ pub fn client_address(peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
         .rev()
         .map_while(|entry| forwarded_ip(std::str::from_utf8(entry).ok()?.trim()))
         .map(|ip| ip.to_canonical())
-        .find(|ip| !ip.is_loopback())
+        .find(|ip| !trusted.trusts(*ip))
         .unwrap_or(peer)
 }
 
@@ -158,7 +164,11 @@ mod tests {
     }
 
     fn from(peer: &str, xff: &[&str]) -> IpAddr {
-        client_address(peer.parse().unwrap(), &headers(xff))
+        client_address(
+            peer.parse().unwrap(),
+            &headers(xff),
+            &TrustedProxy::Loopback,
+        )
     }
 
     #[test]
@@ -208,6 +218,19 @@ mod tests {
     }
 
     #[test]
+    fn without_a_trusted_proxy_the_header_is_ignored_and_a_named_proxy_is_walked_past() {
+        let h = headers(&["198.51.100.99, 203.0.113.7"]);
+        let lo = "127.0.0.1:1".parse().unwrap();
+        assert_eq!(client_address(lo, &h, &TrustedProxy::None), ip("127.0.0.1"));
+        let lan = TrustedProxy::parse("192.168.1.2, 192.168.1.3").unwrap();
+        let chained = headers(&["198.51.100.99, 203.0.113.7, 192.168.1.3"]);
+        let via = "192.168.1.2:1".parse().unwrap();
+        assert_eq!(client_address(via, &chained, &lan), ip("203.0.113.7"));
+        // loopback is not trusted unless named
+        assert_eq!(client_address(lo, &h, &lan), ip("127.0.0.1"));
+    }
+
+    #[test]
     fn a_walk_that_meets_something_else_stops_at_the_connection() {
         for odd in [
             "198.51.100.9,,203.0.113.7, ",
@@ -230,13 +253,13 @@ mod tests {
         let line = b"198.51.100.\xff9, 203.0.113.7";
         h.append("x-forwarded-for", HeaderValue::from_bytes(line).unwrap());
         assert_eq!(
-            client_address("127.0.0.1:1".parse().unwrap(), &h),
+            client_address("127.0.0.1:1".parse().unwrap(), &h, &TrustedProxy::Loopback),
             ip("203.0.113.7")
         );
         let line = b"198.51.100.9, 203.0.113.\xff7";
         h.insert("x-forwarded-for", HeaderValue::from_bytes(line).unwrap());
         assert_eq!(
-            client_address("127.0.0.1:1".parse().unwrap(), &h),
+            client_address("127.0.0.1:1".parse().unwrap(), &h, &TrustedProxy::Loopback),
             ip("127.0.0.1")
         );
     }

@@ -12,6 +12,7 @@ mod payment_links;
 mod printing;
 mod settings;
 mod static_qris;
+mod trusted_proxy;
 mod webhooks;
 mod widget;
 
@@ -20,6 +21,7 @@ pub use keys::hash_key;
 pub use orders::lifecycle;
 pub use settings::{Settings, SettingsPatch, DEFAULT_EXPIRY_MINUTES, MAX_RECEIPT_FOOTER_LEN};
 pub use static_qris::{check_importable, ImportedQris};
+pub use trusted_proxy::TrustedProxy;
 pub use webhooks::DeliveryLog;
 pub use widget::{allowlisted, WidgetPayment, WidgetRequest};
 

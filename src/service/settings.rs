@@ -34,6 +34,8 @@ pub struct Settings {
     pub timezone: String,
     /// The till's server listens on the shop's LAN (0.0.0.0) instead of this computer only.
     pub listen_lan: bool,
+    /// Which connections may name the client in `X-Forwarded-For`.
+    pub trusted_proxy: super::TrustedProxy,
 }
 
 impl Settings {
@@ -57,6 +59,7 @@ pub struct SettingsPatch {
     pub receipt_footer: Option<Option<String>>,
     pub timezone: Option<String>,
     pub listen_lan: Option<bool>,
+    pub trusted_proxy: Option<String>,
 }
 
 /// Settings change rarely and are read on every API response that shows a
@@ -160,6 +163,10 @@ impl Kasir {
                 ));
             }
         }
+        let proxy = match &patch.trusted_proxy {
+            Some(t) => Some(super::TrustedProxy::parse(t)?.to_string()),
+            None => None,
+        };
         let flag = |b: bool| Some(if b { "1" } else { "0" });
         let settings = self
             .inner
@@ -199,6 +206,9 @@ impl Kasir {
                 }
                 if let Some(b) = patch.webhook_block_private {
                     store::set_setting(&tx, "webhook_block_private", flag(b))?;
+                }
+                if let Some(t) = &proxy {
+                    store::set_setting(&tx, "trusted_proxy", Some(t))?;
                 }
                 if let Some(l) = patch.listen_lan {
                     store::set_setting(&tx, "listen_lan", flag(l))?;
@@ -257,5 +267,10 @@ pub(super) fn read_settings(c: &rusqlite::Connection) -> Result<Settings> {
             .cloned()
             .unwrap_or_else(|| "Asia/Jakarta".into()),
         listen_lan: map.get("listen_lan").is_some_and(|v| v == "1"),
+        // a stored value this build can't read trusts nobody
+        trusted_proxy: map
+            .get("trusted_proxy")
+            .and_then(|v| super::TrustedProxy::parse(v).ok())
+            .unwrap_or_default(),
     })
 }

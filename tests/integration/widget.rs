@@ -255,12 +255,20 @@ async fn a_burst_of_payments_from_one_address_is_limited() {
     assert_eq!(app.count("orders"), 20);
 }
 
-/// A tunnel agent connects from this machine for every customer and names the
-/// customer in `X-Forwarded-For`: each customer keeps their own limit, and
+/// A tunnel agent connects from this machine for every customer and, once the
+/// merchant trusts it (`--trusted-proxy loopback`), names the customer in
+/// `X-Forwarded-For`: each customer keeps their own limit, and
 /// writing someone else's address into the header doesn't buy a fresh one.
 #[tokio::test]
 async fn customers_behind_a_tunnel_are_limited_one_by_one() {
     let app = TestApp::with_qris().await;
+    app.kasir
+        .update_settings(kasir::service::SettingsPatch {
+            trusted_proxy: Some("loopback".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     let path = format!("/api/widget/{}/payments", merchant(&app).await);
     let pay = |xff: String| {
         let req = app
@@ -277,4 +285,30 @@ async fn customers_behind_a_tunnel_are_limited_one_by_one() {
     // another customer through the same tunnel is not held back by the first
     assert_eq!(pay("203.0.113.8".into()).await, 201);
     assert_eq!(app.count("orders"), 21);
+}
+
+/// Until the merchant trusts a proxy, a header the client writes itself buys
+/// nothing: rotating `X-Forwarded-For` from loopback still meets the limit.
+#[tokio::test]
+async fn a_rotating_forwarded_header_is_not_believed_by_default() {
+    let app = TestApp::with_qris().await;
+    let path = format!("/api/widget/{}/payments", merchant(&app).await);
+    let mut statuses = Vec::new();
+    for i in 0..25 {
+        let res = app
+            .public_request(Method::POST, &path)
+            .header("x-forwarded-for", format!("203.0.113.{i}"))
+            .json(&json!({ "amount": 1000 }))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(res.status().as_u16());
+    }
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 201).count(),
+        20,
+        "{statuses:?}"
+    );
+    assert_eq!(statuses[20..], [429; 5]);
+    assert_eq!(app.count("orders"), 20);
 }

@@ -54,6 +54,7 @@ fn settings() -> Settings {
         receipt_footer: None,
         timezone: "Asia/Jakarta".into(),
         listen_lan: false,
+        trusted_proxy: Default::default(),
     }
 }
 
