@@ -50,14 +50,13 @@ async fn json_error(res: Response, method: &Method, path: &str) -> Response {
         .map(|b| String::from_utf8_lossy(&b).trim().to_string())
         .unwrap_or_default();
     let status = parts.status;
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        return with_headers(ApiError::payload_too_large(), parts.headers);
+    }
     let (error, message) = match status {
         StatusCode::METHOD_NOT_ALLOWED => (
             "Method not allowed",
             format!("{path} does not accept {method}. See /api/openapi.json."),
-        ),
-        StatusCode::PAYLOAD_TOO_LARGE => (
-            "Payload too large",
-            "The request body is larger than this endpoint accepts.".to_string(),
         ),
         StatusCode::BAD_REQUEST if text.is_empty() => {
             ("Bad request", "The request could not be read.".to_string())
@@ -72,9 +71,13 @@ async fn json_error(res: Response, method: &Method, path: &str) -> Response {
         ),
         s => (s.canonical_reason().unwrap_or("Error"), text.clone()),
     };
-    let mut shaped = ApiError::new(status, error, message).into_response();
-    // keep what the layer below said beside its body (Allow, Retry-After, CORS)
-    for (name, value) in parts.headers.iter() {
+    with_headers(ApiError::new(status, error, message), parts.headers)
+}
+
+/// Keep what the layer below said beside its body (Allow, Retry-After, CORS).
+fn with_headers(error: ApiError, headers: axum::http::HeaderMap) -> Response {
+    let mut shaped = error.into_response();
+    for (name, value) in headers.iter() {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
             shaped.headers_mut().insert(name.clone(), value.clone());
         }

@@ -35,6 +35,15 @@ impl ApiError {
     pub fn bad_request(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, "Bad request", message)
     }
+    /// A body over the endpoint's limit, whether our extractor or axum's
+    /// body limit is the one that noticed.
+    pub fn payload_too_large() -> ApiError {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Payload too large",
+            "The request body is larger than this endpoint accepts.",
+        )
+    }
     pub fn field(field: impl Into<Cow<'static, str>>, message: impl Into<String>) -> ApiError {
         ApiError {
             field: Some(field.into()),

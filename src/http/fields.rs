@@ -49,11 +49,7 @@ where
                     e.body_text(),
                 ),
                 JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                    ApiError::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        "Payload too large",
-                        "The request body is larger than this endpoint accepts.",
-                    )
+                    ApiError::payload_too_large()
                 }
                 JsonRejection::BytesRejection(e) => {
                     ApiError::new(e.status(), "Bad request", e.body_text())

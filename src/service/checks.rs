@@ -115,11 +115,16 @@ pub(super) fn optional_url(field: &'static str, v: Option<&str>) -> Result<Optio
 /// in its normalised form.
 pub fn check_url(field: &'static str, u: &str) -> Result<String> {
     let u = u.trim();
-    if u.len() > MAX_URL_LEN {
-        return Err(Error::invalid(
-            field,
-            format!("{field} must be at most {MAX_URL_LEN} characters"),
-        ));
+    let too_long = |text: &str| {
+        (text.len() > MAX_URL_LEN).then(|| {
+            Error::invalid(
+                field,
+                format!("{field} must be at most {MAX_URL_LEN} characters"),
+            )
+        })
+    };
+    if let Some(e) = too_long(u) {
+        return Err(e);
     }
     let parsed = url::Url::parse(u)
         .map_err(|e| Error::invalid(field, format!("{field} is not a valid URL: {e}")))?;
@@ -139,13 +144,10 @@ pub fn check_url(field: &'static str, u: &str) -> Result<String> {
     // sent to is what every screen shows: `http:shop.example` reads as
     // `http://shop.example/`, and quotes or brackets are percent-encoded.
     let normal = parsed.to_string();
-    if normal.len() > MAX_URL_LEN {
-        return Err(Error::invalid(
-            field,
-            format!("{field} must be at most {MAX_URL_LEN} characters"),
-        ));
+    match too_long(&normal) {
+        Some(e) => Err(e),
+        None => Ok(normal),
     }
-    Ok(normal)
 }
 
 /// `YYYY-MM-DD`, a real calendar day.
