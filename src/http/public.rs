@@ -23,8 +23,32 @@ use tokio_stream::wrappers::BroadcastStream;
 
 const PAY_PAGE: &str = include_str!("assets/pay.html");
 const OPENAPI: &str = include_str!("assets/openapi.json");
-/// The page is self-contained: its own inline style and script, images as data: URLs.
-const PAY_PAGE_CSP: &str = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+/// The page is self-contained: its own inline style and script, images as
+/// data: URLs. Only that style and script run, named by their hashes (taken
+/// from the page itself, so they can't drift from it): markup that reaches the
+/// page some other way can't run or restyle anything.
+static PAY_PAGE_CSP: std::sync::LazyLock<HeaderValue> = std::sync::LazyLock::new(|| {
+    let csp = format!(
+        "default-src 'none'; img-src 'self' data:; style-src '{}'; script-src '{}'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        inline_hash(PAY_PAGE, "<style>", "</style>"),
+        inline_hash(PAY_PAGE, "<script>", "</script>"),
+    );
+    HeaderValue::from_str(&csp).expect("a CSP of ASCII")
+});
+
+/// `sha256-…` of the text between the first `open` and the next `close`, as
+/// CSP hashes an inline element's content.
+fn inline_hash(page: &str, open: &str, close: &str) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    let start = page.find(open).expect("the page has the element") + open.len();
+    let len = page[start..].find(close).expect("the element is closed");
+    let digest = sha2::Sha256::digest(&page.as_bytes()[start..start + len]);
+    format!(
+        "sha256-{}",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
+}
 
 pub fn router(state: AppState) -> Router<AppState> {
     let limited = Router::new()
@@ -89,10 +113,7 @@ async fn pay_page(State(state): State<AppState>, Path(code): Path<String>) -> Re
     };
     let mut res = (status, axum::response::Html(PAY_PAGE)).into_response();
     let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(PAY_PAGE_CSP),
-    );
+    h.insert(header::CONTENT_SECURITY_POLICY, PAY_PAGE_CSP.clone());
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(
         header::REFERRER_POLICY,

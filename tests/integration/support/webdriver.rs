@@ -215,6 +215,19 @@ impl Browser {
         .await
     }
 
+    /// The computed value of a CSS property, as the page's styles made it.
+    pub async fn css(&self, n: &Node, name: &str) -> String {
+        self.cmd(
+            reqwest::Method::GET,
+            &format!("/element/{}/css/{name}", Self::id(n)),
+            None,
+        )
+        .await
+        .as_str()
+        .unwrap_or("")
+        .to_string()
+    }
+
     /// Press a key (WebDriver key code, e.g. "\u{E00C}" for Escape) on the page.
     pub async fn press(&self, key: &str) {
         self.cmd(
