@@ -126,6 +126,13 @@ pub enum Error {
         "The order was changed at the same moment by another Kasir on this computer; try again."
     )]
     StaleStatus,
+    /// A per-merchant limit (widget payments, customer confirmations, open
+    /// widget orders) is reached, whoever is asking.
+    #[error("{message}")]
+    MerchantBusy {
+        message: String,
+        retry_after_secs: Option<u64>,
+    },
     /// The webhook worker is sending this delivery right now.
     #[error("Webhook delivery {0} is being sent right now; see its attempts in a moment.")]
     DeliveryBusy(i64),
@@ -177,6 +184,7 @@ impl Error {
             Error::LinkCodesExhausted => "link_codes_exhausted",
             Error::StaleStatus => "stale_status",
             Error::DeliveryBusy(_) => "delivery_busy",
+            Error::MerchantBusy { .. } => "merchant_busy",
             Error::TaskFailed(_) | Error::Db(_) => "internal",
         }
     }

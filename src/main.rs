@@ -47,12 +47,26 @@ enum Command {
         /// Where webhooks go when an order names none.
         #[arg(long)]
         default_webhook_url: Option<String>,
-        /// Refuse webhook URLs on private and loopback addresses.
+        /// Webhooks to private/LAN and loopback addresses: auto (allowed until
+        /// the API listens beyond this computer or a public base URL is set),
+        /// allow or block. The default webhook URL is always allowed.
         #[arg(long)]
+        webhook_private_receivers: Option<String>,
+        /// Earlier switch: true is --webhook-private-receivers block.
+        #[arg(long, hide = true)]
         webhook_block_private: Option<bool>,
         /// The largest amount a widget payment may ask for (rupiah; default 10000000).
         #[arg(long)]
         widget_max_amount: Option<i64>,
+        /// Widget payments the shop takes a minute, all customers together (default 30).
+        #[arg(long)]
+        widget_payments_per_minute: Option<i64>,
+        /// Widget payments waiting to be paid at once (default 100).
+        #[arg(long)]
+        widget_open_orders_max: Option<i64>,
+        /// "Sudah Bayar" presses a minute, all customers together (default 60).
+        #[arg(long)]
+        customer_confirmations_per_minute: Option<i64>,
         /// Webhook URLs a widget's data-webhook may name: origins or URL prefixes,
         /// comma-separated (an empty value clears the list).
         #[arg(long)]
@@ -246,8 +260,12 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             public_base_url,
             order_expiry_minutes,
             default_webhook_url,
+            webhook_private_receivers,
             webhook_block_private,
             widget_max_amount,
+            widget_payments_per_minute,
+            widget_open_orders_max,
+            customer_confirmations_per_minute,
             widget_webhook_allowlist,
             receipt_footer,
             timezone,
@@ -264,8 +282,12 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     order_expiry_minutes,
                     public_base_url: clear_if_empty(public_base_url),
                     default_webhook_url: clear_if_empty(default_webhook_url),
+                    webhook_private_receivers,
                     webhook_block_private,
                     widget_max_amount,
+                    widget_payments_per_minute,
+                    widget_open_orders_max,
+                    customer_confirmations_per_minute,
                     widget_webhook_allowlist: widget_webhook_allowlist
                         .map(|v| v.split(',').map(|s| s.trim().to_string()).collect()),
                     receipt_footer: clear_if_empty(receipt_footer),

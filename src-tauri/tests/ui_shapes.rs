@@ -263,6 +263,7 @@ const APP_INFO: &[&str] = &[
 
 /// The merchant's settings (`kasir::service::Settings`), with a default webhook URL set.
 const SETTINGS: &[&str] = &[
+    "customer_confirmations_per_minute: number",
     "default_webhook_url: string",
     "language: string",
     "listen_lan: bool",
@@ -272,8 +273,10 @@ const SETTINGS: &[&str] = &[
     "sound: bool",
     "timezone: string",
     "trusted_proxy: string",
-    "webhook_block_private: bool",
+    "webhook_private_receivers: string",
     "widget_max_amount: number",
+    "widget_open_orders_max: number",
+    "widget_payments_per_minute: number",
     "widget_webhook_allowlist: []",
 ];
 

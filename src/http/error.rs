@@ -118,6 +118,16 @@ impl From<Error> for ApiError {
                 ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "Try again", message)
             }
             Error::StaleStatus => ApiError::new(StatusCode::CONFLICT, "Order changed", message),
+            Error::MerchantBusy {
+                retry_after_secs, ..
+            } => ApiError {
+                retry_after: retry_after_secs,
+                ..ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "Terlalu banyak permintaan",
+                    message,
+                )
+            },
             Error::DeliveryBusy(_) => {
                 ApiError::new(StatusCode::CONFLICT, "Delivery in progress", message)
             }
@@ -148,6 +158,9 @@ fn customer_words(e: &Error) -> Option<&'static str> {
     Some(match e {
         Error::NotFound(Missing::PaymentLink) => "Link pembayaran tidak ditemukan",
         Error::NotFound(Missing::Merchant) => "Merchant tidak ditemukan: periksa data-merchant.",
+        Error::MerchantBusy { .. } => {
+            "Toko ini sedang menerima terlalu banyak pembayaran sekaligus; coba lagi sebentar lagi."
+        }
         Error::Closed {
             attempted: Attempted::CustomerConfirm,
             status,

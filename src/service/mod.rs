@@ -7,6 +7,7 @@
 
 mod checks;
 mod keys;
+mod merchant_limits;
 mod orders;
 mod payment_links;
 mod printing;
@@ -55,6 +56,7 @@ struct Inner {
     settings_cache: settings::Cache,
     webhooks: webhook::Outbox,
     usage: keys::UsageMeter,
+    merchant_limits: merchant_limits::MerchantLimits,
 }
 
 /// How to open a [`Kasir`]: the production defaults, or a test's own clock
@@ -134,6 +136,7 @@ impl Kasir {
                 settings_cache: settings::Cache::default(),
                 webhooks,
                 usage: keys::UsageMeter::default(),
+                merchant_limits: Default::default(),
             }),
         })
     }

@@ -1,10 +1,11 @@
 //! Payment links: the public page a customer opens (`/p/{code}`), their
 //! "Sudah Bayar", the view count, and deleting a link.
 
+use super::merchant_limits::Counted;
 use super::orders::lifecycle::{self, Step};
 use super::Kasir;
 use crate::error::{Error, Missing, Result};
-use crate::model::{ConfirmedBy, Order};
+use crate::model::{ConfirmedBy, Order, OrderStatus};
 use crate::store::{self, OrderKey};
 use rand::Rng;
 
@@ -46,6 +47,8 @@ impl Kasir {
     pub async fn confirm_paid_by_customer(&self, link_code: &str) -> Result<Order> {
         let code = link_code.to_string();
         let now = self.now();
+        let per_minute = self.settings().await?.customer_confirmations_per_minute;
+        let this = self.clone();
         self.write_outcome(move |c| {
             let tx = c.transaction()?;
             let Some(order) =
@@ -53,6 +56,16 @@ impl Kasir {
             else {
                 return Ok((Err(Error::NotFound(Missing::PaymentLink)), vec![]));
             };
+            // only a press that moves the order on counts: a repeat changes nothing
+            if order.status == OrderStatus::Pending {
+                if let Err(busy) = this
+                    .inner
+                    .merchant_limits
+                    .admit(Counted::CustomerConfirmation, per_minute)
+                {
+                    return Ok((Err(busy), vec![]));
+                }
+            }
             let outcome = lifecycle::apply(&tx, order, Step::CustomerConfirm, "customer", now)?;
             tx.commit()?;
             Ok(outcome)

@@ -1,6 +1,10 @@
 //! The merchant's settings, and the zone the shop reads its days in.
 
 use super::checks::{check_text, check_url, parse_day};
+use super::merchant_limits::{
+    DEFAULT_CUSTOMER_CONFIRMATIONS_PER_MINUTE, DEFAULT_WIDGET_OPEN_ORDERS_MAX,
+    DEFAULT_WIDGET_PAYMENTS_PER_MINUTE, MAX_MERCHANT_LIMIT,
+};
 use super::{Kasir, DEFAULT_WIDGET_MAX_AMOUNT};
 use crate::clock::{self, Millis};
 use crate::error::{Error, Result};
@@ -19,11 +23,18 @@ pub struct Settings {
     pub default_webhook_url: Option<String>,
     pub language: String,
     pub sound: bool,
-    /// Refuse webhook URLs on private and loopback addresses (LAN receivers are
-    /// allowed by default: merchants run their own integrations there).
-    pub webhook_block_private: bool,
+    /// Webhook receivers on private and loopback addresses: `auto` (allowed
+    /// while the API is reachable from this computer only), `allow` or `block`.
+    /// The default webhook URL and the widget's allowlist are always allowed.
+    pub webhook_private_receivers: crate::webhook::PrivateReceivers,
     /// The largest amount a widget payment may ask for.
     pub widget_max_amount: u64,
+    /// Widget payments this shop takes a minute, from all clients together.
+    pub widget_payments_per_minute: u32,
+    /// Widget payments waiting to be paid at once; past this, new ones wait.
+    pub widget_open_orders_max: u32,
+    /// "Sudah Bayar" presses that move an order on, a minute, all clients together.
+    pub customer_confirmations_per_minute: u32,
     /// Webhook URLs a widget's `data-webhook` may name: each an origin
     /// (`https://shop.example`) or a URL prefix (`https://shop.example/hooks/`).
     pub widget_webhook_allowlist: Vec<String>,
@@ -53,8 +64,14 @@ pub struct SettingsPatch {
     pub default_webhook_url: Option<Option<String>>,
     pub language: Option<String>,
     pub sound: Option<bool>,
+    /// `auto`, `allow` or `block`.
+    pub webhook_private_receivers: Option<String>,
+    /// An earlier build's switch: true is `block`, false is `auto`.
     pub webhook_block_private: Option<bool>,
     pub widget_max_amount: Option<i64>,
+    pub widget_payments_per_minute: Option<i64>,
+    pub widget_open_orders_max: Option<i64>,
+    pub customer_confirmations_per_minute: Option<i64>,
     pub widget_webhook_allowlist: Option<Vec<String>>,
     pub receipt_footer: Option<Option<String>>,
     pub timezone: Option<String>,
@@ -112,7 +129,11 @@ impl Kasir {
         };
         let hook = match &patch.default_webhook_url {
             Some(Some(u)) if !u.trim().is_empty() => {
-                Some(Some(check_url("default_webhook_url", u)?))
+                let u = check_url("default_webhook_url", u)?;
+                // the merchant's own choice may be on the LAN, but never
+                // cloud metadata or Kasir's own API
+                self.check_receiver_as("default_webhook_url", &u, Some(true))?;
+                Some(Some(u))
             }
             Some(_) => Some(None),
             None => None,
@@ -128,13 +149,38 @@ impl Kasir {
                 ));
             }
         }
+        let limits = [
+            (
+                "widget_payments_per_minute",
+                patch.widget_payments_per_minute,
+            ),
+            ("widget_open_orders_max", patch.widget_open_orders_max),
+            (
+                "customer_confirmations_per_minute",
+                patch.customer_confirmations_per_minute,
+            ),
+        ];
+        for (field, v) in limits {
+            if let Some(v) = v {
+                if !(1..=MAX_MERCHANT_LIMIT).contains(&v) {
+                    return Err(Error::invalid(
+                        field,
+                        format!("{field} must be from 1 to {MAX_MERCHANT_LIMIT}, got {v}"),
+                    ));
+                }
+            }
+        }
         let allowlist = match &patch.widget_webhook_allowlist {
             None => None,
             Some(list) => Some(
                 list.iter()
                     .map(|u| u.trim())
                     .filter(|u| !u.is_empty())
-                    .map(|u| check_url("widget_webhook_allowlist", u))
+                    .map(|u| {
+                        let u = check_url("widget_webhook_allowlist", u)?;
+                        self.check_receiver_as("widget_webhook_allowlist", &u, Some(true))?;
+                        Ok(u)
+                    })
                     .collect::<Result<Vec<_>>>()?
                     .join("\n"),
             ),
@@ -163,6 +209,21 @@ impl Kasir {
                 ));
             }
         }
+        let private_receivers = match (&patch.webhook_private_receivers, patch.webhook_block_private) {
+            (Some(v), _) => Some(
+                crate::webhook::PrivateReceivers::parse(v)
+                    .ok_or_else(|| {
+                        Error::invalid(
+                            "webhook_private_receivers",
+                            format!("webhook_private_receivers must be \"auto\", \"allow\" or \"block\", got {v:?}"),
+                        )
+                    })?
+                    .as_str(),
+            ),
+            (None, Some(true)) => Some("block"),
+            (None, Some(false)) => Some("auto"),
+            (None, None) => None,
+        };
         let proxy = match &patch.trusted_proxy {
             Some(t) => Some(super::TrustedProxy::parse(t)?.to_string()),
             None => None,
@@ -197,6 +258,11 @@ impl Kasir {
                 if let Some(m) = patch.widget_max_amount {
                     store::set_setting(&tx, "widget_max_amount", Some(&m.to_string()))?;
                 }
+                for (field, v) in limits {
+                    if let Some(v) = v {
+                        store::set_setting(&tx, field, Some(&v.to_string()))?;
+                    }
+                }
                 if let Some(v) = &allowlist {
                     store::set_setting(
                         &tx,
@@ -204,8 +270,9 @@ impl Kasir {
                         Some(v).filter(|v| !v.is_empty()).map(|v| v.as_str()),
                     )?;
                 }
-                if let Some(b) = patch.webhook_block_private {
-                    store::set_setting(&tx, "webhook_block_private", flag(b))?;
+                if let Some(v) = private_receivers {
+                    store::set_setting(&tx, "webhook_private_receivers", Some(v))?;
+                    store::set_setting(&tx, "webhook_block_private", None)?;
                 }
                 if let Some(t) = &proxy {
                     store::set_setting(&tx, "trusted_proxy", Some(t))?;
@@ -219,6 +286,7 @@ impl Kasir {
             })
             .await?;
         self.inner.settings_cache.put(&settings);
+        self.refresh_webhook_policy().await?;
         Ok(settings)
     }
 
@@ -243,6 +311,11 @@ impl Kasir {
 pub(super) fn read_settings(c: &rusqlite::Connection) -> Result<Settings> {
     let map: std::collections::HashMap<String, String> =
         store::all_settings(c)?.into_iter().collect();
+    let number = |k: &str| {
+        map.get(k)
+            .and_then(|v| v.parse::<u32>().ok())
+            .filter(|v| *v > 0)
+    };
     Ok(Settings {
         order_expiry_minutes: map
             .get("order_expiry_minutes")
@@ -252,11 +325,17 @@ pub(super) fn read_settings(c: &rusqlite::Connection) -> Result<Settings> {
         default_webhook_url: map.get("default_webhook_url").cloned(),
         language: map.get("language").cloned().unwrap_or_else(|| "id".into()),
         sound: map.get("sound").map(|v| v != "0").unwrap_or(true),
-        webhook_block_private: store::webhook_block_private(c)?,
+        webhook_private_receivers: store::webhook_private_receivers(c)?,
         widget_max_amount: map
             .get("widget_max_amount")
             .and_then(|v| v.parse().ok())
             .unwrap_or(DEFAULT_WIDGET_MAX_AMOUNT),
+        widget_payments_per_minute: number("widget_payments_per_minute")
+            .unwrap_or(DEFAULT_WIDGET_PAYMENTS_PER_MINUTE),
+        widget_open_orders_max: number("widget_open_orders_max")
+            .unwrap_or(DEFAULT_WIDGET_OPEN_ORDERS_MAX),
+        customer_confirmations_per_minute: number("customer_confirmations_per_minute")
+            .unwrap_or(DEFAULT_CUSTOMER_CONFIRMATIONS_PER_MINUTE),
         widget_webhook_allowlist: map
             .get("widget_webhook_allowlist")
             .map(|v| v.lines().map(str::to_string).collect())

@@ -83,6 +83,42 @@ impl Kasir {
         self.inner.webhooks.wake_handle()
     }
 
+    /// The address policy as the settings say now (another process may have
+    /// changed them).
+    pub(super) async fn refresh_webhook_policy(&self) -> Result<()> {
+        let inputs = self.inner.db.read(store::webhook_policy_inputs).await?;
+        self.webhook_sender().policy().apply(&inputs);
+        Ok(())
+    }
+
+    /// A `webhook_url` whose host is an address the policy refuses is refused
+    /// when it is given, naming `field`, rather than failing later unseen.
+    /// (A name is checked as it is resolved, when the webhook is sent.)
+    pub(super) async fn check_receiver(
+        &self,
+        field: &'static str,
+        url: Option<&str>,
+    ) -> Result<()> {
+        let Some(url) = url else {
+            return Ok(());
+        };
+        self.refresh_webhook_policy().await?;
+        self.check_receiver_as(field, url, None)
+    }
+
+    /// `chosen`: see [`webhook::Sender::precheck_as`].
+    pub(super) fn check_receiver_as(
+        &self,
+        field: &'static str,
+        url: &str,
+        chosen: Option<bool>,
+    ) -> Result<()> {
+        self.webhook_sender()
+            .precheck_as(url, chosen)
+            .map(|_| ())
+            .map_err(|why| Error::invalid(field, format!("{field} can't be sent webhooks: {why}")))
+    }
+
     pub fn webhook_sender(&self) -> webhook::Sender {
         self.inner.webhooks.sender()
     }
@@ -175,6 +211,7 @@ impl Kasir {
     /// receiver. It is logged like any delivery and never retried.
     pub async fn send_test_webhook(&self, url: &str) -> Result<DeliveryLog> {
         let url = check_url("url", url)?;
+        self.check_receiver("url", Some(&url)).await?;
         let now = self.now();
         let body = webhook::ping_body(now);
         let id = self
@@ -204,9 +241,7 @@ impl Kasir {
     async fn attempt_now(&self, d: Delivery, scheduled: bool) -> Result<DeliveryLog> {
         let secret = self.webhook_secret().await?;
         let sender = self.webhook_sender();
-        sender
-            .policy()
-            .set_block_private(self.settings().await?.webhook_block_private);
+        self.refresh_webhook_policy().await?;
         let result = sender.send_delivery(&d, &secret).await;
         let config = self.webhook_config().clone();
         let (id, now) = (d.id, self.now());

@@ -126,6 +126,11 @@ impl Kasir {
             Some(_) => (None, true),
             None => (None, false),
         };
+        // after every check of the request, so a refused one isn't counted
+        self.inner.merchant_limits.admit(
+            super::merchant_limits::Counted::WidgetPayment,
+            settings.widget_payments_per_minute,
+        )?;
         let order = self
             .create_order(
                 NewOrder {

@@ -9,7 +9,7 @@ mod static_qris;
 mod webhooks;
 
 pub use keys::*;
-pub use order_status::{due_for_expiry, totals_by_status};
+pub use order_status::{count_open_from, due_for_expiry, totals_by_status};
 pub use orders::*;
 pub use settings::*;
 pub use static_qris::*;

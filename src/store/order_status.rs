@@ -22,6 +22,16 @@ pub(super) fn status_clause(status: OrderStatus) -> &'static str {
     }
 }
 
+/// How many orders made by `source` are still open (pending or awaiting
+/// confirmation, not past their expiry) at `now`.
+pub fn count_open_from(c: &Connection, source: OrderSource, now: Millis) -> Result<i64> {
+    // uses the partial index orders_open_expiry: only open orders are read
+    Ok(c.prepare_cached(
+        "SELECT COUNT(*) FROM orders WHERE status IN ('pending', 'awaiting_confirmation') AND expires_at > ?1 AND source = ?2",
+    )?
+    .query_row(params![now, source.as_str()], |r| r.get(0))?)
+}
+
 /// The status a row reads as at `:now`, as an SQL expression.
 const STATUS_AS_OF: &str = "CASE WHEN status IN ('pending', 'awaiting_confirmation') AND expires_at <= :now THEN 'expired' ELSE status END";
 

@@ -3,6 +3,7 @@
 use crate::clock::Millis;
 use crate::error::Result;
 use crate::model::*;
+use crate::webhook::{origin_of, PolicyInputs, PrivateReceivers};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
 /// The signing secrets as stored.
@@ -15,10 +16,35 @@ pub fn webhook_secret(c: &Connection) -> Result<WebhookSecret> {
     })
 }
 
-/// Whether the merchant refuses webhook receivers on private and loopback
-/// addresses (off unless set: LAN receivers are the merchant's own).
-pub fn webhook_block_private(c: &Connection) -> Result<bool> {
-    Ok(super::get_setting(c, "webhook_block_private")?.is_some_and(|v| v == "1"))
+/// The merchant's choice for private and loopback receivers. An earlier
+/// build's `webhook_block_private = 1` still blocks them.
+pub fn webhook_private_receivers(c: &Connection) -> Result<PrivateReceivers> {
+    if let Some(v) = super::get_setting(c, "webhook_private_receivers")? {
+        return Ok(PrivateReceivers::parse(&v).unwrap_or(PrivateReceivers::Block));
+    }
+    Ok(
+        match super::get_setting(c, "webhook_block_private")?.as_deref() {
+            Some("1") => PrivateReceivers::Block,
+            _ => PrivateReceivers::Auto,
+        },
+    )
+}
+
+/// What the webhook address policy takes from the settings.
+pub fn webhook_policy_inputs(c: &Connection) -> Result<PolicyInputs> {
+    let get = |k| super::get_setting(c, k);
+    let mut chosen: Vec<String> = get("default_webhook_url")?
+        .iter()
+        .map(|u| origin_of(u))
+        .collect();
+    if let Some(list) = get("widget_webhook_allowlist")? {
+        chosen.extend(list.lines().map(origin_of));
+    }
+    Ok(PolicyInputs {
+        private: webhook_private_receivers(c)?,
+        exposed: get("public_base_url")?.is_some() || get("listen_lan")?.as_deref() == Some("1"),
+        chosen,
+    })
 }
 
 pub struct NewDelivery<'a> {

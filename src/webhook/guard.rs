@@ -9,21 +9,66 @@
 //! another when connected (DNS rebinding).
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::{Arc, RwLock};
+
+/// Whether receivers on private and loopback addresses may be sent webhooks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PrivateReceivers {
+    /// Allowed while the API is reachable from this computer only; blocked once
+    /// it listens beyond loopback or a public base URL (a tunnel) is set, since
+    /// then a stranger's key could aim them at the shop's LAN.
+    #[default]
+    Auto,
+    Allow,
+    Block,
+}
+
+impl PrivateReceivers {
+    pub fn parse(v: &str) -> Option<PrivateReceivers> {
+        match v.trim() {
+            "auto" => Some(PrivateReceivers::Auto),
+            "allow" => Some(PrivateReceivers::Allow),
+            "block" => Some(PrivateReceivers::Block),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrivateReceivers::Auto => "auto",
+            PrivateReceivers::Allow => "allow",
+            PrivateReceivers::Block => "block",
+        }
+    }
+}
+
+/// What the policy takes from the merchant's settings.
+#[derive(Debug, Clone, Default)]
+pub struct PolicyInputs {
+    pub private: PrivateReceivers,
+    /// A public base URL is set or the till listens on the LAN.
+    pub exposed: bool,
+    /// Origins the merchant named in the settings (the default webhook URL,
+    /// the widget's allowlist): those may be private whatever `private` says.
+    pub chosen: Vec<String>,
+}
 
 /// The merchant's choices and Kasir's own address, shared with the resolvers.
 #[derive(Debug, Default)]
 pub struct AddressPolicy {
-    /// Refuse private, loopback and shared (CGNAT) addresses too.
-    pub block_private: AtomicBool,
+    private: AtomicU8,
+    exposed: AtomicBool,
+    chosen: RwLock<Vec<String>>,
     /// Where Kasir's own server listens, if it does.
-    pub own: std::sync::RwLock<Option<SocketAddr>>,
+    own: RwLock<Option<SocketAddr>>,
 }
 
 impl AddressPolicy {
-    pub fn set_block_private(&self, on: bool) {
-        self.block_private.store(on, Ordering::Relaxed);
+    pub fn apply(&self, inputs: &PolicyInputs) {
+        self.private.store(inputs.private as u8, Ordering::Relaxed);
+        self.exposed.store(inputs.exposed, Ordering::Relaxed);
+        *self.chosen.write().unwrap_or_else(|e| e.into_inner()) = inputs.chosen.clone();
     }
 
     pub fn set_own(&self, addr: Option<SocketAddr>) {
@@ -37,8 +82,35 @@ impl AddressPolicy {
             .map(|a| a.port())
     }
 
+    /// Whether private and loopback receivers are refused right now.
+    pub fn blocks_private(&self) -> bool {
+        let private = self.private.load(Ordering::Relaxed);
+        if private == PrivateReceivers::Block as u8 {
+            return true;
+        }
+        if private == PrivateReceivers::Allow as u8 {
+            return false;
+        }
+        let beyond_loopback = self
+            .own
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some_and(|a| !a.ip().to_canonical().is_loopback());
+        self.exposed.load(Ordering::Relaxed) || beyond_loopback
+    }
+
+    /// Whether the merchant named this URL's origin in the settings.
+    pub fn is_chosen(&self, url: &url::Url) -> bool {
+        let origin = super::origin_of(url.as_str());
+        self.chosen
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(&origin)
+    }
+
     /// Why `ip` may not be connected to for a URL on `port`, if it may not.
-    pub fn refuse(&self, ip: IpAddr, port: u16) -> Option<&'static str> {
+    /// `chosen`: the merchant named this receiver, so private is allowed.
+    pub fn refuse(&self, ip: IpAddr, port: u16, chosen: bool) -> Option<&'static str> {
         let ip = ip.to_canonical();
         if is_link_local_or_metadata(ip) {
             return Some("link-local and cloud metadata addresses are never sent webhooks");
@@ -49,8 +121,8 @@ impl AddressPolicy {
         if self.is_own(ip, port) {
             return Some("that is Kasir's own API address");
         }
-        if self.block_private.load(Ordering::Relaxed) && is_private(ip) {
-            return Some("private and loopback addresses are blocked in the settings");
+        if !chosen && is_private(ip) && self.blocks_private() {
+            return Some("private and loopback receivers are refused while the API is reachable beyond this computer (set webhook_private_receivers to allow, or name the receiver as the default webhook URL)");
         }
         None
     }
@@ -93,7 +165,9 @@ fn is_broadcast(ip: IpAddr) -> bool {
     matches!(ip, IpAddr::V4(v4) if v4.is_broadcast())
 }
 
-fn is_private(ip: IpAddr) -> bool {
+/// Private, loopback, shared (CGNAT) or "this network" addresses.
+pub fn is_private(ip: IpAddr) -> bool {
+    let ip = ip.to_canonical();
     match ip {
         IpAddr::V4(v4) => {
             let o = v4.octets();
@@ -114,12 +188,28 @@ pub struct GuardedResolver {
     pub policy: Arc<AddressPolicy>,
     /// `Some(p)`: this resolver serves URLs on port `p` only.
     pub port: Option<u16>,
+    /// This resolver serves receivers the merchant chose.
+    pub chosen: bool,
 }
+
+/// A name the policy refuses to connect to: the delivery fails at once
+/// instead of being retried, since asking again gets the same answer.
+#[derive(Debug)]
+pub struct Refused(pub String);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refused {}
 
 impl reqwest::dns::Resolve for GuardedResolver {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
         let policy = self.policy.clone();
         let port = self.port;
+        let chosen = self.chosen;
         let host = name.as_str().to_string();
         Box::pin(async move {
             let addrs: Vec<SocketAddr> =
@@ -127,7 +217,7 @@ impl reqwest::dns::Resolve for GuardedResolver {
             let mut why = None;
             let allowed: Vec<SocketAddr> = addrs
                 .into_iter()
-                .filter(|a| match policy.refuse(a.ip(), port.unwrap_or(0)) {
+                .filter(|a| match policy.refuse(a.ip(), port.unwrap_or(0), chosen) {
                     None => true,
                     Some(w) => {
                         why = Some(w);
@@ -136,11 +226,12 @@ impl reqwest::dns::Resolve for GuardedResolver {
                 })
                 .collect();
             if allowed.is_empty() {
-                let msg = match why {
-                    Some(w) => format!("{host} resolves only to refused addresses: {w}"),
-                    None => format!("{host} has no address"),
-                };
-                return Err(msg.into());
+                return Err(match why {
+                    Some(w) => Box::new(Refused(format!(
+                        "{host} resolves only to refused addresses: {w}"
+                    ))) as Box<dyn std::error::Error + Send + Sync>,
+                    None => format!("{host} has no address").into(),
+                });
             }
             Ok(Box::new(allowed.into_iter()) as reqwest::dns::Addrs)
         })
@@ -169,17 +260,20 @@ mod tests {
             "255.255.255.255",
             "224.0.0.1",
         ] {
-            assert!(p.refuse(ip(a), 80).is_some(), "{a}");
+            assert!(p.refuse(ip(a), 80, false).is_some(), "{a}");
         }
         for a in ["127.0.0.1", "192.168.1.10", "10.0.0.5", "8.8.8.8", "::1"] {
-            assert!(p.refuse(ip(a), 80).is_none(), "{a}");
+            assert!(p.refuse(ip(a), 80, false).is_none(), "{a}");
         }
     }
 
     #[test]
     fn private_addresses_only_when_the_merchant_blocks_them() {
         let p = AddressPolicy::default();
-        p.set_block_private(true);
+        p.apply(&PolicyInputs {
+            private: PrivateReceivers::Block,
+            ..Default::default()
+        });
         for a in [
             "127.0.0.1",
             "10.1.2.3",
@@ -189,21 +283,44 @@ mod tests {
             "::1",
             "fd12::1",
         ] {
-            assert!(p.refuse(ip(a), 80).is_some(), "{a}");
+            assert!(p.refuse(ip(a), 80, false).is_some(), "{a}");
         }
-        assert!(p.refuse(ip("8.8.8.8"), 80).is_none());
+        assert!(p.refuse(ip("8.8.8.8"), 80, false).is_none());
+        // a receiver the merchant named is theirs to choose
+        assert!(p.refuse(ip("192.168.0.1"), 80, true).is_none());
+    }
+
+    #[test]
+    fn auto_blocks_private_once_the_api_is_reachable_beyond_loopback() {
+        let p = AddressPolicy::default();
+        p.set_own(Some("127.0.0.1:8787".parse().unwrap()));
+        assert!(!p.blocks_private());
+        p.set_own(Some("0.0.0.0:8787".parse().unwrap()));
+        assert!(p.blocks_private());
+        p.set_own(Some("127.0.0.1:8787".parse().unwrap()));
+        p.apply(&PolicyInputs {
+            exposed: true,
+            ..Default::default()
+        });
+        assert!(p.blocks_private());
+        p.apply(&PolicyInputs {
+            private: PrivateReceivers::Allow,
+            exposed: true,
+            ..Default::default()
+        });
+        assert!(!p.blocks_private());
     }
 
     #[test]
     fn kasirs_own_address_is_refused_on_its_port_only() {
         let p = AddressPolicy::default();
         p.set_own(Some("127.0.0.1:8787".parse().unwrap()));
-        assert!(p.refuse(ip("127.0.0.1"), 8787).is_some());
-        assert!(p.refuse(ip("127.0.0.2"), 8787).is_some());
-        assert!(p.refuse(ip("127.0.0.1"), 9000).is_none());
+        assert!(p.refuse(ip("127.0.0.1"), 8787, false).is_some());
+        assert!(p.refuse(ip("127.0.0.2"), 8787, false).is_some());
+        assert!(p.refuse(ip("127.0.0.1"), 9000, false).is_none());
         p.set_own(Some("0.0.0.0:8787".parse().unwrap()));
         for local in local_addresses() {
-            assert!(p.refuse(local, 8787).is_some(), "{local}");
+            assert!(p.refuse(local, 8787, true).is_some(), "{local}");
         }
     }
 }

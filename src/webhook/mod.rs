@@ -22,7 +22,7 @@ use std::time::Duration;
 pub use crate::model::{
     Attempt, Delivery, DeliveryFilter, DeliveryStatus, WebhookSecret, ROTATION_OVERLAP_MS,
 };
-pub use guard::AddressPolicy;
+pub use guard::{AddressPolicy, PolicyInputs, PrivateReceivers};
 pub use outbox::Outbox;
 pub use sender::{AttemptResult, Sender};
 
@@ -225,6 +225,15 @@ pub fn after_attempt(
         (None, Some(c)) => format!("the receiver answered HTTP {c}"),
         (None, None) => "no answer".to_string(),
     };
+    if result.refused {
+        return (
+            DeliveryStatus::Failed,
+            None,
+            Some(format!(
+                "refused by the webhook address policy, not retried: {error}"
+            )),
+        );
+    }
     if result.gone() {
         return (
             DeliveryStatus::Failed,

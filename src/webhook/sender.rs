@@ -1,9 +1,9 @@
 //! One attempt at one delivery: sign, POST, read at most 1 KB of the answer.
 
-use super::guard::{AddressPolicy, GuardedResolver};
+use super::guard::{is_private, AddressPolicy, GuardedResolver, Refused};
 use super::{standard_signature, temanqris_signature, MAX_RESPONSE_BYTES};
 use crate::clock::{now_ms, Millis};
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -23,6 +23,8 @@ pub struct AttemptResult {
     pub response_body: Option<String>,
     /// The receiver's `Retry-After`, when it sent one.
     pub retry_after: Option<Duration>,
+    /// The address policy refused the receiver: trying again gets the same.
+    pub refused: bool,
 }
 
 impl AttemptResult {
@@ -52,6 +54,8 @@ pub struct Sender {
     policy: Arc<AddressPolicy>,
     /// For URLs on any port but Kasir's own.
     client: reqwest::Client,
+    /// For receivers the merchant named in the settings: private allowed.
+    chosen_client: reqwest::Client,
     /// For URLs on Kasir's own port: its resolver also refuses this machine's
     /// addresses. Built when the port is known.
     own_port_client: Option<(u16, reqwest::Client)>,
@@ -61,6 +65,7 @@ pub struct Sender {
 fn build_client(
     policy: &Arc<AddressPolicy>,
     port: Option<u16>,
+    chosen: bool,
     timeout: Duration,
 ) -> reqwest::Client {
     reqwest::Client::builder()
@@ -72,6 +77,7 @@ fn build_client(
         .dns_resolver(Arc::new(GuardedResolver {
             policy: policy.clone(),
             port,
+            chosen,
         }))
         .timeout(timeout)
         .connect_timeout(timeout.min(Duration::from_secs(5)))
@@ -84,9 +90,10 @@ impl Sender {
     pub fn new(policy: Arc<AddressPolicy>, timeout: Duration) -> Sender {
         let own_port_client = policy
             .own_port()
-            .map(|p| (p, build_client(&policy, Some(p), timeout)));
+            .map(|p| (p, build_client(&policy, Some(p), false, timeout)));
         Sender {
-            client: build_client(&policy, None, timeout),
+            client: build_client(&policy, None, false, timeout),
+            chosen_client: build_client(&policy, None, true, timeout),
             own_port_client,
             policy,
             timeout,
@@ -100,7 +107,17 @@ impl Sender {
     /// Why a URL can't be sent to before any connection is made, if it can't:
     /// a scheme other than http(s), or an address written in the URL that the
     /// policy refuses (names are checked by the resolver as they are resolved).
-    pub fn precheck(&self, url: &str) -> Result<(url::Url, u16), String> {
+    pub fn precheck(&self, url: &str) -> Result<(url::Url, u16, bool), String> {
+        self.precheck_as(url, None)
+    }
+
+    /// [`Self::precheck`] for a URL the merchant is naming in the settings
+    /// right now (`chosen: Some(true)`), before the policy knows it.
+    pub fn precheck_as(
+        &self,
+        url: &str,
+        chosen: Option<bool>,
+    ) -> Result<(url::Url, u16, bool), String> {
         let u = url::Url::parse(url).map_err(|e| format!("not a valid URL: {e}"))?;
         if !matches!(u.scheme(), "http" | "https") {
             return Err("only http and https URLs are sent webhooks".into());
@@ -108,18 +125,25 @@ impl Sender {
         let port = u
             .port_or_known_default()
             .ok_or_else(|| "the URL has no port".to_string())?;
+        // the URL parser already reads 2130706433, 127.1 and 0177.0.0.1 as
+        // 127.0.0.1; `localhost` is loopback by definition (RFC 6761)
         let ip: Option<IpAddr> = match u.host() {
             Some(url::Host::Ipv4(a)) => Some(a.into()),
             Some(url::Host::Ipv6(a)) => Some(a.into()),
-            Some(url::Host::Domain(_)) => None,
+            Some(url::Host::Domain(d)) => {
+                let d = d.trim_end_matches('.').to_ascii_lowercase();
+                (d == "localhost" || d.ends_with(".localhost"))
+                    .then_some(Ipv4Addr::LOCALHOST.into())
+            }
             None => return Err("the URL has no host".into()),
         };
+        let chosen = chosen.unwrap_or_else(|| self.policy.is_chosen(&u));
         if let Some(ip) = ip {
-            if let Some(why) = self.policy.refuse(ip, port) {
-                return Err(format!("{ip} is refused: {why}"));
+            if let Some(why) = self.policy.refuse(ip, port, chosen) {
+                return Err(format!("{} is refused: {why}", u.host_str().unwrap_or("")));
             }
         }
-        Ok((u, port))
+        Ok((u, port, chosen))
     }
 
     /// Send a stored delivery once, signed with the secrets that sign now.
@@ -144,20 +168,22 @@ impl Sender {
     pub async fn send(&self, out: &Outgoing<'_>) -> AttemptResult {
         let started_at = now_ms();
         let t0 = Instant::now();
-        let fail = |error: String, t0: Instant| AttemptResult {
+        let fail = |error: String, refused: bool, t0: Instant| AttemptResult {
             started_at,
             duration_ms: t0.elapsed().as_millis() as i64,
             status_code: None,
             error: Some(error),
             response_body: None,
             retry_after: None,
+            refused,
         };
-        let (url, port) = match self.precheck(out.url) {
+        let (url, port, chosen) = match self.precheck(out.url) {
             Ok(v) => v,
-            Err(e) => return fail(e, t0),
+            Err(e) => return fail(e, true, t0),
         };
         let client = match &self.own_port_client {
             Some((p, c)) if *p == port => c,
+            _ if chosen => &self.chosen_client,
             _ => &self.client,
         };
         let timestamp = started_at / 1000;
@@ -185,6 +211,10 @@ impl Sender {
         let exchange = async {
             let mut resp = req.send().await?;
             let status = resp.status().as_u16();
+            // what a service on the shop's network or this computer answers is
+            // not shown to whoever sent it a webhook, unless the merchant
+            // named that receiver in the settings
+            let private = !chosen && resp.remote_addr().is_none_or(|a| is_private(a.ip()));
             let retry_after = resp
                 .headers()
                 .get("retry-after")
@@ -199,6 +229,9 @@ impl Sender {
                 }
             }
             body.truncate(MAX_RESPONSE_BYTES);
+            if private {
+                body.clear();
+            }
             Ok::<_, reqwest::Error>((status, retry_after, body))
         };
         match tokio::time::timeout(self.timeout, exchange).await {
@@ -210,10 +243,12 @@ impl Sender {
                 response_body: (!body.is_empty())
                     .then(|| String::from_utf8_lossy(&body).into_owned()),
                 retry_after,
+                refused: false,
             },
-            Ok(Err(e)) => fail(describe(&e), t0),
+            Ok(Err(e)) => fail(describe(&e), refused_by_policy(&e), t0),
             Err(_) => fail(
                 format!("timed out after {} s", self.timeout.as_secs_f32()),
+                false,
                 t0,
             ),
         }
@@ -240,6 +275,18 @@ fn describe(e: &reqwest::Error) -> String {
         msg.push_str(&l);
     }
     msg
+}
+
+/// Whether the resolver refused the name (see [`Refused`]).
+fn refused_by_policy(e: &reqwest::Error) -> bool {
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if s.downcast_ref::<Refused>().is_some() {
+            return true;
+        }
+        source = s.source();
+    }
+    false
 }
 
 /// `Retry-After` as seconds or an HTTP date.

@@ -189,7 +189,7 @@ async fn fetch(
     } else {
         0
     };
-    let (due, secret, next, block_private) = outbox
+    let (due, secret, next, policy) = outbox
         .db()
         .read(move |c| {
             let due = if room > 0 {
@@ -199,10 +199,10 @@ async fn fetch(
             };
             let next = crate::store::next_due_at(c)?;
             let secret = crate::store::webhook_secret(c)?;
-            Ok::<_, crate::Error>((due, secret, next, crate::store::webhook_block_private(c)?))
+            Ok::<_, crate::Error>((due, secret, next, crate::store::webhook_policy_inputs(c)?))
         })
         .await?;
-    outbox.sender().policy().set_block_private(block_private);
+    outbox.sender().policy().apply(&policy);
     // at most MAX_QUEUED_PER_ORIGIN per receiver, and never one already held;
     // the rest stays in the outbox, unleased, for a later fetch
     let mut taken = Vec::new();

@@ -11,8 +11,10 @@
 mod answer_shape;
 mod api;
 mod cli;
+mod merchant_limits;
 mod openapi;
 mod orders;
+mod pay_page_browser;
 mod payment_links;
 mod pdf;
 mod qr_image;

@@ -34,10 +34,11 @@ function webhookCard(settings) {
     } catch (e) { say(note, err(e)); }
   }));
 
-  const priv = el('input', { type: 'checkbox', id: 'wh-private' });
-  priv.checked = !!settings.webhook_block_private;
+  const priv = el('select', { id: 'wh-private' },
+    ...['auto', 'allow', 'block'].map((v) => el('option', { value: v }, t(`wh.private.${v}`))));
+  priv.value = settings.webhook_private_receivers || 'auto';
   priv.addEventListener('change', async () => {
-    try { await call('settings_update', { patch: { webhook_block_private: priv.checked } }); } catch (e) { say(note, err(e)); }
+    try { await call('settings_update', { patch: { webhook_private_receivers: priv.value } }); } catch (e) { say(note, err(e)); }
   });
 
   const testUrl = el('input', { type: 'url', id: 'wh-test-url', placeholder: 'https://…' });
@@ -59,7 +60,8 @@ function webhookCard(settings) {
     el('h2', {}, t('wh.title')),
     el('p', {}, el('b', {}, t('wh.secret')), ' ', secretCode, ' ', showBtn, ' ', copyBtn, ' ', rotateBtn),
     note,
-    el('label', { class: 'check' }, priv, ' ', t('wh.private')),
+    el('label', {}, t('wh.private'), ' ', priv),
+    el('p', { class: 'muted' }, t('wh.private.why')),
     el('h3', {}, t('wh.test')),
     el('div', { class: 'inline' }, testUrl, ' ', testBtn),
     testOut,
@@ -126,6 +128,10 @@ function widgetCard(settings) {
   allow.value = (settings.widget_webhook_allowlist || []).join('\n');
   const max = el('input', { id: 'wg-max', inputmode: 'numeric' });
   max.value = settings.widget_max_amount;
+  const number = (id, v) => { const i = el('input', { id, inputmode: 'numeric' }); i.value = v; return i; };
+  const perMinute = number('wg-per-minute', settings.widget_payments_per_minute);
+  const openMax = number('wg-open-max', settings.widget_open_orders_max);
+  const confirms = number('wg-confirms', settings.customer_confirmations_per_minute);
   const out = el('p', { role: 'status', hidden: '' });
   const save = el('button', { type: 'button', class: 'primary', id: 'wg-save' }, t('wg.save'));
   save.addEventListener('click', async () => {
@@ -133,6 +139,9 @@ function widgetCard(settings) {
       await call('settings_update', { patch: {
         widget_webhook_allowlist: allow.value.split('\n').map((s) => s.trim()).filter(Boolean),
         widget_max_amount: Number(onlyDigits(max.value)) || 0,
+        widget_payments_per_minute: Number(onlyDigits(perMinute.value)) || 0,
+        widget_open_orders_max: Number(onlyDigits(openMax.value)) || 0,
+        customer_confirmations_per_minute: Number(onlyDigits(confirms.value)) || 0,
       } });
       say(out, t('wg.saved'), true);
     } catch (e) { say(out, err(e)); }
@@ -148,6 +157,11 @@ function widgetCard(settings) {
     el('label', {}, t('wg.snippet'), snippet), copyBtn, base,
     el('label', {}, t('wg.allow'), allow),
     el('label', {}, t('wg.max'), max),
+    el('h3', {}, t('wg.limits')),
+    el('p', { class: 'muted' }, t('wg.limits.why')),
+    el('label', {}, t('wg.per_minute'), perMinute),
+    el('label', {}, t('wg.open_max'), openMax),
+    el('label', {}, t('wg.confirms'), confirms),
     save, out);
 }
 

@@ -12,6 +12,7 @@ import { mountIntegrations } from './integrations.js';
 function fillSettings() {
   const s = session.settings;
   $('s-base').value = s.public_base_url || '';
+  $('s-proxy').value = s.trusted_proxy || 'none';
   $('s-expiry').value = s.order_expiry_minutes;
   $('s-webhook').value = s.default_webhook_url || '';
   $('s-sound').checked = s.sound;
@@ -114,6 +115,7 @@ async function saveSettings() {
     const settings = await call('settings_update', {
       patch: {
         public_base_url: $('s-base').value.trim(),
+        trusted_proxy: $('s-proxy').value.trim() || 'none',
         default_webhook_url: $('s-webhook').value.trim(),
         order_expiry_minutes: typedNumber($('s-expiry').value) ?? undefined,
         sound: $('s-sound').checked,

@@ -145,14 +145,31 @@ impl Kasir {
         req: CheckedOrder,
         source: OrderSource,
     ) -> Result<Order> {
+        self.check_receiver("webhook_url", req.webhook_url.as_deref())
+            .await?;
         let now = self.now();
         self.write_outcome(move |c| {
             let tx = c.transaction()?;
+            let settings = read_settings(&tx)?;
+            if source == OrderSource::Widget {
+                // counted in the writer's transaction, so concurrent widget
+                // payments can't pass the cap together
+                let max = settings.widget_open_orders_max;
+                if store::count_open_from(&tx, source, now)? >= max as i64 {
+                    return Ok((
+                        Err(Error::MerchantBusy {
+                            message: format!("This shop has {max} widget payments waiting to be paid, its most at once; try again when some are paid or expire."),
+                            retry_after_secs: None,
+                        }),
+                        vec![],
+                    ));
+                }
+            }
             let q = req.static_qris(&tx)?;
             let payload = req.payload(&q)?;
             let expiry = match req.expires_in_minutes {
                 Some(m) => m,
-                None => read_settings(&tx)?.order_expiry_minutes,
+                None => settings.order_expiry_minutes,
             };
             let fee_amount = req.fee_amount();
             let row = OrderRow {

@@ -118,10 +118,8 @@ async fn events_arrive_signed_in_the_references_shape() {
     })
     .await;
     assert_eq!(log[0]["attempts"][0]["status_code"], 200);
-    assert_eq!(
-        log[0]["attempts"][0]["response_body"],
-        "{\"received\":true}"
-    );
+    // the answer of a receiver on this computer is not shown (see address_policy)
+    assert!(log[0]["attempts"][0]["response_body"].is_null());
 }
 
 #[tokio::test]
