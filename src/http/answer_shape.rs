@@ -14,18 +14,45 @@ use axum::response::{IntoResponse, Response};
 const MAX_REJECTION_TEXT: usize = 4 * 1024;
 
 pub async fn shape(req: Request, next: Next) -> Response {
-    let method = req.method().clone();
-    let path = req.uri().path().to_string();
-    let res = next.run(req).await;
-    let mut res = if needs_json_error(&res) {
-        json_error(res, &method, &path).await
+    let mut res = if let Some(refused) = too_many_headers(req.headers()) {
+        refused.into_response()
     } else {
-        res
+        let method = req.method().clone();
+        let path = req.uri().path().to_string();
+        let res = next.run(req).await;
+        if needs_json_error(&res) {
+            json_error(res, &method, &path).await
+        } else {
+            res
+        }
     };
     res.headers_mut()
         .entry("x-content-type-options")
         .or_insert(HeaderValue::from_static("nosniff"));
     res
+}
+
+/// Hyper reads more headers than we take (see `serve`), so the refusal is ours
+/// and in the reference's shape rather than hyper's empty 431.
+fn too_many_headers(headers: &axum::http::HeaderMap) -> Option<ApiError> {
+    use super::serve::{MAX_HEADERS, MAX_HEADER_BYTES};
+    let count = headers.len();
+    let bytes: usize = headers
+        .iter()
+        .map(|(k, v)| k.as_str().len() + v.len())
+        .sum();
+    let message = if count > MAX_HEADERS {
+        format!("The request has {count} headers; Kasir reads at most {MAX_HEADERS}.")
+    } else if bytes > MAX_HEADER_BYTES {
+        format!("The request's headers are {bytes} bytes; Kasir reads at most {MAX_HEADER_BYTES}.")
+    } else {
+        return None;
+    };
+    Some(ApiError::new(
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+        "Request headers too large",
+        message,
+    ))
 }
 
 /// An error answer that is not JSON or HTML (the payment page's own 404 is

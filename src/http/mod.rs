@@ -11,6 +11,7 @@ mod paging;
 pub mod public;
 mod qr;
 pub mod ratelimit;
+mod serve;
 mod state;
 mod static_qris;
 pub mod views;
@@ -69,16 +70,7 @@ pub async fn listen(kasir: Kasir, addr: SocketAddr) -> std::io::Result<Server> {
     let addr = listener.local_addr()?;
     kasir.set_listening(Some(addr));
     let router = app(AppState::new(kasir));
-    let task = tokio::spawn(async move {
-        if let Err(e) = axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        {
-            tracing::error!("server stopped: {e}");
-        }
-    });
+    let task = tokio::spawn(serve::serve(listener, router));
     Ok(Server { addr, task })
 }
 

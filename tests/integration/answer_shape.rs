@@ -91,3 +91,46 @@ async fn successful_json_answers_say_nosniff_too() {
     let (s, b) = shaped(app.fetch("/api/qris/nothing-here").await).await;
     assert_eq!((s, b["error"].as_str()), (404, Some("Not found")));
 }
+
+#[tokio::test]
+async fn too_many_headers_is_a_json_431_naming_the_count() {
+    let app = TestApp::with_qris().await;
+    let mut req = app
+        .request(Method::POST, "/api/qris/generate")
+        .json(&json!({ "amount": 15000 }));
+    for i in 0..150 {
+        req = req.header(format!("x-extra-{i}"), "1");
+    }
+    let (s, b) = shaped(req.send().await.unwrap()).await;
+    assert_eq!(s, 431, "{b}");
+    assert_eq!(b["success"], false);
+    assert_eq!(b["error"], "Request headers too large");
+    let message = b["message"].as_str().unwrap();
+    assert!(message.contains("at most 100"), "{message}");
+    assert_eq!(app.count("orders"), 0);
+
+    // at the limit the request goes through
+    let mut req = app
+        .request(Method::POST, "/api/qris/generate")
+        .json(&json!({ "amount": 15000 }));
+    for i in 0..80 {
+        req = req.header(format!("x-extra-{i}"), "1");
+    }
+    let (s, b) = Api::json(req.send().await.unwrap()).await;
+    assert_eq!(s, 200, "{b}");
+}
+
+#[tokio::test]
+async fn headers_over_32_kb_are_a_json_431_naming_the_size() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .request(Method::GET, "/api/qris/orders")
+        .header("x-padding", "a".repeat(40 * 1024))
+        .send()
+        .await
+        .unwrap();
+    let (s, b) = shaped(res).await;
+    assert_eq!(s, 431, "{b}");
+    let message = b["message"].as_str().unwrap();
+    assert!(message.contains("at most 32768"), "{message}");
+}
