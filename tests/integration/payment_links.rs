@@ -176,3 +176,26 @@ async fn the_payment_page_follows_the_order_live() {
         .await;
     until(&mut stream, &mut seen, "\"status\":\"paid\"").await;
 }
+
+/// The probe from issue 18: from loopback (where every tunnel arrives), a fresh
+/// X-Forwarded-For per request used to be a fresh client. It isn't believed
+/// unless the merchant names the proxy.
+#[tokio::test]
+async fn a_rotating_forwarded_header_does_not_escape_the_pay_page_limit() {
+    let app = TestApp::with_qris().await;
+    let (_, code) = app.generate(15_000).await;
+    let mut first_429 = None;
+    for i in 0..150 {
+        let res = app
+            .public_request(reqwest::Method::GET, &format!("/api/pay/{code}"))
+            .header("x-forwarded-for", format!("198.51.100.{}", i % 250))
+            .send()
+            .await
+            .unwrap();
+        if res.status() == 429 && first_429.is_none() {
+            first_429 = Some(i + 1);
+            assert!(res.headers().contains_key("retry-after"));
+        }
+    }
+    assert_eq!(first_429, Some(121), "120 a minute for the one real client");
+}
