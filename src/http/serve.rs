@@ -5,6 +5,11 @@
 //! [`MAX_HEADERS`] in the reference's JSON shape. And a client that sends its
 //! headers a byte at a time is dropped after [`HEADER_READ_TIMEOUT`] instead
 //! of holding a connection open for ever.
+//!
+//! As with `axum::serve`, stopping the accept loop (the till switching from
+//! the LAN back to this computer only aborts its task) also closes the open
+//! connections, gracefully: a LAN client's keep-alive connection doesn't
+//! outlive the merchant's choice.
 
 use axum::extract::connect_info::ConnectInfo;
 use axum::Router;
@@ -25,6 +30,9 @@ const HYPER_MAX_HEADERS: usize = 1000;
 const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub async fn serve(listener: TcpListener, router: Router) {
+    // dropped with this future; every connection watches it
+    let (stop, stopped) = tokio::sync::watch::channel(());
+    let _stop = stop;
     loop {
         let (stream, remote) = match listener.accept().await {
             Ok(accepted) => accepted,
@@ -41,6 +49,7 @@ pub async fn serve(listener: TcpListener, router: Router) {
                 req.extensions_mut().insert(ConnectInfo(remote));
                 req
             });
+        let mut stopped = stopped.clone();
         tokio::spawn(async move {
             let mut http1 = hyper::server::conn::http1::Builder::new();
             http1
@@ -50,7 +59,16 @@ pub async fn serve(listener: TcpListener, router: Router) {
             let conn = http1
                 .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service))
                 .with_upgrades();
-            if let Err(e) = conn.await {
+            let mut conn = std::pin::pin!(conn);
+            let result = tokio::select! {
+                r = conn.as_mut() => r,
+                _ = stopped.changed() => {
+                    // the server stopped: finish the request in flight, then close
+                    conn.as_mut().graceful_shutdown();
+                    conn.await
+                }
+            };
+            if let Err(e) = result {
                 tracing::trace!("connection from {remote} ended: {e}");
             }
         });

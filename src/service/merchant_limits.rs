@@ -55,6 +55,15 @@ impl MerchantLimits {
         *n += 1;
         Ok(())
     }
+
+    /// Give back what `admit` took for a request that was then refused (the
+    /// open-order cap, a bad webhook URL), so refusals don't use the budget.
+    pub fn give_back(&self, what: Counted) {
+        let mut windows = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, n)) = windows.get_mut(&what) {
+            *n = n.saturating_sub(1);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -123,9 +123,19 @@ impl Kasir {
         self.inner.webhooks.sender()
     }
 
-    /// Where this process's API listens: webhooks are never sent there.
+    /// Where this process's API listens: webhooks are never sent there, and
+    /// beyond loopback private receivers are refused. Written down too, for a
+    /// webhook worker running in another process on the same directory.
     pub fn set_listening(&self, addr: Option<std::net::SocketAddr>) {
         self.inner.webhooks.set_listening(addr);
+        let value = addr.map(|a| a.to_string());
+        let stored = self
+            .inner
+            .db
+            .write_blocking(move |c| store::set_setting(c, "listening_addr", value.as_deref()));
+        if let Err(e) = stored {
+            tracing::warn!("could not record where the API listens: {e}");
+        }
     }
 
     pub async fn webhook_secret(&self) -> Result<WebhookSecret> {

@@ -41,25 +41,7 @@ pub struct WidgetPayment {
     pub webhook_ignored: bool,
 }
 
-/// Whether `url` is allowed by an allow-list entry: same scheme, host and port,
-/// and a path under the entry's path.
-pub fn allowlisted(entries: &[String], url: &str) -> bool {
-    let Ok(u) = url::Url::parse(url) else {
-        return false;
-    };
-    entries.iter().any(|e| {
-        let Ok(e) = url::Url::parse(e) else {
-            return false;
-        };
-        let prefix = e.path().trim_end_matches('/');
-        u.scheme() == e.scheme()
-            && u.host_str() == e.host_str()
-            && u.port_or_known_default() == e.port_or_known_default()
-            && (u.path() == prefix
-                || u.path().starts_with(&format!("{prefix}/"))
-                || prefix.is_empty())
-    })
-}
+pub use crate::webhook::allowlisted;
 
 impl Kasir {
     pub async fn merchant_id(&self) -> Result<String> {
@@ -126,12 +108,13 @@ impl Kasir {
             Some(_) => (None, true),
             None => (None, false),
         };
-        // after every check of the request, so a refused one isn't counted
-        self.inner.merchant_limits.admit(
-            super::merchant_limits::Counted::WidgetPayment,
-            settings.widget_payments_per_minute,
-        )?;
-        let order = self
+        // after every check of the request, and given back when the order is
+        // then refused, so only payments made are counted
+        let counted = super::merchant_limits::Counted::WidgetPayment;
+        self.inner
+            .merchant_limits
+            .admit(counted, settings.widget_payments_per_minute)?;
+        let made = self
             .create_order(
                 NewOrder {
                     amount: req.amount,
@@ -142,7 +125,8 @@ impl Kasir {
                 },
                 OrderSource::Widget,
             )
-            .await?;
+            .await;
+        let order = made.inspect_err(|_| self.inner.merchant_limits.give_back(counted))?;
         Ok(WidgetPayment {
             order,
             webhook_ignored,

@@ -3,7 +3,7 @@
 use crate::clock::Millis;
 use crate::error::Result;
 use crate::model::*;
-use crate::webhook::{origin_of, PolicyInputs, PrivateReceivers};
+use crate::webhook::{PolicyInputs, PrivateReceivers};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
 /// The signing secrets as stored.
@@ -33,17 +33,27 @@ pub fn webhook_private_receivers(c: &Connection) -> Result<PrivateReceivers> {
 /// What the webhook address policy takes from the settings.
 pub fn webhook_policy_inputs(c: &Connection) -> Result<PolicyInputs> {
     let get = |k| super::get_setting(c, k);
-    let mut chosen: Vec<String> = get("default_webhook_url")?
-        .iter()
-        .map(|u| origin_of(u))
-        .collect();
+    // the default URL is matched as a whole (its path is its own prefix)
+    let mut chosen: Vec<String> = get("default_webhook_url")?.into_iter().collect();
     if let Some(list) = get("widget_webhook_allowlist")? {
-        chosen.extend(list.lines().map(origin_of));
+        chosen.extend(
+            list.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(String::from),
+        );
     }
+    // where a Kasir process on this directory listens: the worker may run in
+    // another process than the server (a till whose port was taken)
+    let listening: Option<std::net::SocketAddr> =
+        get("listening_addr")?.and_then(|v| v.parse().ok());
     Ok(PolicyInputs {
         private: webhook_private_receivers(c)?,
-        exposed: get("public_base_url")?.is_some() || get("listen_lan")?.as_deref() == Some("1"),
+        exposed: get("public_base_url")?.is_some()
+            || get("listen_lan")?.as_deref() == Some("1")
+            || listening.is_some_and(|a| !a.ip().to_canonical().is_loopback()),
         chosen,
+        listening,
     })
 }
 

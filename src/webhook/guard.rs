@@ -49,9 +49,12 @@ pub struct PolicyInputs {
     pub private: PrivateReceivers,
     /// A public base URL is set or the till listens on the LAN.
     pub exposed: bool,
-    /// Origins the merchant named in the settings (the default webhook URL,
-    /// the widget's allowlist): those may be private whatever `private` says.
+    /// URLs the merchant named in the settings (the default webhook URL, the
+    /// widget's allowlist entries): those, and URLs under them, may be private
+    /// whatever `private` says.
     pub chosen: Vec<String>,
+    /// Where a Kasir process on this data directory last said it listens.
+    pub listening: Option<SocketAddr>,
 }
 
 /// The merchant's choices and Kasir's own address, shared with the resolvers.
@@ -62,6 +65,8 @@ pub struct AddressPolicy {
     chosen: RwLock<Vec<String>>,
     /// Where Kasir's own server listens, if it does.
     own: RwLock<Option<SocketAddr>>,
+    /// Where a server on the same data directory listens, maybe another process.
+    listening: RwLock<Option<SocketAddr>>,
 }
 
 impl AddressPolicy {
@@ -69,6 +74,7 @@ impl AddressPolicy {
         self.private.store(inputs.private as u8, Ordering::Relaxed);
         self.exposed.store(inputs.exposed, Ordering::Relaxed);
         *self.chosen.write().unwrap_or_else(|e| e.into_inner()) = inputs.chosen.clone();
+        *self.listening.write().unwrap_or_else(|e| e.into_inner()) = inputs.listening;
     }
 
     pub fn set_own(&self, addr: Option<SocketAddr>) {
@@ -99,13 +105,13 @@ impl AddressPolicy {
         self.exposed.load(Ordering::Relaxed) || beyond_loopback
     }
 
-    /// Whether the merchant named this URL's origin in the settings.
+    /// Whether the merchant named this URL in the settings: the default
+    /// webhook URL itself, or a URL under a widget allowlist entry. Not just
+    /// the same host: naming `http://lan-box/hook` doesn't open the rest of
+    /// that box to a key holder.
     pub fn is_chosen(&self, url: &url::Url) -> bool {
-        let origin = super::origin_of(url.as_str());
-        self.chosen
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .contains(&origin)
+        let chosen = self.chosen.read().unwrap_or_else(|e| e.into_inner());
+        super::allowlisted(&chosen, url.as_str())
     }
 
     /// Why `ip` may not be connected to for a URL on `port`, if it may not.
@@ -128,9 +134,15 @@ impl AddressPolicy {
     }
 
     fn is_own(&self, ip: IpAddr, port: u16) -> bool {
-        let Some(own) = *self.own.read().unwrap_or_else(|e| e.into_inner()) else {
-            return false;
-        };
+        let mine = *self.own.read().unwrap_or_else(|e| e.into_inner());
+        let theirs = *self.listening.read().unwrap_or_else(|e| e.into_inner());
+        [mine, theirs]
+            .into_iter()
+            .flatten()
+            .any(|own| Self::reaches(own, ip, port))
+    }
+
+    fn reaches(own: SocketAddr, ip: IpAddr, port: u16) -> bool {
         if own.port() != port {
             return false;
         }

@@ -171,6 +171,27 @@ pub fn standard_signature(secret: &str, webhook_id: &str, timestamp: i64, body: 
     )
 }
 
+/// Whether `url` is under an entry of a list the merchant wrote (the widget's
+/// allowlist, the default webhook URL): same scheme, host and port, and a path
+/// at or under the entry's path.
+pub fn allowlisted(entries: &[String], url: &str) -> bool {
+    let Ok(u) = url::Url::parse(url) else {
+        return false;
+    };
+    entries.iter().any(|e| {
+        let Ok(e) = url::Url::parse(e) else {
+            return false;
+        };
+        let prefix = e.path().trim_end_matches('/');
+        u.scheme() == e.scheme()
+            && u.host_str() == e.host_str()
+            && u.port_or_known_default() == e.port_or_known_default()
+            && (u.path() == prefix
+                || u.path().starts_with(&format!("{prefix}/"))
+                || prefix.is_empty())
+    })
+}
+
 /// `scheme://host:port` of a URL: the unit the worker limits concurrency by.
 pub fn origin_of(url: &str) -> String {
     match url::Url::parse(url) {

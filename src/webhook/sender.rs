@@ -56,9 +56,10 @@ pub struct Sender {
     client: reqwest::Client,
     /// For receivers the merchant named in the settings: private allowed.
     chosen_client: reqwest::Client,
-    /// For URLs on Kasir's own port: its resolver also refuses this machine's
-    /// addresses. Built when the port is known.
-    own_port_client: Option<(u16, reqwest::Client)>,
+    /// For URLs on Kasir's own port, its resolver also refusing this machine's
+    /// addresses: for receivers at large, and for ones the merchant named.
+    /// Built when the port is known.
+    own_port_client: Option<(u16, reqwest::Client, reqwest::Client)>,
     timeout: Duration,
 }
 
@@ -88,9 +89,13 @@ fn build_client(
 
 impl Sender {
     pub fn new(policy: Arc<AddressPolicy>, timeout: Duration) -> Sender {
-        let own_port_client = policy
-            .own_port()
-            .map(|p| (p, build_client(&policy, Some(p), false, timeout)));
+        let own_port_client = policy.own_port().map(|p| {
+            (
+                p,
+                build_client(&policy, Some(p), false, timeout),
+                build_client(&policy, Some(p), true, timeout),
+            )
+        });
         Sender {
             client: build_client(&policy, None, false, timeout),
             chosen_client: build_client(&policy, None, true, timeout),
@@ -182,7 +187,8 @@ impl Sender {
             Err(e) => return fail(e, true, t0),
         };
         let client = match &self.own_port_client {
-            Some((p, c)) if *p == port => c,
+            Some((p, _, named)) if *p == port && chosen => named,
+            Some((p, c, _)) if *p == port => c,
             _ if chosen => &self.chosen_client,
             _ => &self.client,
         };

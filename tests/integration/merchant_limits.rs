@@ -131,6 +131,47 @@ async fn open_widget_payments_are_capped_also_when_they_arrive_together() {
     assert_eq!(s, 429);
 }
 
+/// Found in review: a payment refused by the open-order cap used to spend the
+/// per-minute budget too, so the shop stayed shut after room was made.
+#[tokio::test]
+async fn a_payment_refused_by_the_open_cap_does_not_spend_the_minutes_budget() {
+    let (app, m) = behind_a_trusted_tunnel(SettingsPatch {
+        widget_open_orders_max: Some(1),
+        widget_payments_per_minute: Some(3),
+        ..Default::default()
+    })
+    .await;
+    let path = format!("/api/widget/{m}/payments");
+    let mut statuses = vec![];
+    let mut first = None;
+    for i in 0..4 {
+        let (s, b, _) = as_customer(
+            &app,
+            i,
+            Method::POST,
+            &path,
+            Some(json!({ "amount": 1000 })),
+        )
+        .await;
+        statuses.push(s);
+        first = first.or(b["payment"]["order_id"].as_str().map(String::from));
+    }
+    assert_eq!(statuses, [201, 429, 429, 429]);
+    let (s, b) = app
+        .post_empty(&format!("/api/qris/orders/{}/cancel", first.unwrap()))
+        .await;
+    assert_eq!(s, 200, "{b}");
+    let (s, b, _) = as_customer(
+        &app,
+        9,
+        Method::POST,
+        &path,
+        Some(json!({ "amount": 1000 })),
+    )
+    .await;
+    assert_eq!(s, 201, "one payment made this minute, of 3: {b}");
+}
+
 #[tokio::test]
 async fn sudah_bayar_presses_a_minute_are_capped_and_repeats_are_free() {
     let (app, _) = behind_a_trusted_tunnel(SettingsPatch {

@@ -138,6 +138,19 @@ async fn behind_a_tunnel_every_spelling_of_a_private_address_is_refused_when_giv
     let (order_id, code) = link(&app, &rx.url, "chosen").await;
     app.public_post(&format!("/api/pay/{code}/confirm")).await;
     until(&app, &order_id, |d| d[0]["status"] == "delivered").await;
+    // naming one URL on a LAN box opens that URL, not the rest of the box
+    let elsewhere = format!("http://127.0.0.1:{port}/admin/config");
+    let (s, b) = app
+        .post("/api/qris/webhooks/test", json!({ "url": elsewhere }))
+        .await;
+    assert_eq!((s, b["field"].as_str()), (422, Some("url")), "{b}");
+    refused_at_create(&app, &elsewhere).await;
+    let hits = rx.hits().len();
+    let (s, b) = app
+        .post("/api/qris/webhooks/test", json!({ "url": rx.url }))
+        .await;
+    assert_eq!((s, b["success"].as_bool()), (200, Some(true)), "{b}");
+    assert_eq!(rx.hits().len(), hits + 1);
     set(
         &app,
         SettingsPatch {
@@ -251,4 +264,22 @@ async fn a_private_receivers_answer_is_shown_only_when_the_merchant_named_it() {
         b["delivery"]["attempts"][0]["response_body"], "internal secret",
         "{b}"
     );
+}
+
+/// Found in review: the till whose port is taken still runs the webhook worker
+/// on the same data directory as the `kasir serve` that listens on the LAN.
+/// That worker must know the API is exposed, and where Kasir listens.
+#[tokio::test]
+async fn a_worker_in_another_process_knows_where_the_api_listens() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = kasir::service::Kasir::open(dir.path()).unwrap();
+    let on_lan: std::net::SocketAddr = "0.0.0.0:18080".parse().unwrap();
+    server.set_listening(Some(on_lan));
+    let worker = kasir::service::Kasir::open(dir.path()).unwrap();
+    let read = || worker.db().read(|c| kasir::store::webhook_policy_inputs(c));
+    let inputs = read().await.unwrap();
+    assert!(inputs.exposed);
+    assert_eq!(inputs.listening, Some(on_lan));
+    server.set_listening(Some("127.0.0.1:18080".parse().unwrap()));
+    assert!(!read().await.unwrap().exposed);
 }
