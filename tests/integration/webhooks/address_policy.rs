@@ -276,7 +276,7 @@ async fn a_worker_in_another_process_knows_where_the_api_listens() {
     let on_lan: std::net::SocketAddr = "0.0.0.0:18080".parse().unwrap();
     server.set_listening(Some(on_lan));
     let worker = kasir::service::Kasir::open(dir.path()).unwrap();
-    let read = || worker.db().read(|c| kasir::store::webhook_policy_inputs(c));
+    let read = || worker.db().read(kasir::store::webhook_policy_inputs);
     let inputs = read().await.unwrap();
     assert!(inputs.exposed);
     assert_eq!(inputs.listening, Some(on_lan));
