@@ -17,6 +17,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0003_webhooks",
         include_str!("../migrations/0003_webhooks.sql"),
     ),
+    (
+        "0004_print_jobs",
+        include_str!("../migrations/0004_print_jobs.sql"),
+    ),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

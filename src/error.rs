@@ -25,6 +25,7 @@ pub enum Missing {
         active_only: bool,
     },
     WebhookDelivery(i64),
+    PrintJob(i64),
     /// The merchant id a widget page named.
     Merchant,
 }
@@ -38,6 +39,7 @@ impl Missing {
             Missing::StaticQris(_) => "qris",
             Missing::ApiKey { .. } => "api_key",
             Missing::WebhookDelivery(_) => "webhook_delivery",
+            Missing::PrintJob(_) => "print_job",
             Missing::Merchant => "merchant",
         }
     }
@@ -58,6 +60,7 @@ impl std::fmt::Display for Missing {
             } => write!(f, "No active API key with id {id}."),
             Missing::ApiKey { id, .. } => write!(f, "No API key with id {id}."),
             Missing::WebhookDelivery(id) => write!(f, "No webhook delivery with id {id}."),
+            Missing::PrintJob(id) => write!(f, "No print job with id {id}."),
             Missing::Merchant => {
                 f.write_str("No merchant with that id: check the widget's data-merchant.")
             }
@@ -133,6 +136,10 @@ pub enum Error {
         message: String,
         retry_after_secs: Option<u64>,
     },
+    /// The thermal printer can't be reached or refused the job (off,
+    /// unplugged, out of paper, wrong address).
+    #[error("{0}")]
+    PrinterUnavailable(String),
     /// The webhook worker is sending this delivery right now.
     #[error("Webhook delivery {0} is being sent right now; see its attempts in a moment.")]
     DeliveryBusy(i64),
@@ -185,6 +192,7 @@ impl Error {
             Error::StaleStatus => "stale_status",
             Error::DeliveryBusy(_) => "delivery_busy",
             Error::MerchantBusy { .. } => "merchant_busy",
+            Error::PrinterUnavailable(_) => "printer_unavailable",
             Error::TaskFailed(_) | Error::Db(_) => "internal",
         }
     }

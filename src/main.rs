@@ -1,6 +1,8 @@
 //! The `kasir` command: the local API server, API keys, and QRIS tools.
 //! Each subcommand translates arguments, calls the engine, and prints.
 
+mod cli_printer;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use kasir::service::{default_data_dir, Kasir};
 use std::io::Read;
@@ -33,6 +35,9 @@ enum Command {
     /// Manage API keys for integrations.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Set up, test and use the thermal printer (ESC/POS).
+    #[command(subcommand)]
+    Printer(cli_printer::PrinterCommand),
     /// Read, check, convert, scan and draw QRIS codes (no database needed).
     #[command(subcommand)]
     Qris(QrisCommand),
@@ -329,6 +334,16 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         }
         Command::Receipt { .. } | Command::Report { .. } | Command::Standee { .. } => {
             print_command(cli.command, &data_dir)
+        }
+        Command::Printer(cmd) => {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            rt.block_on(async move {
+                let kasir = Kasir::open(&data_dir)?;
+                cli_printer::run(&kasir, cmd).await?;
+                Ok(ExitCode::SUCCESS)
+            })
         }
         Command::Keys(cmd) => {
             let rt = tokio::runtime::Builder::new_current_thread()

@@ -69,6 +69,7 @@ impl From<Error> for ApiError {
                     "api_key" => "API key not found",
                     "webhook_delivery" => "Webhook delivery not found",
                     "merchant" => "Merchant not found",
+                    "print_job" => "Print job not found",
                     _ => "Not found",
                 };
                 ApiError::new(StatusCode::NOT_FOUND, title, message)
@@ -128,6 +129,11 @@ impl From<Error> for ApiError {
                     message,
                 )
             },
+            Error::PrinterUnavailable(_) => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Printer unavailable",
+                message,
+            ),
             Error::DeliveryBusy(_) => {
                 ApiError::new(StatusCode::CONFLICT, "Delivery in progress", message)
             }

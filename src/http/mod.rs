@@ -80,6 +80,7 @@ pub fn spawn_background(kasir: Kasir) {
     spawn_expiry_sweeper(kasir.clone());
     spawn_usage_flusher(kasir.clone());
     crate::webhook::worker::spawn(kasir.webhook_outbox());
+    crate::service::spawn_print_worker(kasir);
 }
 
 /// Write the API request counts kept in memory, every second.

@@ -1,11 +1,13 @@
 //! The shop's nouns: static QRIS, orders, their events, API keys, webhook
 //! deliveries. Plain data: the rules about them live in `service`.
 
+mod print_jobs;
 mod webhooks;
 
 use crate::clock::Millis;
 use serde::{Deserialize, Serialize};
 
+pub use print_jobs::{PrintJob, PrintJobStatus};
 pub use webhooks::{
     Attempt, Delivery, DeliveryFilter, DeliveryStatus, WebhookSecret, ROTATION_OVERLAP_MS,
 };

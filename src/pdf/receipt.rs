@@ -3,18 +3,8 @@
 //! top of the sheet.
 
 use super::layout::{self, Align, Canvas, Font, PT_MM};
-use super::{confirmed_label, date_time, rupiah, status_label, Merchant, Paper};
-use crate::clock::Zone;
-use crate::model::Order;
-
-/// What a receipt shows besides the order.
-pub struct ReceiptInput<'a> {
-    pub order: &'a Order,
-    pub merchant: &'a Merchant,
-    pub zone: &'a Zone,
-    /// The merchant's footer line(s), e.g. "Terima kasih!".
-    pub footer: Option<&'a str>,
-}
+use super::Paper;
+use crate::receipt::{Line as Say, Receipt};
 
 struct Style {
     /// Left edge and width of the text column, mm.
@@ -119,69 +109,33 @@ impl Lines {
 }
 
 /// Lay out and draw the receipt.
-pub fn render(input: &ReceiptInput<'_>, paper: Paper) -> Vec<u8> {
+pub fn render(receipt: &Receipt, paper: Paper) -> Vec<u8> {
     let st = style(paper);
-    let o = input.order;
-    let m = input.merchant;
     let mut l = Lines {
         width: st.width,
         out: vec![],
     };
     let b = st.body;
-
-    l.center(&m.name, Font::Bold, st.title);
-    if !m.city.is_empty() {
-        l.center(&m.city, Font::Regular, b);
+    for line in &receipt.lines {
+        match line {
+            Say::Title(t) => l.center(t, Font::Bold, st.title),
+            Say::Center(t) => l.center(t, Font::Regular, b),
+            Say::Heading(t) => l.center(t, Font::Bold, b),
+            Say::Pair {
+                label,
+                value,
+                strong,
+            } => {
+                let font = if *strong { Font::Bold } else { Font::Regular };
+                l.pair(label, value, font, b)
+            }
+            Say::Total { label, value } => l.pair(label, value, Font::Bold, st.total),
+            Say::Block { label, text } => l.block(label, text, b),
+            Say::Rule => l.out.push(Line::Rule),
+            Say::Gap => l.out.push(Line::Gap(1.0)),
+            Say::Small(t) => l.center(t, Font::Regular, b * 0.85),
+        }
     }
-    if let Some(nmid) = &m.nmid {
-        l.center(&format!("NMID: {nmid}"), Font::Regular, b);
-    }
-    l.out.push(Line::Rule);
-    l.center("STRUK PEMBAYARAN QRIS", Font::Bold, b);
-    l.out.push(Line::Gap(1.0));
-    l.pair("No. Order", &o.order_id, Font::Bold, b);
-    l.pair(
-        "Tanggal",
-        &date_time(o.created_at, input.zone),
-        Font::Regular,
-        b,
-    );
-    if let Some(d) = &o.description {
-        l.block("Keterangan", d, b);
-    }
-    l.out.push(Line::Rule);
-    l.pair("Jumlah", &rupiah(o.amount), Font::Regular, b);
-    l.pair("Biaya", &rupiah(o.fee_amount), Font::Regular, b);
-    l.out.push(Line::Gap(0.8));
-    l.pair("TOTAL", &rupiah(o.total_amount), Font::Bold, st.total);
-    l.out.push(Line::Rule);
-    l.pair(
-        "Status",
-        &status_label(o.status).to_uppercase(),
-        Font::Bold,
-        b,
-    );
-    if let Some(at) = o.paid_at {
-        l.pair("Dibayar", &date_time(at, input.zone), Font::Regular, b);
-    }
-    l.pair(
-        "Dikonfirmasi",
-        confirmed_label(o.confirmed_by),
-        Font::Regular,
-        b,
-    );
-    if let Some(p) = &o.payer_name {
-        l.pair("Pembayar", p, Font::Regular, b);
-    }
-    if let Some(n) = &o.payer_note {
-        l.block("Catatan", n, b);
-    }
-    if let Some(f) = input.footer.map(str::trim).filter(|f| !f.is_empty()) {
-        l.out.push(Line::Rule);
-        l.center(f, Font::Regular, b);
-    }
-    l.out.push(Line::Gap(1.5));
-    l.center("Pembayaran via QRIS", Font::Regular, b * 0.85);
 
     let content: f32 = l.out.iter().map(Line::height).sum();
     let (page_w, page_h) = match paper.size_mm() {
@@ -209,5 +163,5 @@ pub fn render(input: &ReceiptInput<'_>, paper: Paper) -> Vec<u8> {
         }
         y += h;
     }
-    layout::save(&format!("Struk {}", o.order_id), vec![c.into_page()])
+    layout::save(&format!("Struk {}", receipt.order_id), vec![c.into_page()])
 }

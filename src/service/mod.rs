@@ -10,6 +10,7 @@ mod keys;
 mod merchant_limits;
 mod orders;
 mod payment_links;
+mod printer;
 mod printing;
 mod settings;
 mod static_qris;
@@ -20,6 +21,7 @@ mod widget;
 pub use checks::{check_fee, check_order_id, check_url, parse_day};
 pub use keys::hash_key;
 pub use orders::lifecycle;
+pub use printer::{spawn_print_worker, PrinterPatch, PrinterSettings};
 pub use settings::{Settings, SettingsPatch, DEFAULT_EXPIRY_MINUTES, MAX_RECEIPT_FOOTER_LEN};
 pub use static_qris::{check_importable, ImportedQris};
 pub use trusted_proxy::TrustedProxy;
@@ -57,6 +59,8 @@ struct Inner {
     webhooks: webhook::Outbox,
     usage: keys::UsageMeter,
     merchant_limits: merchant_limits::MerchantLimits,
+    /// Rung when a print job may be due (queued, or the printer set up).
+    print_wake: tokio::sync::Notify,
 }
 
 /// How to open a [`Kasir`]: the production defaults, or a test's own clock
@@ -137,6 +141,7 @@ impl Kasir {
                 webhooks,
                 usage: keys::UsageMeter::default(),
                 merchant_limits: Default::default(),
+                print_wake: tokio::sync::Notify::new(),
             }),
         })
     }
@@ -167,6 +172,13 @@ impl Kasir {
     fn publish(&self, events: Vec<OrderChange>) {
         if events.iter().any(|e| e.event.is_webhook()) {
             self.inner.webhooks.wake();
+        }
+        if events
+            .iter()
+            .any(|e| e.event == crate::model::OrderEvent::Confirmed)
+        {
+            // a paid order may have queued its receipt
+            self.inner.print_wake.notify_one();
         }
         for e in events {
             // no subscribers is fine: the event is in the database either way

@@ -17,6 +17,32 @@ fn merchant_of(q: &StaticQris) -> pdf::Merchant {
     }
 }
 
+/// What `order`'s receipt says, for the PDF and the thermal printer alike;
+/// an order still open gets its payment slip instead.
+pub(super) fn receipt_of(
+    c: &rusqlite::Connection,
+    order: &Order,
+    settings: &super::Settings,
+) -> Result<crate::receipt::Receipt> {
+    // the name and city the order was made under; the NMID of its sticker
+    let merchant = pdf::Merchant {
+        name: order.merchant_name.clone(),
+        city: order.merchant_city.clone(),
+        nmid: store::get_static_qris(c, order.qris_id)?.and_then(|q| q.nmid),
+    };
+    let input = crate::receipt::ReceiptInput {
+        order,
+        merchant: &merchant,
+        zone: &settings.zone(),
+        footer: settings.receipt_footer.as_deref(),
+    };
+    Ok(if order.is_paid() {
+        crate::receipt::of_order(&input)
+    } else {
+        crate::receipt::payment_slip(&input)
+    })
+}
+
 impl Kasir {
     /// The receipt of a paid order as a PDF; an unpaid order is refused.
     pub async fn receipt_pdf(&self, order_id: &str, paper: Paper) -> Result<Vec<u8>> {
@@ -39,22 +65,8 @@ impl Kasir {
                         status: order.status,
                     });
                 }
-                let settings = read_settings(c)?;
-                // the name and city the order was made under; the NMID of its sticker
-                let merchant = pdf::Merchant {
-                    name: order.merchant_name.clone(),
-                    city: order.merchant_city.clone(),
-                    nmid: store::get_static_qris(c, order.qris_id)?.and_then(|q| q.nmid),
-                };
-                Ok(pdf::receipt::render(
-                    &pdf::receipt::ReceiptInput {
-                        order: &order,
-                        merchant: &merchant,
-                        zone: &settings.zone(),
-                        footer: settings.receipt_footer.as_deref(),
-                    },
-                    paper,
-                ))
+                let receipt = receipt_of(c, &order, &read_settings(c)?)?;
+                Ok(pdf::receipt::render(&receipt, paper))
             })
             .await
     }

@@ -23,40 +23,12 @@ pub const LOCK_FILE: &str = "webhooks.lock";
 pub fn spawn(outbox: impl Into<Outbox>) -> tokio::task::JoinHandle<()> {
     let outbox = outbox.into();
     tokio::spawn(async move {
-        let path = outbox.data_dir().join(LOCK_FILE);
-        let mut told = false;
-        let lock = loop {
-            match std::fs::OpenOptions::new()
-                .create(true)
-                .truncate(false)
-                .write(true)
-                .open(&path)
-            {
-                Ok(f) if f.try_lock().is_ok() => break f,
-                Ok(_) if !told => {
-                    tracing::info!(
-                        "webhooks: another Kasir process on {} delivers them; taking over when it stops",
-                        outbox.data_dir().display()
-                    );
-                    told = true;
-                }
-                Ok(_) => {}
-                Err(e) if !told => {
-                    tracing::error!("webhooks: cannot open {}: {e}", path.display());
-                    told = true;
-                }
-                Err(_) => {}
-            }
-            tokio::time::sleep(LOCK_RETRY).await;
-        };
+        let lock = crate::lockfile::hold(outbox.data_dir(), LOCK_FILE, "webhooks").await;
         // the lock lives as long as the worker, which never returns
         let _lock = lock;
         run(outbox).await;
     })
 }
-
-/// How often a process without the lock checks whether it is free.
-const LOCK_RETRY: Duration = Duration::from_secs(2);
 
 /// How many attempts are in flight, in all and per receiver. Which deliveries
 /// are queued or in flight is the outbox's hold ([`Outbox::hold`]): a lease

@@ -17,6 +17,7 @@ mod orders;
 mod pay_page_browser;
 mod payment_links;
 mod pdf;
+mod printer;
 mod qr_image;
 mod support;
 mod urls;

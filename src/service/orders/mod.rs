@@ -258,7 +258,10 @@ impl Kasir {
                     payer_name.as_deref(),
                     payer_note.as_deref(),
                 )?;
-                lifecycle::reload(tx, order.id, now)
+                let order = lifecycle::reload(tx, order.id, now)?;
+                // queued with the payment, once the receipt can say who confirmed it
+                super::printer::queue_if_automatic(tx, &order, now)?;
+                Ok(order)
             },
         )
         .await

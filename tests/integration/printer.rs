@@ -1,0 +1,375 @@
+//! The thermal printer (issue 15), against a real TCP receiver on port 0 that
+//! records what a printer on port 9100 would get.
+
+use crate::support::*;
+use kasir::service::PrinterPatch;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const STATUS_REQUEST: [u8; 3] = [0x10, 0x04, 0x01];
+
+/// A network printer: each connection's bytes; it answers the status request
+/// with "online" (0x16). The first `drop_first` connections are closed after
+/// a few bytes, like a printer switched off mid-job.
+struct Printer {
+    addr: std::net::SocketAddr,
+    jobs: Arc<Mutex<Vec<Vec<u8>>>>,
+}
+
+impl Printer {
+    async fn start(drop_first: usize) -> Printer {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let jobs = Arc::new(Mutex::new(Vec::new()));
+        let recorded = jobs.clone();
+        tokio::spawn(async move {
+            let mut n = 0;
+            loop {
+                let (mut s, _) = listener.accept().await.unwrap();
+                n += 1;
+                let recorded = recorded.clone();
+                let drop_it = n <= drop_first;
+                tokio::spawn(async move {
+                    let mut got = Vec::new();
+                    let mut buf = [0u8; 4096];
+                    while let Ok(k) = s.read(&mut buf).await {
+                        if k == 0 {
+                            break;
+                        }
+                        got.extend_from_slice(&buf[..k]);
+                        if drop_it && got.len() >= 40 {
+                            return; // closed mid-job: nothing printed
+                        }
+                        if got.ends_with(&STATUS_REQUEST) {
+                            let _ = s.write_all(&[0x16]).await;
+                            break;
+                        }
+                    }
+                    recorded.lock().unwrap().push(got);
+                });
+            }
+        });
+        Printer { addr, jobs }
+    }
+
+    fn jobs(&self) -> Vec<Vec<u8>> {
+        self.jobs.lock().unwrap().clone()
+    }
+}
+
+/// The paper's text lines: the bytes between commands, split at line feeds.
+fn paper_lines(job: &[u8]) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    let mut i = 0;
+    while i < job.len() {
+        let b = job[i];
+        let skip = match b {
+            0x0A => {
+                lines.push(String::new());
+                1
+            }
+            0x1B => match job.get(i + 1) {
+                Some(b'@') => 2,
+                Some(b'd') => {
+                    // ESC d n: feed n lines
+                    for _ in 0..job[i + 2] {
+                        lines.push(String::new());
+                    }
+                    3
+                }
+                Some(b'p') => 5,
+                _ => 3, // ESC t n, ESC a n, ESC E n, ESC d n, ESC - n …
+            },
+            0x1D => match job.get(i + 1) {
+                Some(b'(') => 5 + job[i + 3] as usize + 256 * job[i + 4] as usize,
+                Some(b'V') => 4,
+                _ => 3, // GS ! n
+            },
+            0x10 => 3,
+            _ => {
+                lines.last_mut().unwrap().push(b as char);
+                1
+            }
+        };
+        i += skip;
+    }
+    lines.into_iter().filter(|l| !l.is_empty()).collect()
+}
+
+/// The data of the `GS ( k` "store the QR code data" block (fn 80).
+fn qr_data(job: &[u8]) -> Option<String> {
+    let at = job
+        .windows(3)
+        .enumerate()
+        .filter(|(_, w)| *w == [0x1D, b'(', b'k'])
+        .map(|(i, _)| i)
+        .find(|&i| job.get(i + 5..i + 8) == Some(&[49, 80, 48][..]))?;
+    let len = job[at + 3] as usize + 256 * job[at + 4] as usize - 3;
+    Some(String::from_utf8(job[at + 8..at + 8 + len].to_vec()).unwrap())
+}
+
+async fn set_printer(app: &TestApp, p: &Printer, patch: PrinterPatch) {
+    app.kasir
+        .update_printer(PrinterPatch {
+            connection: Some("network".into()),
+            address: Some(p.addr.to_string()),
+            ..patch
+        })
+        .await
+        .unwrap();
+}
+
+async fn printed(app: &TestApp, p: &Printer, n: usize) -> Vec<Vec<u8>> {
+    for _ in 0..300 {
+        if p.jobs().len() >= n {
+            // the job row is written just after the printer answers
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            return p.jobs();
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!(
+        "{} jobs printed, wanted {n}: {:?}",
+        p.jobs().len(),
+        app.kasir.print_jobs(10).await
+    );
+}
+
+#[tokio::test]
+async fn a_paid_order_prints_its_receipt_by_itself_at_58_and_80_mm() {
+    let app = TestApp::with_qris().await;
+    let p = Printer::start(0).await;
+    set_printer(
+        &app,
+        &p,
+        PrinterPatch {
+            auto_print: Some(true),
+            ..Default::default()
+        },
+    )
+    .await;
+    let (order_id, _) = app.generate(15_000).await;
+    let (s, b) = app
+        .post_empty(&format!("/api/qris/orders/{order_id}/verify"))
+        .await;
+    assert_eq!(s, 200, "{b}");
+    let jobs = printed(&app, &p, 1).await;
+    let job = &jobs[0];
+    assert!(job.starts_with(&[0x1B, b'@']), "initialised first");
+    let lines = paper_lines(job);
+    assert!(lines.iter().all(|l| l.len() <= 32), "{lines:#?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("TOTAL") && l.ends_with("Rp 15.000")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.ends_with(&order_id) && l.len() == 32),
+        "{lines:#?}"
+    );
+    assert!(lines.iter().any(|l| l.contains("LUNAS")), "{lines:#?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("Dikonfirmasi") && l.ends_with("API")),
+        "{lines:#?}"
+    );
+    assert!(
+        job.windows(4).any(|w| w == [0x1D, b'V', b'A', 1]),
+        "partial cut"
+    );
+    assert!(qr_data(job).is_none(), "a paid receipt has no QR to scan");
+    let listed = app.kasir.print_jobs(5).await.unwrap();
+    assert_eq!(listed[0].order_id.as_deref(), Some(order_id.as_str()));
+    assert_eq!(listed[0].status.as_str(), "printed");
+
+    // 80 mm: 48 columns; a reprint from Pesanan
+    set_printer(
+        &app,
+        &p,
+        PrinterPatch {
+            paper: Some("80".into()),
+            ..Default::default()
+        },
+    )
+    .await;
+    app.kasir.print_receipt(&order_id).await.unwrap();
+    let jobs = printed(&app, &p, 2).await;
+    let lines = paper_lines(&jobs[1]);
+    assert!(lines.iter().all(|l| l.len() <= 48), "{lines:#?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.len() == 48 && l.starts_with("No. Order")),
+        "{lines:#?}"
+    );
+}
+
+#[tokio::test]
+async fn an_open_orders_slip_carries_its_qris_in_the_printers_own_qr_command() {
+    let app = TestApp::with_qris().await;
+    let p = Printer::start(0).await;
+    set_printer(&app, &p, PrinterPatch::default()).await;
+    let (order_id, _) = app.generate(50_000).await;
+    let (_, b) = app.get(&format!("/api/qris/orders/{order_id}")).await;
+    let payload = b["order"]["qris_string"]
+        .as_str()
+        .or(b["order"]["payload"].as_str())
+        .map(String::from);
+    app.kasir.print_receipt(&order_id).await.unwrap();
+    let jobs = printed(&app, &p, 1).await;
+    let data = qr_data(&jobs[0]).expect("a GS ( k store block");
+    let order = app.kasir.order(&order_id).await.unwrap();
+    assert_eq!(data, order.payload);
+    if let Some(p) = payload {
+        assert_eq!(data, p);
+    }
+    // model 2, and a module size that fits 58 mm (384 dots) with the quiet zone
+    let job = &jobs[0];
+    assert!(
+        job.windows(9)
+            .any(|w| w == [0x1D, b'(', b'k', 4, 0, 49, 65, 50, 0]),
+        "model 2"
+    );
+    let at = job
+        .windows(7)
+        .position(|w| w == [0x1D, b'(', b'k', 3, 0, 49, 67])
+        .unwrap();
+    let size = job[at + 7] as usize;
+    let modules = qrcode::QrCode::with_error_correction_level(&data, qrcode::EcLevel::M)
+        .unwrap()
+        .width();
+    assert!(
+        size >= 3 && (modules + 8) * size <= 384,
+        "size {size} for {modules} modules"
+    );
+    let lines = paper_lines(job);
+    assert!(lines.iter().any(|l| l.contains("SCAN QRIS")), "{lines:#?}");
+}
+
+#[tokio::test]
+async fn a_printer_that_drops_the_job_gets_it_again_and_prints_it_once() {
+    let app = TestApp::with_qris().await;
+    let p = Printer::start(1).await;
+    set_printer(&app, &p, PrinterPatch::default()).await;
+    let (order_id, _) = app.generate(20_000).await;
+    app.post_empty(&format!("/api/qris/orders/{order_id}/verify"))
+        .await;
+    app.kasir.print_receipt(&order_id).await.unwrap();
+    let jobs = printed(&app, &p, 1).await;
+    assert_eq!(jobs.len(), 1, "printed once");
+    assert!(jobs[0].ends_with(&STATUS_REQUEST));
+    let listed = app.kasir.print_jobs(5).await.unwrap();
+    assert_eq!(listed[0].status.as_str(), "printed");
+    assert_eq!(listed[0].attempts, 2, "{:?}", listed[0]);
+}
+
+#[tokio::test]
+async fn a_printer_that_is_off_never_blocks_the_sale_and_keeps_the_receipt() {
+    let app = TestApp::with_qris().await;
+    // a port nobody listens on
+    let off = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    app.kasir
+        .update_printer(PrinterPatch {
+            connection: Some("network".into()),
+            address: Some(off.to_string()),
+            auto_print: Some(true),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let e = app.kasir.print_test().await.unwrap_err();
+    assert_eq!(e.code(), "printer_unavailable");
+    assert!(e.to_string().contains(&off.to_string()), "{e}");
+    let (order_id, _) = app.generate(10_000).await;
+    let t0 = std::time::Instant::now();
+    let (s, b) = app
+        .post_empty(&format!("/api/qris/orders/{order_id}/verify"))
+        .await;
+    assert_eq!(s, 200, "{b}");
+    assert!(
+        t0.elapsed() < Duration::from_secs(2),
+        "the sale didn't wait for the printer"
+    );
+    let mut job = None;
+    for _ in 0..100 {
+        let j = app.kasir.print_jobs(1).await.unwrap().remove(0);
+        if j.attempts >= 1 {
+            job = Some(j);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let job = job.expect("tried");
+    assert_eq!(job.status.as_str(), "queued", "kept for a retry: {job:?}");
+    assert!(job.last_error.unwrap().contains("can't reach the printer"));
+
+    // the printer comes back: the same receipt prints
+    let p = Printer::start(0).await;
+    set_printer(&app, &p, PrinterPatch::default()).await;
+    app.kasir.retry_print_job(job.id).await.unwrap();
+    let jobs = printed(&app, &p, 1).await;
+    assert!(paper_lines(&jobs[0]).iter().any(|l| l.contains(&order_id)));
+}
+
+#[tokio::test]
+async fn text_is_in_the_chosen_code_page_without_mojibake() {
+    let app = TestApp::with_qris().await;
+    let p = Printer::start(0).await;
+    set_printer(
+        &app,
+        &p,
+        PrinterPatch {
+            code_page: Some("pc858".into()),
+            ..Default::default()
+        },
+    )
+    .await;
+    app.kasir
+        .update_settings(kasir::service::SettingsPatch {
+            receipt_footer: Some(Some("Terima kasih — Café Ibu ☺ €".into())),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let (order_id, _) = app.generate(10_000).await;
+    app.post_empty(&format!("/api/qris/orders/{order_id}/verify"))
+        .await;
+    app.kasir.print_receipt(&order_id).await.unwrap();
+    let job = &printed(&app, &p, 1).await[0];
+    assert!(
+        job.windows(3).any(|w| w == [0x1B, b't', 19]),
+        "ESC t 19: PC858"
+    );
+    assert!(job.windows(4).any(|w| w == b"Caf\x82"), "é in PC858");
+    assert!(job.contains(&0xD5), "€ in PC858");
+    assert!(!job.contains(&0xE2), "no UTF-8 lead byte of — or ☺");
+    assert!(job.windows(2).any(|w| w == b"--"), "— as --");
+
+    let bad = app
+        .kasir
+        .update_printer(PrinterPatch {
+            code_page: Some("utf8".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(bad.field(), Some("code_page"));
+    let bad = app
+        .kasir
+        .update_printer(PrinterPatch {
+            connection: Some("usb".into()),
+            address: Some("lp0".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(bad.field(), Some("address"), "{bad}");
+}
