@@ -282,6 +282,30 @@ async function main() {
     await exec('document.getElementById("widget-card").scrollIntoView();');
     await screenshot('pengaturan-widget');
 
+    // the thermal printer: a real TCP "printer" that answers the status request
+    const slips = [];
+    const printer = createServer((sock) => {
+      let got = Buffer.alloc(0);
+      sock.on('data', (d) => {
+        got = Buffer.concat([got, d]);
+        if (got.subarray(-3).equals(Buffer.from([0x10, 0x04, 0x01]))) { sock.write(Buffer.from([0x16])); slips.push(got); }
+      });
+      sock.on('error', () => {});
+    });
+    await new Promise((ok) => printer.listen(0, '127.0.0.1', ok));
+    await exec('document.getElementById("printer-card").scrollIntoView();');
+    await click('#pt-test');
+    await waitFor('the no-printer message', async () => /Printer belum diatur/.test(await exec('return document.querySelector("#printer-card [role=status]").textContent;')));
+    check(true, 'Tes cetak without a printer says so in Bahasa Indonesia');
+    await exec(`document.getElementById("pt-connection").value = "network"; document.getElementById("pt-address").value = "127.0.0.1:${printer.address().port}";`);
+    await click('#pt-save');
+    await click('#pt-test');
+    await waitFor('the test slip', async () => slips.length === 1);
+    await waitFor('the printed message', async () => /Tercetak/.test(await exec('return document.querySelector("#printer-card [role=status]").textContent;')));
+    check(slips[0].includes(Buffer.from('TES CETAK')), 'Tes cetak prints a slip on the printer');
+    await screenshot('pengaturan-printer');
+    printer.close();
+
     // 7. keyboard: F1 goes back to the till, Enter with no amount explains
     await exec('document.activeElement.blur();');
     await wd('POST', s('/actions'), { actions: [{ type: 'key', id: 'kb', actions: [{ type: 'keyDown', value: '\uE031' }, { type: 'keyUp', value: '\uE031' }] }] });

@@ -35,4 +35,10 @@ pub const COMMANDS: &[&str] = &[
     "print_receipt",
     "print_standee",
     "print_report",
+    "printer_get",
+    "printer_set",
+    "printer_test",
+    "printer_print",
+    "print_jobs",
+    "print_job_retry",
 ];

@@ -468,3 +468,76 @@ fn webhooks_widget_and_printing_from_the_till() {
     let e = till.err("print_receipt", json!({ "order_id": id, "paper": "99" }));
     assert_eq!(e["code"], "invalid_field");
 }
+
+/// The thermal printer from the till: a printer on a real TCP port takes the
+/// test slip and a paid order's receipt; bad settings name their field.
+#[test]
+fn the_thermal_printer_from_the_till() {
+    use std::io::{Read, Write};
+    let printer = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = printer.local_addr().unwrap();
+    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::<Vec<u8>>::new()));
+    let recorded = got.clone();
+    std::thread::spawn(move || {
+        for s in printer.incoming() {
+            let mut s = s.unwrap();
+            let mut job = Vec::new();
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = s.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                job.extend_from_slice(&buf[..n]);
+                if job.ends_with(&[0x10, 0x04, 0x01]) {
+                    let _ = s.write_all(&[0x16]);
+                    break;
+                }
+            }
+            recorded.lock().unwrap().push(job);
+        }
+    });
+    let till = Till::start();
+    till.ok("qris_import_text", json!({ "payload": static_qris() }));
+    let e = till.err("printer_test", json!({}));
+    assert_eq!(
+        (e["code"].as_str(), e["field"].as_str()),
+        (Some("invalid_field"), Some("connection")),
+        "{e}"
+    );
+    let e = till.err(
+        "printer_set",
+        json!({ "patch": { "connection": "network", "address": "http://x/" } }),
+    );
+    assert_eq!(e["field"], "address", "{e}");
+    let p = till.ok(
+        "printer_set",
+        json!({ "patch": { "connection": "network", "address": addr.to_string(), "paper": "80" } }),
+    );
+    assert_eq!(
+        (p["paper"].as_str(), p["columns"].as_u64()),
+        (Some("80"), Some(48))
+    );
+    assert_eq!(
+        till.ok("printer_get", json!({}))["address"],
+        addr.to_string()
+    );
+    assert_eq!(till.ok("printer_test", json!({}))["sent"], "confirmed");
+
+    let o = till.ok("order_create", json!({ "amount": 12000 }));
+    let id = o["order_id"].as_str().unwrap().to_string();
+    till.ok("order_verify", json!({ "order_id": id }));
+    let job = till.ok("printer_print", json!({ "order_id": id }));
+    assert_eq!(job["order_id"], id.as_str());
+    let mut listed = Value::Null;
+    for _ in 0..200 {
+        listed = till.ok("print_jobs", json!({}));
+        if listed["jobs"][0]["status"] == "printed" {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(listed["jobs"][0]["status"], "printed", "{listed}");
+    let again = till.ok("print_job_retry", json!({ "id": job["id"] }));
+    assert_eq!(again["id"], job["id"]);
+    assert!(got.lock().unwrap().len() >= 2, "test slip and receipt");
+}

@@ -5,6 +5,7 @@ import { language, t } from './i18n.js';
 import { el } from './dom.js';
 import { dateTime, onlyDigits, typedNumber } from './format.js';
 import { confirmTwice, copyButton, errorText as err, pager, say } from './controls.js';
+import { printerCard, thermalButton } from './printer.js';
 
 /** A delivery's time, to the second, in the merchant's zone. */
 const time = (ms) => (ms ? dateTime(ms, language(), { seconds: true }) : '—');
@@ -192,7 +193,9 @@ function printCard() {
 
 /** Pengaturan's Webhook, Widget and Cetak cards, into the slot the settings screen keeps for them. */
 export function mountIntegrations(slot, settings) {
-  slot.replaceChildren(webhookCard(settings), widgetCard(settings), printCard());
+  const printer = el('div', { id: 'printer-slot' });
+  slot.replaceChildren(webhookCard(settings), widgetCard(settings), printer, printCard());
+  printerCard().then((card) => printer.replaceChildren(card));
 }
 
 /** "Cetak Struk" for a paid order, with its paper choice. */
@@ -205,7 +208,7 @@ export function receiptControls(orderId, out) {
       say(out, t('pr.saved', { path: r.path }), true);
     } catch (e) { say(out, err(e)); }
   });
-  return el('span', { class: 'receipt-controls' }, paper, ' ', btn);
+  return el('span', { class: 'receipt-controls' }, paper, ' ', btn, ' ', thermalButton(orderId, out));
 }
 
 /** "Laporan Harian" for a day (YYYY-MM-DD; `getDate` may answer a promise). */

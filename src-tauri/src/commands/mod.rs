@@ -9,6 +9,7 @@ mod error;
 mod keys;
 mod links;
 mod orders;
+mod printer;
 mod printing;
 mod qris;
 mod till;
@@ -59,6 +60,12 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         printing::print_receipt,
         printing::print_standee,
         printing::print_report,
+        printer::printer_get,
+        printer::printer_set,
+        printer::printer_test,
+        printer::printer_print,
+        printer::print_jobs,
+        printer::print_job_retry,
     ]
 }
 
