@@ -21,6 +21,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0004_print_jobs",
         include_str!("../migrations/0004_print_jobs.sql"),
     ),
+    (
+        "0005_auto_confirm",
+        include_str!("../migrations/0005_auto_confirm.sql"),
+    ),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -35,6 +39,8 @@ pub enum DbError {
         found: i64,
         known: i64,
     },
+    #[error("migration {name} would leave {broken} rows pointing at nothing; nothing was changed")]
+    BrokenMigration { name: String, broken: i64 },
     #[error("the database worker stopped")]
     WorkerGone,
     /// A read on a blocking thread panicked.
@@ -74,7 +80,20 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), DbError> {
             known: SCHEMA_VERSION,
         });
     }
-    for (i, (_name, sql)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+    if current == SCHEMA_VERSION {
+        return Ok(());
+    }
+    // A migration may rebuild a table others refer to (SQLite's way to change
+    // a CHECK): foreign keys are off while it runs, which only works outside a
+    // transaction, and checked before it commits.
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let applied = apply_migrations(conn, current);
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    applied
+}
+
+fn apply_migrations(conn: &mut Connection, current: i64) -> Result<(), DbError> {
+    for (i, (name, sql)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         // another process may have migrated while we waited for the lock
         let now: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
@@ -83,6 +102,16 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), DbError> {
             continue;
         }
         tx.execute_batch(sql)?;
+        let broken: i64 =
+            tx.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })?;
+        if broken > 0 {
+            return Err(DbError::BrokenMigration {
+                name: name.to_string(),
+                broken,
+            });
+        }
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         tx.commit()?;
     }
@@ -208,6 +237,67 @@ mod tests {
             .pragma_query_value(None, "journal_mode", |r| r.get(0))
             .unwrap();
         assert_eq!(mode, "wal");
+    }
+
+    /// 0005 rebuilds `orders` (to widen a CHECK): a shop's orders, their
+    /// events, webhooks and print jobs come through it, and the counts'
+    /// triggers work after it.
+    #[test]
+    fn a_shop_at_schema_4_keeps_everything_through_the_orders_rebuild() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kasir.db");
+        let mut conn = open_connection(&path, false).unwrap();
+        conn.pragma_update(None, "foreign_keys", "OFF").unwrap();
+        apply_migrations_up_to(&mut conn, 4);
+        conn.execute_batch(
+            "INSERT INTO static_qris(id, payload, merchant_name, merchant_city, created_at, updated_at)
+                 VALUES (1, 'P', 'TOKO', 'JAKARTA', 0, 0);
+             INSERT INTO orders(id, order_id, link_code, qris_id, source, amount, total_amount, payload, status,
+                 created_at, expires_at, confirmed_by)
+                 VALUES (1, 'A', 'LA', 1, 'till', 1000, 1000, 'P', 'paid', 0, 10, 'dashboard'),
+                        (2, 'B', 'LB', 1, 'generate', 2000, 2000, 'P', 'pending', 0, 10, NULL);
+             INSERT INTO order_events(order_pk, event, to_status, actor, created_at) VALUES (1, 'order.created', 'pending', 'till', 0);
+             INSERT INTO webhook_deliveries(webhook_id, order_pk, event, url, origin, body, status, created_at)
+                 VALUES ('w1', 1, 'payment.confirmed', 'http://x', 'http://x', '{}', 'delivered', 0);
+             INSERT INTO print_jobs(kind, order_pk, bytes, status, created_at) VALUES ('receipt', 1, x'00', 'printed', 0);",
+        )
+        .unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        migrate(&mut conn, &path).unwrap();
+        let n = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(n("SELECT COUNT(*) FROM orders"), 2);
+        assert_eq!(n("SELECT unique_code FROM orders WHERE id = 2"), 0);
+        assert_eq!(n("SELECT COUNT(*) FROM pragma_foreign_key_check"), 0);
+        let fk: bool = conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap();
+        assert!(fk, "foreign keys are on again");
+        // the new confirmations are allowed, the triggers count
+        conn.execute(
+            "UPDATE orders SET status = 'paid', confirmed_by = 'notification' WHERE id = 2",
+            [],
+        )
+        .unwrap();
+        assert_eq!(
+            n("SELECT n FROM order_status_counts WHERE status = 'paid'"),
+            2
+        );
+        assert_eq!(
+            n("SELECT n FROM order_status_counts WHERE status = 'pending'"),
+            0
+        );
+        // and children still refer to real orders
+        assert!(conn
+            .execute("INSERT INTO print_jobs(kind, order_pk, bytes, status, created_at) VALUES ('receipt', 99, x'00', 'queued', 0)", [])
+            .is_err());
+    }
+
+    fn apply_migrations_up_to(conn: &mut Connection, n: usize) {
+        for (i, (_, sql)) in MIGRATIONS.iter().enumerate().take(n) {
+            conn.execute_batch(sql).unwrap();
+            conn.pragma_update(None, "user_version", (i + 1) as i64)
+                .unwrap();
+        }
     }
 
     #[test]

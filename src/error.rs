@@ -26,6 +26,7 @@ pub enum Missing {
     },
     WebhookDelivery(i64),
     PrintJob(i64),
+    Evidence(i64),
     /// The merchant id a widget page named.
     Merchant,
 }
@@ -40,6 +41,7 @@ impl Missing {
             Missing::ApiKey { .. } => "api_key",
             Missing::WebhookDelivery(_) => "webhook_delivery",
             Missing::PrintJob(_) => "print_job",
+            Missing::Evidence(_) => "evidence",
             Missing::Merchant => "merchant",
         }
     }
@@ -61,6 +63,7 @@ impl std::fmt::Display for Missing {
             Missing::ApiKey { id, .. } => write!(f, "No API key with id {id}."),
             Missing::WebhookDelivery(id) => write!(f, "No webhook delivery with id {id}."),
             Missing::PrintJob(id) => write!(f, "No print job with id {id}."),
+            Missing::Evidence(id) => write!(f, "No payment evidence with id {id}."),
             Missing::Merchant => {
                 f.write_str("No merchant with that id: check the widget's data-merchant.")
             }
@@ -140,6 +143,13 @@ pub enum Error {
     /// unplugged, out of paper, wrong address).
     #[error("{0}")]
     PrinterUnavailable(String),
+    /// Unique totals are on and every code for this amount is in use by an
+    /// open order: a new one could not be told apart from them.
+    #[error("No unique amount left for Rp {amount}: all {max} unique codes are in use by open orders. Wait for some to be paid or to expire, or raise unique_code_max.")]
+    NoUniqueAmount { amount: u64, max: u32 },
+    /// The API key is valid but its scope doesn't cover this request.
+    #[error("This API key may only {allowed}; make a full key with `kasir keys create` for this request.")]
+    Forbidden { allowed: &'static str },
     /// The webhook worker is sending this delivery right now.
     #[error("Webhook delivery {0} is being sent right now; see its attempts in a moment.")]
     DeliveryBusy(i64),
@@ -191,6 +201,8 @@ impl Error {
             Error::LinkCodesExhausted => "link_codes_exhausted",
             Error::StaleStatus => "stale_status",
             Error::DeliveryBusy(_) => "delivery_busy",
+            Error::NoUniqueAmount { .. } => "no_unique_amount",
+            Error::Forbidden { .. } => "forbidden",
             Error::MerchantBusy { .. } => "merchant_busy",
             Error::PrinterUnavailable(_) => "printer_unavailable",
             Error::TaskFailed(_) | Error::Db(_) => "internal",

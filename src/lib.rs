@@ -8,6 +8,7 @@ pub mod error;
 pub mod http;
 pub mod lockfile;
 pub mod model;
+pub mod notify;
 pub mod pdf;
 pub mod printer;
 pub mod qr_image;

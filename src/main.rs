@@ -87,6 +87,20 @@ enum Command {
         /// proxy addresses, comma-separated.
         #[arg(long)]
         trusted_proxy: Option<String>,
+        /// Unique totals (kode unik) so payments confirm themselves: off
+        /// (default), add or subtract a code of 1..--unique-code-max rupiah.
+        #[arg(long)]
+        unique_code: Option<String>,
+        /// The largest unique code (default 99, at most 999).
+        #[arg(long)]
+        unique_code_max: Option<i64>,
+        /// A payment confirms an order made at most this many minutes before it (default 30).
+        #[arg(long)]
+        unique_match_window_minutes: Option<i64>,
+        /// Android packages whose notifications are read with the generic
+        /// reader (apps Kasir has no wording for), comma-separated; empty clears.
+        #[arg(long)]
+        notification_generic_app: Option<String>,
     },
     /// Print this till's merchant ID, for widget.js's data-merchant.
     MerchantId,
@@ -153,6 +167,10 @@ enum KeysCommand {
         /// The reference service's tiers: free = 50 a day, premium = 1000 a day.
         #[arg(long, value_enum)]
         tier: Option<Tier>,
+        /// full (default) or notifications: a key for the shop's phone that
+        /// can post payment notifications and nothing else.
+        #[arg(long, default_value = "full")]
+        scope: String,
     },
     /// List keys (never their secrets).
     List,
@@ -275,6 +293,10 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             receipt_footer,
             timezone,
             trusted_proxy,
+            unique_code,
+            unique_code_max,
+            unique_match_window_minutes,
+            notification_generic_app,
         } => {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -298,6 +320,11 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     receipt_footer: clear_if_empty(receipt_footer),
                     timezone,
                     trusted_proxy,
+                    unique_code,
+                    unique_code_max,
+                    unique_match_window_minutes,
+                    notification_generic_apps: notification_generic_app
+                        .map(|v| v.split(',').map(|s| s.trim().to_string()).collect()),
                     ..Default::default()
                 };
                 let settings = kasir.update_settings(patch).await?;
@@ -356,26 +383,31 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                         name,
                         daily_limit,
                         tier,
+                        scope,
                     } => {
+                        let scope = kasir::model::KeyScope::parse(&scope).ok_or_else(|| {
+                            anyhow::anyhow!("--scope must be full or notifications, got {scope:?}")
+                        })?;
                         let limit = daily_limit.or(tier.map(|t| match t {
                             Tier::Free => 50,
                             Tier::Premium => 1000,
                         }));
-                        let (_, secret) = kasir.create_api_key(&name, limit).await?;
+                        let (_, secret) = kasir.create_scoped_api_key(&name, limit, scope).await?;
                         println!("{secret}");
                     }
                     KeysCommand::List => {
                         let keys = kasir.list_api_keys().await?;
                         println!(
-                            "{:<4} {:<20} {:<14} {:<10} {:<24} STATUS",
-                            "ID", "NAME", "PREFIX", "LIMIT", "CREATED"
+                            "{:<4} {:<20} {:<14} {:<14} {:<10} {:<24} STATUS",
+                            "ID", "NAME", "PREFIX", "SCOPE", "LIMIT", "CREATED"
                         );
                         for k in keys {
                             println!(
-                                "{:<4} {:<20} {:<14} {:<10} {:<24} {}",
+                                "{:<4} {:<20} {:<14} {:<14} {:<10} {:<24} {}",
                                 k.id,
                                 k.name,
                                 format!("{}…", k.key_prefix),
+                                k.scope.as_str(),
                                 k.daily_limit
                                     .map(|l| l.to_string())
                                     .unwrap_or_else(|| "unlimited".into()),

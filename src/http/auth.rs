@@ -34,6 +34,7 @@ pub async fn require_api_key(
         .get::<MatchedPath>()
         .map(|p| p.as_str().trim_start_matches("/api").to_string())
         .unwrap_or_else(|| req.uri().path().to_string());
+    state.kasir.check_key_scope(&key, &endpoint)?;
     state.kasir.record_request(&key, &endpoint).await?;
     req.extensions_mut().insert(key);
     Ok(next.run(req).await)

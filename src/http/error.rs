@@ -137,6 +137,10 @@ impl From<Error> for ApiError {
             Error::DeliveryBusy(_) => {
                 ApiError::new(StatusCode::CONFLICT, "Delivery in progress", message)
             }
+            Error::NoUniqueAmount { .. } => {
+                ApiError::new(StatusCode::CONFLICT, "No unique amount left", message)
+            }
+            Error::Forbidden { .. } => ApiError::new(StatusCode::FORBIDDEN, "Forbidden", message),
             Error::TaskFailed(what) => {
                 tracing::error!("{what} did not finish");
                 ApiError::new(

@@ -8,6 +8,7 @@ pub mod error;
 pub mod fields;
 mod limits;
 mod paging;
+mod payments;
 pub mod public;
 mod qr;
 pub mod ratelimit;
@@ -33,6 +34,7 @@ pub fn app(state: AppState) -> Router {
         .merge(api::router(state.clone()))
         .merge(static_qris::router(state.clone()))
         .merge(webhooks::router(state.clone()))
+        .merge(payments::router(state.clone()))
         .merge(public::router(state.clone()))
         .merge(widget::router(state.clone()))
         .fallback(|| async {

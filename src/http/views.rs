@@ -66,6 +66,8 @@ pub struct OrderDetail {
     pub status: OrderStatus,
     pub title: String,
     pub total_amount: u64,
+    /// What the code added to (or, negative, took from) `amount`; 0 without unique totals.
+    pub unique_code: i64,
     pub url: String,
 }
 
@@ -90,6 +92,7 @@ impl OrderDetail {
             status: o.status,
             title: title(o),
             total_amount: o.total_amount,
+            unique_code: o.unique_code,
             url: link_url(s, &o.link_code),
         }
     }
@@ -109,6 +112,8 @@ pub struct OrderSummary {
     pub status: OrderStatus,
     pub title: String,
     pub total_amount: u64,
+    /// What the code added to (or, negative, took from) `amount`; 0 without unique totals.
+    pub unique_code: i64,
 }
 
 impl OrderSummary {
@@ -125,6 +130,7 @@ impl OrderSummary {
             status: o.status,
             title: title(o),
             total_amount: o.total_amount,
+            unique_code: o.unique_code,
         }
     }
 }
@@ -142,6 +148,8 @@ pub struct PaymentLinkCreated {
     pub order_id: String,
     pub status: OrderStatus,
     pub total_amount: u64,
+    /// What the code added to (or, negative, took from) `amount`; 0 without unique totals.
+    pub unique_code: i64,
     pub url: String,
     pub webhook_url: Option<String>,
 }
@@ -159,6 +167,7 @@ impl PaymentLinkCreated {
             order_id: o.order_id.clone(),
             status: o.status,
             total_amount: o.total_amount,
+            unique_code: o.unique_code,
             url: link_url(s, &o.link_code),
             webhook_url: o.webhook_url.clone(),
         }
@@ -180,6 +189,8 @@ pub struct PaymentLinkListed {
     pub order_id: String,
     pub status: OrderStatus,
     pub total_amount: u64,
+    /// What the code added to (or, negative, took from) `amount`; 0 without unique totals.
+    pub unique_code: i64,
     pub url: String,
     pub view_count: i64,
 }
@@ -199,6 +210,7 @@ impl PaymentLinkListed {
             order_id: o.order_id.clone(),
             status: o.status,
             total_amount: o.total_amount,
+            unique_code: o.unique_code,
             url: link_url(s, &o.link_code),
             view_count: o.view_count,
         }
@@ -236,6 +248,8 @@ pub struct PayPageState {
     pub success: bool,
     pub total_amount: u64,
     pub total_text: String,
+    /// What the code added to (or, negative, took from) `amount`; 0 without unique totals.
+    pub unique_code: i64,
 }
 
 impl PayPageState {
@@ -262,6 +276,7 @@ impl PayPageState {
             success: true,
             total_amount: o.total_amount,
             total_text: rupiah(o.total_amount),
+            unique_code: o.unique_code,
         }
     }
 
@@ -451,6 +466,8 @@ pub struct WidgetPaymentCreated {
     pub total_amount: u64,
     /// `Rp 50.000`, for the widget to show as is (additive).
     pub total_text: String,
+    /// What the code added to (or, negative, took from) `amount`; 0 without unique totals.
+    pub unique_code: i64,
 }
 
 impl WidgetPaymentCreated {
@@ -469,6 +486,7 @@ impl WidgetPaymentCreated {
             status: o.status,
             total_amount: o.total_amount,
             total_text: rupiah(o.total_amount),
+            unique_code: o.unique_code,
         }
     }
 }
@@ -483,6 +501,8 @@ pub struct WidgetPaymentStatus {
     pub paid_at: Option<String>,
     pub status: OrderStatus,
     pub total_amount: u64,
+    /// What the code added to (or, negative, took from) `amount`; 0 without unique totals.
+    pub unique_code: i64,
 }
 
 impl WidgetPaymentStatus {
@@ -495,6 +515,7 @@ impl WidgetPaymentStatus {
             paid_at: o.paid_at.map(rfc3339),
             status: o.status,
             total_amount: o.total_amount,
+            unique_code: o.unique_code,
         }
     }
 }

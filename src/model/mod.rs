@@ -1,12 +1,16 @@
 //! The shop's nouns: static QRIS, orders, their events, API keys, webhook
 //! deliveries. Plain data: the rules about them live in `service`.
 
+mod evidence;
 mod print_jobs;
 mod webhooks;
 
 use crate::clock::Millis;
 use serde::{Deserialize, Serialize};
 
+pub use evidence::{
+    Evidence, EvidenceResult, EvidenceSource, NewEvidence, PaymentCandidate, Review,
+};
 pub use print_jobs::{PrintJob, PrintJobStatus};
 pub use webhooks::{
     Attempt, Delivery, DeliveryFilter, DeliveryStatus, WebhookSecret, ROTATION_OVERLAP_MS,
@@ -71,6 +75,10 @@ pub enum ConfirmedBy {
     Api,
     /// The cashier, in the till.
     Dashboard,
+    /// The merchant's phone was notified the money arrived (docs/AUTO-CONFIRM.md).
+    Notification,
+    /// A credit on an imported bank statement.
+    Statement,
 }
 
 impl ConfirmedBy {
@@ -78,12 +86,16 @@ impl ConfirmedBy {
         match self {
             ConfirmedBy::Api => "api",
             ConfirmedBy::Dashboard => "dashboard",
+            ConfirmedBy::Notification => "notification",
+            ConfirmedBy::Statement => "statement",
         }
     }
     pub fn parse(s: &str) -> Option<ConfirmedBy> {
         match s {
             "api" => Some(ConfirmedBy::Api),
             "dashboard" => Some(ConfirmedBy::Dashboard),
+            "notification" => Some(ConfirmedBy::Notification),
+            "statement" => Some(ConfirmedBy::Statement),
             _ => None,
         }
     }
@@ -186,7 +198,11 @@ pub struct Order {
     pub merchant_name: String,
     pub merchant_city: String,
     pub source: OrderSource,
+    /// What was asked; the QR charges `amount + unique_code` (plus any fee).
     pub amount: u64,
+    /// Added to (or, negative, taken from) the amount so that no two open
+    /// orders have the same total; 0 when unique totals are off.
+    pub unique_code: i64,
     pub fee: Option<FeeSpec>,
     pub fee_amount: u64,
     pub total_amount: u64,
@@ -321,6 +337,9 @@ pub struct OrderChange {
     pub status: OrderStatus,
     pub amount: u64,
     pub total_amount: u64,
+    /// Who saw the money, on a payment's change (the till says "Lunas
+    /// otomatis" for a notification or a statement).
+    pub confirmed_by: Option<ConfirmedBy>,
     pub created_at: Millis,
 }
 
@@ -329,10 +348,39 @@ pub struct ApiKey {
     pub id: i64,
     pub name: String,
     pub key_prefix: String,
+    pub scope: KeyScope,
     pub daily_limit: Option<i64>,
     pub created_at: Millis,
     pub last_used_at: Option<Millis>,
     pub revoked_at: Option<Millis>,
+}
+
+/// What a key may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyScope {
+    /// Everything the API offers (every key made before scopes existed).
+    #[default]
+    Full,
+    /// Only `POST /api/qris/payments/notifications`: the key the shop's phone
+    /// holds, which can't verify, cancel or read orders.
+    Notifications,
+}
+
+impl KeyScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyScope::Full => "full",
+            KeyScope::Notifications => "notifications",
+        }
+    }
+    pub fn parse(s: &str) -> Option<KeyScope> {
+        match s.trim() {
+            "full" => Some(KeyScope::Full),
+            "notifications" => Some(KeyScope::Notifications),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -168,6 +168,8 @@ pub fn confirmed_label(c: Option<crate::model::ConfirmedBy>) -> &'static str {
     match c {
         Some(crate::model::ConfirmedBy::Dashboard) => "Kasir",
         Some(crate::model::ConfirmedBy::Api) => "API",
+        Some(crate::model::ConfirmedBy::Notification) => "Notifikasi HP",
+        Some(crate::model::ConfirmedBy::Statement) => "Mutasi bank",
         None => "-",
     }
 }

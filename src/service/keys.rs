@@ -4,7 +4,7 @@
 use super::Kasir;
 use crate::clock::{self, Millis};
 use crate::error::{Error, Missing, Result};
-use crate::model::{ApiKey, Usage};
+use crate::model::{ApiKey, KeyScope, Usage};
 use crate::store;
 use rand::Rng;
 use sha2::{Digest, Sha256};
@@ -57,11 +57,23 @@ fn check_daily_limit(daily_limit: Option<i64>) -> Result<()> {
 }
 
 impl Kasir {
-    /// Make a key; the secret is returned once and only its hash is kept.
+    /// Make a key that can do everything; the secret is returned once and
+    /// only its hash is kept.
     pub async fn create_api_key(
         &self,
         name: &str,
         daily_limit: Option<i64>,
+    ) -> Result<(ApiKey, String)> {
+        self.create_scoped_api_key(name, daily_limit, KeyScope::Full)
+            .await
+    }
+
+    /// Make a key limited to `scope` (the shop phone's `notifications` key).
+    pub async fn create_scoped_api_key(
+        &self,
+        name: &str,
+        daily_limit: Option<i64>,
+        scope: KeyScope,
     ) -> Result<(ApiKey, String)> {
         let name = name.trim().to_string();
         if name.is_empty() || name.chars().count() > 100 {
@@ -80,7 +92,9 @@ impl Kasir {
         let key = self
             .inner
             .db
-            .write(move |c| store::insert_api_key(c, &name, &prefix, &hash, daily_limit, now))
+            .write(move |c| {
+                store::insert_api_key(c, &name, &prefix, &hash, daily_limit, scope, now)
+            })
             .await?;
         Ok((key, secret))
     }
@@ -107,6 +121,19 @@ impl Kasir {
             .write(move |c| store::set_key_daily_limit(c, id, daily_limit))
             .await?;
         found_key(done, id, false)
+    }
+
+    /// Whether `key` may call `endpoint` (as usage names it: `/qris/generate`).
+    /// The shop phone's key posts notifications and nothing else, so a lost
+    /// phone can't verify, cancel or read orders.
+    pub fn check_key_scope(&self, key: &ApiKey, endpoint: &str) -> Result<()> {
+        match key.scope {
+            KeyScope::Full => Ok(()),
+            KeyScope::Notifications if endpoint == "/qris/payments/notifications" => Ok(()),
+            KeyScope::Notifications => Err(Error::Forbidden {
+                allowed: "post payment notifications (POST /api/qris/payments/notifications)",
+            }),
+        }
     }
 
     /// The key a request presents, compared in constant time; revoked keys fail.

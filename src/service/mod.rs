@@ -6,6 +6,7 @@
 //! own `impl Kasir`, and its SQL in a file of the same name under `store/`.
 
 mod checks;
+mod evidence;
 mod keys;
 mod merchant_limits;
 mod orders;
@@ -15,16 +16,19 @@ mod printing;
 mod settings;
 mod static_qris;
 mod trusted_proxy;
+mod unique_code;
 mod webhooks;
 mod widget;
 
 pub use checks::{check_fee, check_order_id, check_url, parse_day};
+pub use evidence::{Notification, NotificationOutcome};
 pub use keys::hash_key;
 pub use orders::lifecycle;
 pub use printer::{spawn_print_worker, PrinterPatch, PrinterSettings};
 pub use settings::{Settings, SettingsPatch, DEFAULT_EXPIRY_MINUTES, MAX_RECEIPT_FOOTER_LEN};
 pub use static_qris::{check_importable, ImportedQris};
 pub use trusted_proxy::TrustedProxy;
+pub use unique_code::UniqueCode;
 pub use webhooks::DeliveryLog;
 pub use widget::{allowlisted, WidgetPayment, WidgetRequest};
 

@@ -5,7 +5,7 @@ use super::orders::CheckedOrder;
 use super::settings::read_settings;
 use super::{blocking, parse_day, Kasir};
 use crate::error::{Error, Missing, Result};
-use crate::model::{NewOrder, Order, OrderSource, StaticQris};
+use crate::model::{ConfirmedBy, NewOrder, Order, OrderSource, StaticQris};
 use crate::pdf::{self, Paper};
 use crate::store::{self, OrderKey};
 
@@ -105,8 +105,9 @@ impl Kasir {
     /// order (source `till`) whose dynamic QRIS it carries, so the payment is
     /// tracked and verified like any other. Returns the order it made.
     ///
-    /// The paper is drawn before the order is stored: a drawing that fails
-    /// leaves no order behind that nobody can pay.
+    /// The order is stored first (its total may carry a unique code the
+    /// writer chooses); a drawing that fails cancels it, so no order is left
+    /// behind that nobody can pay.
     pub async fn standee_pdf(
         &self,
         amount: Option<u64>,
@@ -128,18 +129,22 @@ impl Kasir {
         })?;
         // the sticker drawn is the sticker the order is made from
         req.qris_id = Some(q.id);
-        let payload = req.payload(&q)?;
-        let bytes = draw_standee(
+        let order = self.create_checked_order(req, OrderSource::Till).await?;
+        let drawn = draw_standee(
             merchant,
-            payload.clone(),
-            Some(req.amount + req.fee_amount()),
-            Some(req.order_id.clone()),
+            order.payload.clone(),
+            Some(order.total_amount),
+            Some(order.order_id.clone()),
             paper,
         )
-        .await?;
-        let order = self.create_checked_order(req, OrderSource::Till).await?;
-        debug_assert_eq!(order.payload, payload, "the standee shows the order's QRIS");
-        Ok((bytes, Some(order)))
+        .await;
+        match drawn {
+            Ok(bytes) => Ok((bytes, Some(order))),
+            Err(e) => {
+                self.cancel(&order.order_id, ConfirmedBy::Dashboard).await?;
+                Err(e)
+            }
+        }
     }
 }
 

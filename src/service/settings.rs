@@ -5,6 +5,10 @@ use super::merchant_limits::{
     DEFAULT_CUSTOMER_CONFIRMATIONS_PER_MINUTE, DEFAULT_WIDGET_OPEN_ORDERS_MAX,
     DEFAULT_WIDGET_PAYMENTS_PER_MINUTE, MAX_MERCHANT_LIMIT,
 };
+use super::unique_code::{
+    check_max, check_mode, check_window, UniqueCode, DEFAULT_MATCH_WINDOW_MINUTES,
+    DEFAULT_UNIQUE_CODE_MAX, MAX_UNIQUE_CODE_MAX,
+};
 use super::{Kasir, DEFAULT_WIDGET_MAX_AMOUNT};
 use crate::clock::{self, Millis};
 use crate::error::{Error, Result};
@@ -47,6 +51,14 @@ pub struct Settings {
     pub listen_lan: bool,
     /// Which connections may name the client in `X-Forwarded-For`.
     pub trusted_proxy: super::TrustedProxy,
+    /// Unique totals: `off`, `add` or `subtract` a code of 1..`unique_code_max`.
+    pub unique_code: UniqueCode,
+    pub unique_code_max: u32,
+    /// A payment confirms an order made at most this long before it.
+    pub unique_match_window_minutes: i64,
+    /// Android packages whose notifications are read by the generic parser
+    /// (apps Kasir has no wording table for).
+    pub notification_generic_apps: Vec<String>,
 }
 
 impl Settings {
@@ -77,6 +89,10 @@ pub struct SettingsPatch {
     pub timezone: Option<String>,
     pub listen_lan: Option<bool>,
     pub trusted_proxy: Option<String>,
+    pub unique_code: Option<String>,
+    pub unique_code_max: Option<i64>,
+    pub unique_match_window_minutes: Option<i64>,
+    pub notification_generic_apps: Option<Vec<String>>,
 }
 
 /// Settings change rarely and are read on every API response that shows a
@@ -228,6 +244,17 @@ impl Kasir {
             Some(t) => Some(super::TrustedProxy::parse(t)?.to_string()),
             None => None,
         };
+        let unique = patch.unique_code.as_deref().map(check_mode).transpose()?;
+        let unique_max = patch.unique_code_max.map(check_max).transpose()?;
+        let window = patch
+            .unique_match_window_minutes
+            .map(check_window)
+            .transpose()?;
+        let generic_apps = patch
+            .notification_generic_apps
+            .as_ref()
+            .map(|apps| super::evidence::check_generic_apps(apps))
+            .transpose()?;
         let flag = |b: bool| Some(if b { "1" } else { "0" });
         let settings = self
             .inner
@@ -279,6 +306,23 @@ impl Kasir {
                 }
                 if let Some(l) = patch.listen_lan {
                     store::set_setting(&tx, "listen_lan", flag(l))?;
+                }
+                if let Some(u) = unique {
+                    store::set_setting(&tx, "unique_code", Some(u.as_str()))?;
+                }
+                if let Some(m) = unique_max {
+                    store::set_setting(&tx, "unique_code_max", Some(&m.to_string()))?;
+                }
+                if let Some(w) = window {
+                    store::set_setting(&tx, "unique_match_window_minutes", Some(&w.to_string()))?;
+                }
+                if let Some(apps) = &generic_apps {
+                    let v = apps.join("\n");
+                    store::set_setting(
+                        &tx,
+                        "notification_generic_apps",
+                        Some(v.as_str()).filter(|v| !v.is_empty()),
+                    )?;
                 }
                 let s = read_settings(&tx)?;
                 tx.commit()?;
@@ -350,6 +394,20 @@ pub(super) fn read_settings(c: &rusqlite::Connection) -> Result<Settings> {
         trusted_proxy: map
             .get("trusted_proxy")
             .and_then(|v| super::TrustedProxy::parse(v).ok())
+            .unwrap_or_default(),
+        unique_code: map
+            .get("unique_code")
+            .and_then(|v| UniqueCode::parse(v))
+            .unwrap_or_default(),
+        unique_code_max: number("unique_code_max")
+            .filter(|v| *v <= MAX_UNIQUE_CODE_MAX)
+            .unwrap_or(DEFAULT_UNIQUE_CODE_MAX),
+        unique_match_window_minutes: number("unique_match_window_minutes")
+            .map(i64::from)
+            .unwrap_or(DEFAULT_MATCH_WINDOW_MINUTES),
+        notification_generic_apps: map
+            .get("notification_generic_apps")
+            .map(|v| v.lines().map(str::to_string).collect())
             .unwrap_or_default(),
     })
 }

@@ -5,7 +5,8 @@ use crate::error::Result;
 use crate::model::*;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-const KEY_COLS: &str = "id, name, key_prefix, daily_limit, created_at, last_used_at, revoked_at";
+const KEY_COLS: &str =
+    "id, name, key_prefix, daily_limit, created_at, last_used_at, revoked_at, scope";
 
 fn key_from_row(r: &Row<'_>) -> rusqlite::Result<ApiKey> {
     Ok(ApiKey {
@@ -16,6 +17,8 @@ fn key_from_row(r: &Row<'_>) -> rusqlite::Result<ApiKey> {
         created_at: r.get(4)?,
         last_used_at: r.get(5)?,
         revoked_at: r.get(6)?,
+        // a value this build doesn't know gives the narrowest rights
+        scope: KeyScope::parse(&r.get::<_, String>(7)?).unwrap_or(KeyScope::Notifications),
     })
 }
 
@@ -25,11 +28,12 @@ pub fn insert_api_key(
     prefix: &str,
     hash: &[u8],
     daily_limit: Option<i64>,
+    scope: KeyScope,
     now: Millis,
 ) -> Result<ApiKey> {
     Ok(c.query_row(
-        &format!("INSERT INTO api_keys(name, key_prefix, key_hash, daily_limit, created_at) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING {KEY_COLS}"),
-        params![name, prefix, hash, daily_limit, now],
+        &format!("INSERT INTO api_keys(name, key_prefix, key_hash, daily_limit, created_at, scope) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING {KEY_COLS}"),
+        params![name, prefix, hash, daily_limit, now, scope.as_str()],
         key_from_row,
     )?)
 }
@@ -60,7 +64,7 @@ pub fn api_key_by_hash(c: &Connection, hash: &[u8]) -> Result<Option<(ApiKey, Ve
         "SELECT {KEY_COLS}, key_hash FROM api_keys WHERE key_hash = ?1"
     ))?;
     Ok(st
-        .query_row([hash], |r| Ok((key_from_row(r)?, r.get(7)?)))
+        .query_row([hash], |r| Ok((key_from_row(r)?, r.get(8)?)))
         .optional()?)
 }
 

@@ -4,6 +4,7 @@
 mod keys;
 mod order_status;
 mod orders;
+mod payment_evidence;
 mod print_jobs;
 mod settings;
 mod static_qris;
@@ -12,6 +13,7 @@ mod webhooks;
 pub use keys::*;
 pub use order_status::{count_open_from, due_for_expiry, totals_by_status};
 pub use orders::*;
+pub use payment_evidence::*;
 pub use print_jobs::*;
 pub use settings::*;
 pub use static_qris::*;

@@ -8,7 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 const ORDER_COLS: &str = "o.id, o.order_id, o.link_code, o.qris_id, q.merchant_name, q.merchant_city, o.source, o.amount,
     o.fee_type, o.fee_value, o.fee_amount, o.total_amount, o.description, o.payload, o.status, o.webhook_url,
     o.callback_url, o.created_at, o.expires_at, o.paid_at, o.customer_confirmed_at, o.confirmed_by, o.payer_name,
-    o.payer_note, o.view_count, o.is_active";
+    o.payer_note, o.view_count, o.is_active, o.unique_code";
 
 fn order_from_row(r: &Row<'_>, now: Millis) -> rusqlite::Result<Order> {
     let fee_type: Option<String> = r.get(8)?;
@@ -48,6 +48,7 @@ fn order_from_row(r: &Row<'_>, now: Millis) -> rusqlite::Result<Order> {
         payer_note: r.get(23)?,
         view_count: r.get(24)?,
         is_active: r.get(25)?,
+        unique_code: r.get(26)?,
     })
 }
 
@@ -78,6 +79,7 @@ pub struct OrderRow<'a> {
     pub qris_id: i64,
     pub source: OrderSource,
     pub amount: u64,
+    pub unique_code: i64,
     pub fee: Option<FeeSpec>,
     pub fee_amount: u64,
     pub total_amount: u64,
@@ -102,8 +104,8 @@ pub fn insert_order(
     let mut st = tx
         .prepare_cached(
             "INSERT INTO orders(order_id, link_code, qris_id, source, amount, fee_type, fee_value, fee_amount,
-                total_amount, description, payload, status, webhook_url, callback_url, created_at, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'pending', ?12, ?13, ?14, ?15)",
+                total_amount, description, payload, status, webhook_url, callback_url, created_at, expires_at, unique_code)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'pending', ?12, ?13, ?14, ?15, ?16)",
         )
         .map_err(|e| InsertOrderError::Other(e.into()))?;
     let r = st.execute(params![
@@ -122,6 +124,7 @@ pub fn insert_order(
         o.callback_url,
         o.created_at,
         o.expires_at,
+        o.unique_code,
     ]);
     match r {
         Ok(_) => Ok(tx.last_insert_rowid()),

@@ -10,6 +10,7 @@
 
 mod answer_shape;
 mod api;
+mod auto_confirm;
 mod cli;
 mod merchant_limits;
 mod openapi;

@@ -21,6 +21,7 @@ fn order() -> Order {
         merchant_city: "JAKARTA".into(),
         source: OrderSource::PaymentLink,
         amount: 50_000,
+        unique_code: 0,
         fee: Some(FeeSpec::Percent(qris::Percent::parse("2.5").unwrap())),
         fee_amount: 1_250,
         total_amount: 51_250,
@@ -58,6 +59,10 @@ fn settings() -> Settings {
         timezone: "Asia/Jakarta".into(),
         listen_lan: false,
         trusted_proxy: Default::default(),
+        unique_code: Default::default(),
+        unique_code_max: 99,
+        unique_match_window_minutes: 30,
+        notification_generic_apps: vec![],
     }
 }
 

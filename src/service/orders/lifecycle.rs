@@ -16,6 +16,10 @@ pub enum Step {
     CustomerConfirm,
     /// The merchant (till or API) saw the money: the order is paid.
     Verify,
+    /// Evidence (the phone's notification, a bank statement) shows the money
+    /// arrived while the order was open. It may have expired since: the
+    /// customer paid in time, so it is paid still.
+    MoneySeen,
     Cancel,
     /// Its time ran out.
     Expire,
@@ -36,6 +40,10 @@ pub fn next(
         (Step::CustomerConfirm, AwaitingConfirmation | Paid) => Ok(None),
         (Step::Verify, Pending | AwaitingConfirmation) => Ok(Some((Paid, OrderEvent::Confirmed))),
         (Step::Verify, Paid) => Err(Refusal::AlreadyPaid),
+        (Step::MoneySeen, Pending | AwaitingConfirmation | Expired) => {
+            Ok(Some((Paid, OrderEvent::Confirmed)))
+        }
+        (Step::MoneySeen, Paid) => Err(Refusal::AlreadyPaid),
         (Step::Cancel, Pending | AwaitingConfirmation) => {
             Ok(Some((Cancelled, OrderEvent::Cancelled)))
         }
@@ -64,7 +72,7 @@ fn refused(order: &Order, step: Step, why: Refusal) -> Error {
             status: order.status,
             attempted: match step {
                 Step::CustomerConfirm => Attempted::CustomerConfirm,
-                Step::Verify => Attempted::Verify,
+                Step::Verify | Step::MoneySeen => Attempted::Verify,
                 Step::Cancel | Step::Expire => Attempted::Cancel,
             },
         },
@@ -180,6 +188,7 @@ fn change_of(order: &Order, id: i64, event: OrderEvent, at: Millis) -> OrderChan
         status: order.status,
         amount: order.amount,
         total_amount: order.total_amount,
+        confirmed_by: order.confirmed_by,
         created_at: at,
     }
 }
@@ -196,6 +205,7 @@ mod tests {
         let steps = [
             Step::CustomerConfirm,
             Step::Verify,
+            Step::MoneySeen,
             Step::Cancel,
             Step::Expire,
         ];
@@ -217,11 +227,15 @@ mod tests {
             vec![
                 (Pending, Step::CustomerConfirm, AwaitingConfirmation),
                 (Pending, Step::Verify, Paid),
+                (Pending, Step::MoneySeen, Paid),
                 (Pending, Step::Cancel, Cancelled),
                 (Pending, Step::Expire, Expired),
                 (AwaitingConfirmation, Step::Verify, Paid),
+                (AwaitingConfirmation, Step::MoneySeen, Paid),
                 (AwaitingConfirmation, Step::Cancel, Cancelled),
                 (AwaitingConfirmation, Step::Expire, Expired),
+                // the money was seen while it was open: paid after all
+                (Expired, Step::MoneySeen, Paid),
             ]
         );
         // a paid order is never cancelled or expired; a closed one never paid
@@ -229,6 +243,8 @@ mod tests {
         assert_eq!(next(Paid, Step::Expire), Ok(None));
         assert_eq!(next(Expired, Step::Verify), Err(Refusal::Closed));
         assert_eq!(next(Cancelled, Step::Verify), Err(Refusal::Closed));
+        assert_eq!(next(Cancelled, Step::MoneySeen), Err(Refusal::Closed));
+        assert_eq!(next(Paid, Step::MoneySeen), Err(Refusal::AlreadyPaid));
         assert_eq!(next(Cancelled, Step::CustomerConfirm), Err(Refusal::Closed));
         // asking again is harmless
         assert_eq!(next(AwaitingConfirmation, Step::CustomerConfirm), Ok(None));

@@ -68,10 +68,6 @@ impl CheckedOrder {
         })
     }
 
-    pub fn fee_amount(&self) -> u64 {
-        self.fee.map(|f| f.rupiah_for(self.amount)).unwrap_or(0)
-    }
-
     /// The static QRIS this order is made from, in `c`.
     pub fn static_qris(&self, c: &rusqlite::Connection) -> Result<StaticQris> {
         match self.qris_id {
@@ -88,12 +84,13 @@ impl CheckedOrder {
         }
     }
 
-    /// The dynamic QRIS the customer scans: the static one with this amount.
-    pub fn payload(&self, q: &StaticQris) -> Result<String> {
+    /// The dynamic QRIS the customer scans: the static one charging
+    /// `charged` (the amount with its unique code).
+    pub fn payload(&self, q: &StaticQris, charged: u64) -> Result<String> {
         qris::to_dynamic(
             &q.payload,
             &qris::DynamicRequest {
-                amount: self.amount,
+                amount: charged,
                 fee: self.fee.map(FeeSpec::to_qris),
                 reference: None,
             },
@@ -166,21 +163,25 @@ impl Kasir {
                 }
             }
             let q = req.static_qris(&tx)?;
-            let payload = req.payload(&q)?;
+            let charge = match super::unique_code::choose(&tx, &settings, &req, now)? {
+                Ok(charge) => charge,
+                Err(refused) => return Ok((Err(refused), vec![])),
+            };
+            let payload = req.payload(&q, charge.charged)?;
             let expiry = match req.expires_in_minutes {
                 Some(m) => m,
                 None => settings.order_expiry_minutes,
             };
-            let fee_amount = req.fee_amount();
             let row = OrderRow {
                 order_id: &req.order_id,
                 link_code: "",
                 qris_id: q.id,
                 source,
                 amount: req.amount,
+                unique_code: charge.unique_code,
                 fee: req.fee,
-                fee_amount,
-                total_amount: req.amount + fee_amount,
+                fee_amount: charge.fee_amount,
+                total_amount: charge.total_amount,
                 description: req.description.as_deref(),
                 payload: &payload,
                 webhook_url: req.webhook_url.as_deref(),

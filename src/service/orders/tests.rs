@@ -120,6 +120,7 @@ async fn a_link_code_that_keeps_clashing_is_its_own_error_and_writes_nothing() {
                 qris_id: first.qris_id,
                 source: OrderSource::Till,
                 amount: 1,
+                unique_code: 0,
                 fee: None,
                 fee_amount: 0,
                 total_amount: 1,
