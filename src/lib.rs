@@ -14,6 +14,7 @@ pub mod printer;
 pub mod qr_image;
 pub mod receipt;
 pub mod service;
+pub mod statement;
 pub mod store;
 pub mod webhook;
 

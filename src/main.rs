@@ -24,6 +24,8 @@ struct Cli {
     command: Command,
 }
 
+// parsed once per run: the settings' many flags cost nothing worth boxing
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Run the local API server and payment pages.
@@ -101,6 +103,14 @@ enum Command {
         /// reader (apps Kasir has no wording for), comma-separated; empty clears.
         #[arg(long)]
         notification_generic_app: Option<String>,
+    },
+    /// Read a bank statement export (BCA, BCA Bisnis, Mandiri or BRI CSV) and
+    /// confirm the orders its credits are for; importing it again changes nothing.
+    Reconcile {
+        file: PathBuf,
+        /// Only the lines of this day (YYYY-MM-DD).
+        #[arg(long)]
+        date: Option<String>,
     },
     /// Print this till's merchant ID, for widget.js's data-merchant.
     MerchantId,
@@ -329,6 +339,28 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 };
                 let settings = kasir.update_settings(patch).await?;
                 println!("{}", serde_json::to_string_pretty(&settings)?);
+                Ok(ExitCode::SUCCESS)
+            })
+        }
+        Command::Reconcile { file, date } => {
+            let bytes = std::fs::read(&file)
+                .map_err(|e| Failure(format!("can't read {}: {e}", file.display()), 1))?;
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            rt.block_on(async move {
+                let kasir = Kasir::open(&data_dir)?;
+                let r = kasir.reconcile_statement(bytes, date.as_deref()).await?;
+                println!("{}", serde_json::to_string_pretty(&r)?);
+                eprintln!(
+                    "kasir: {} statement, {} credits: {} orders confirmed, {} credits without an order, {} already imported; {} open orders without a credit",
+                    r.layout,
+                    r.credits_read,
+                    r.confirmed.len(),
+                    r.credits_without_order.len(),
+                    r.duplicates,
+                    r.orders_without_credit.len()
+                );
                 Ok(ExitCode::SUCCESS)
             })
         }

@@ -14,6 +14,7 @@ mod qr;
 pub mod ratelimit;
 mod serve;
 mod state;
+mod statements;
 mod static_qris;
 pub mod views;
 mod webhooks;
@@ -35,6 +36,7 @@ pub fn app(state: AppState) -> Router {
         .merge(static_qris::router(state.clone()))
         .merge(webhooks::router(state.clone()))
         .merge(payments::router(state.clone()))
+        .merge(statements::router(state.clone()))
         .merge(public::router(state.clone()))
         .merge(widget::router(state.clone()))
         .fallback(|| async {

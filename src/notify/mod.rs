@@ -122,8 +122,7 @@ fn compile(app: &'static App) -> Compiled {
     }
 }
 
-static APPS: LazyLock<Vec<Compiled>> =
-    LazyLock::new(|| apps::ALL.iter().map(|a| compile(a)).collect());
+static APPS: LazyLock<Vec<Compiled>> = LazyLock::new(|| apps::ALL.iter().map(compile).collect());
 static GENERIC_COMPILED: LazyLock<Compiled> = LazyLock::new(|| compile(&GENERIC));
 
 /// The app a package belongs to, by its table's name (`gobiz`, `dana`, …).

@@ -55,6 +55,9 @@ pub(super) struct Seen {
     pub title: Option<String>,
     pub text: String,
     pub seen_at: Millis,
+    /// A statement that gives only the day: [start, end) of it, in which the
+    /// order must have been made.
+    pub day: Option<(Millis, Millis)>,
     pub external_id: Option<String>,
     pub dedup_key: String,
     pub reading: Reading,
@@ -123,7 +126,7 @@ impl Seen {
             ));
         }
         let posted_at = n.posted_at.as_deref().map(parse_posted_at).transpose()?;
-        let generic = s.notification_generic_apps.iter().any(|a| *a == app);
+        let generic = s.notification_generic_apps.contains(&app);
         let (t, x) = (
             title.as_deref().unwrap_or(""),
             text.as_deref().unwrap_or(""),
@@ -157,6 +160,7 @@ impl Seen {
             text: text.unwrap_or_default(),
             // a phone ahead of the till can't put a payment in the future
             seen_at: posted_at.map_or(now, |p| p.min(now)),
+            day: None,
             external_id,
             dedup_key,
             reading,
@@ -171,11 +175,21 @@ enum Fit {
     Several(String),
 }
 
-fn fit(c: &rusqlite::Connection, amount: u64, t: Millis, s: &Settings) -> Result<Fit> {
+fn fit(c: &rusqlite::Connection, amount: u64, seen: &Seen, s: &Settings) -> Result<Fit> {
     let window = s.unique_match_window_minutes;
-    let found = store::payment_candidates(c, amount, t - window * 60_000, t + CLOCK_SKEW_MS, 5)?;
+    // made in the window before the money, or on the statement's day
+    let (from, to, t) = match seen.day {
+        Some((start, end)) => (start, end - 1, start),
+        None => (
+            seen.seen_at - window * 60_000,
+            seen.seen_at + CLOCK_SKEW_MS,
+            seen.seen_at,
+        ),
+    };
+    let found = store::payment_candidates(c, amount, from, to, 5)?;
     let rp = crate::pdf::rupiah(amount);
     Ok(match found.as_slice() {
+        [] if seen.day.is_some() => Fit::None(format!("no order of {rp} was made that day")),
         [] => Fit::None(format!(
             "no order of {rp} was made in the {window} minutes before the payment"
         )),
@@ -242,7 +256,7 @@ pub(super) fn record(
         ),
         Reading::Payment {
             amount, payer_name, ..
-        } => match fit(tx, *amount, seen.seen_at, s)? {
+        } => match fit(tx, *amount, &seen, s)? {
             Fit::None(why) => (
                 EvidenceResult::Unmatched,
                 Some(*amount),

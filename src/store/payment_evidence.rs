@@ -146,3 +146,26 @@ pub fn payment_candidates(
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// Orders made in [from, to) still waiting for money (pending or claimed
+/// paid by the customer), oldest first: the reconciliation's loose ends.
+pub fn open_orders_made_between(
+    c: &Connection,
+    from: Millis,
+    to: Millis,
+) -> Result<Vec<(String, u64, OrderStatus, Millis)>> {
+    let mut st = c.prepare_cached(
+        "SELECT order_id, total_amount, status, created_at FROM orders
+         WHERE created_at >= ?1 AND created_at < ?2 AND status IN ('pending', 'awaiting_confirmation')
+         ORDER BY created_at, id",
+    )?;
+    let rows = st.query_map(params![from, to], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)? as u64,
+            OrderStatus::parse(&r.get::<_, String>(2)?).unwrap_or(OrderStatus::Pending),
+            r.get::<_, Millis>(3)?,
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

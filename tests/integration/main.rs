@@ -20,6 +20,7 @@ mod payment_links;
 mod pdf;
 mod printer;
 mod qr_image;
+mod statements;
 mod support;
 mod urls;
 mod webhooks;
