@@ -252,7 +252,7 @@ async function main() {
     await screenshot('pesanan');
     await click(`${row} td:nth-child(2)`);
     await visible('#order-dialog');
-    check(/dashboard/.test(await text('#od-fields')), 'the detail says confirmed by dashboard');
+    check(/Ditandai lunas oleh\s*Kasir/.test(await text('#od-fields')), 'the detail says confirmed by the till (Kasir)');
     check(await exec('return !!document.getElementById("pr-receipt");'), 'a paid order offers Cetak Struk');
     await screenshot('order-detail');
     await click('#order-dialog button[value="close"]');
@@ -271,7 +271,8 @@ async function main() {
     await type('#k-name', 'toko-online');
     await click('#key-form button[type="submit"]');
     await visible('#key-secret');
-    check(/^ksr_/.test(await text('#key-secret-text')), 'a new API key is shown once');
+    const fullKey = await text('#key-secret-text');
+    check(/^ksr_/.test(fullKey), 'a new API key is shown once');
     await screenshot('pengaturan');
     // webhook secret, log and widget snippet: the same service as the API
     await exec('document.getElementById("webhooks-card").scrollIntoView();');
@@ -305,6 +306,52 @@ async function main() {
     check(slips[0].includes(Buffer.from('TES CETAK')), 'Tes cetak prints a slip on the printer');
     await screenshot('pengaturan-printer');
     printer.close();
+
+    // 6b. Konfirmasi otomatis: unique totals on, the phone's key and QR, and
+    // a DANA notification from the phone pays a sale by itself
+    await exec('document.getElementById("autoconfirm-card").scrollIntoView();');
+    await exec('document.getElementById("ac-mode").value = "add";');
+    await click('#ac-save');
+    await waitFor('the unique totals saved', async () => /Tersimpan/.test(await exec('return document.querySelector("#autoconfirm-card > [role=status]").textContent;')));
+    await click('#ac-phone-create');
+    await visible('#ac-phone-qr');
+    const phoneKey = await text('#ac-phone-secret');
+    const phoneUrl = await text('#ac-phone-url');
+    check(/^ksr_/.test(phoneKey) && phoneUrl.endsWith('/api/qris/payments/notifications'), `the phone gets a key and ${phoneUrl}, with a QR`);
+    await screenshot('pengaturan-konfirmasi-otomatis');
+    await click('#nav-kasir');
+    await visible('#screen-kasir');
+    await type('#amount', '\uE00C'); // Esc: a fresh amount
+    await type('#amount', '15000');
+    await type('#amount', '\uE007');
+    await visible('#screen-qr');
+    await waitFor('the unique total', async () => (await text('#qr-total')) === 'Rp 15.001');
+    check(true, 'a sale of Rp 15.000 charges the unique total Rp 15.001');
+    const notify = (body, key = phoneKey) => fetch(`${api}/api/qris/payments/notifications`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify(body),
+    }).then((res) => res.json());
+    const auto = await notify({ app: 'id.dana', title: 'DANA', text: 'Kamu berhasil menerima Rp15.001 dari BUDI' });
+    check(auto.result === 'confirmed', `the phone's DANA notification confirmed ${auto.order_id}`);
+    await waitFor('Lunas by itself', async () => /Lunas/.test(await text('#qr-status')));
+    await visible('#banner');
+    check(/Lunas otomatis/.test(await text('#banner-text')), `the till says "${await text('#banner-text')}"`);
+    await screenshot('lunas-otomatis');
+    await click('#banner-close');
+    // a payment seen before its order: Perlu dicek, attached by the cashier
+    const made = await (await fetch(`${api}/api/qris/generate`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': fullKey }, body: JSON.stringify({ amount: 20000 }),
+    })).json();
+    const early = await notify({ app: 'id.dana', title: 'DANA', text: 'Kamu berhasil menerima Rp20.001 dari SITI', posted_at: new Date(Date.now() - 600000).toISOString() });
+    check(early.result === 'unmatched', 'a payment seen before its order is kept for review, not guessed');
+    await click('#nav-orders');
+    await visible('#review-card');
+    const attach = `#review-card .review-attach[data-order="${made.payment_link.order_id}"]`;
+    await waitFor('Perlu dicek offers the open order', () => exec('return !!document.querySelector(arguments[0]);', [attach]));
+    await screenshot('perlu-dicek');
+    await click(attach);
+    await waitFor('the review done', () => exec('return document.getElementById("review-card").hidden;'));
+    const after = await (await fetch(`${api}/api/qris/orders/${made.payment_link.order_id}`, { headers: { 'x-api-key': fullKey } })).json();
+    check(after.order.status === 'paid' && after.order.confirmed_by === 'dashboard', 'attaching it marks the order paid by the cashier');
 
     // 7. keyboard: F1 goes back to the till, Enter with no amount explains
     await exec('document.activeElement.blur();');

@@ -41,4 +41,10 @@ pub const COMMANDS: &[&str] = &[
     "printer_print",
     "print_jobs",
     "print_job_retry",
+    "phone_key_create",
+    "evidence_list",
+    "evidence_candidates",
+    "evidence_attach",
+    "evidence_dismiss",
+    "statement_import",
 ];

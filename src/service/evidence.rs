@@ -405,6 +405,26 @@ impl Kasir {
         .await
     }
 
+    /// The open orders `evidence_id` could be for (its total), newest first:
+    /// what Perlu dicek offers to attach it to.
+    pub async fn evidence_candidates(&self, evidence_id: i64) -> Result<Vec<Order>> {
+        let now = self.now();
+        self.inner
+            .db
+            .read(move |c| {
+                let e = store::get_evidence(c, evidence_id)?
+                    .ok_or(Error::NotFound(Missing::Evidence(evidence_id)))?;
+                let Some(amount) = e.amount else {
+                    return Ok(vec![]);
+                };
+                store::open_orders_of_total(c, amount, 20)?
+                    .into_iter()
+                    .filter_map(|pk| store::get_order(c, OrderKey::Pk(pk), now).transpose())
+                    .collect()
+            })
+            .await
+    }
+
     /// The merchant says this evidence is for no order (a personal transfer).
     pub async fn dismiss_evidence(&self, evidence_id: i64) -> Result<Evidence> {
         let now = self.now();

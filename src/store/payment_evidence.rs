@@ -169,3 +169,13 @@ pub fn open_orders_made_between(
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// Open orders (as stored) of exactly `total`, newest first.
+pub fn open_orders_of_total(c: &Connection, total: u64, limit: u32) -> Result<Vec<i64>> {
+    let mut st = c.prepare_cached(
+        "SELECT id FROM orders WHERE total_amount = ?1 AND status IN ('pending', 'awaiting_confirmation')
+         ORDER BY created_at DESC, id DESC LIMIT ?2",
+    )?;
+    let rows = st.query_map(params![total as i64, limit], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -61,6 +61,13 @@ function onOrderEvent(ev) {
     if (document.hasFocus() && screen() === 'kasir' && kasir.amountEmpty()) kasir.showOrder(ev.order_id);
   }
   if (ev.event === 'payment.confirmed' && pendingOpen === ev.order_id) clearBanner();
+  // the phone's notification or the bank's statement saw the money: say so
+  if (ev.event === 'payment.confirmed' && ['notification', 'statement'].includes(ev.confirmed_by)) {
+    $('banner-text').textContent = t('ac.paid.auto', { amount: rupiah(ev.total_amount), order: ev.order_id });
+    $('banner').hidden = false;
+    pendingOpen = ev.order_id;
+    if (session.settings?.sound) beep();
+  }
 }
 
 function wireBanner() {

@@ -8,6 +8,7 @@ import { confirmTwice, copyText, showError } from './controls.js';
 import { onScreen, show } from './nav.js';
 import { session, loadInfo, update } from './session.js';
 import { mountIntegrations } from './integrations.js';
+import { autoConfirmCard } from './autoconfirm.js';
 
 function fillSettings() {
   const s = session.settings;
@@ -44,6 +45,7 @@ async function loadSettings() {
     renderQrisList(qris);
     renderKeys(keys);
     mountIntegrations($('settings-webhooks-slot'), info.settings);
+    autoConfirmCard(info.settings).then((card) => $('settings-autoconfirm-slot').replaceChildren(card));
   } catch (e) {
     showError($('settings-error'), e);
   }

@@ -9,11 +9,23 @@ import { onScreen, screen } from './nav.js';
 import { session, today } from './session.js';
 import { receiptControls, reportButton } from './integrations.js';
 import { showOrder } from './kasir.js';
+import { reviewSection } from './autoconfirm.js';
 
 let page; // the pager
 let seq = 0; // only the newest answer is drawn
 let dialogOrder = null; // the order in the detail dialog
 let dated = false; // the date filter got its default
+let review = null; // Perlu dicek
+
+/** Perlu dicek, drawn again (evidence that confirmed nothing by itself). */
+async function loadReview() {
+  if (!review) {
+    review = await reviewSection(loadOrders);
+    $('orders-review-slot').replaceChildren(review.box);
+  } else {
+    await review.load();
+  }
+}
 
 export async function loadOrders() {
   const mine = ++seq;
@@ -77,7 +89,7 @@ export async function openDetail(orderId) {
       ['detail.expires', dateTime(o.expires_ms, lang)],
       o.customer_confirmed_ms ? ['detail.customer', dateTime(o.customer_confirmed_ms, lang)] : null,
       o.paid_ms ? ['detail.paid', dateTime(o.paid_ms, lang)] : null,
-      o.confirmed_by ? ['detail.confirmed_by', o.confirmed_by] : null,
+      o.confirmed_by ? ['detail.confirmed_by', t(`by.${o.confirmed_by}`)] : null,
     ].filter(Boolean);
     $('od-fields').replaceChildren(...rows.flatMap(([k, v]) => [el('dt', {}, t(k)), el('dd', {}, v)]));
     $('od-url').textContent = o.url;
@@ -97,7 +109,7 @@ export async function openDetail(orderId) {
 
 /** The engine said something happened to an order. */
 export function onOrderEvent(ev) {
-  if (screen() === 'orders') loadOrders();
+  if (screen() === 'orders') { loadOrders(); loadReview().catch(console.error); }
   if (dialogOrder === ev.order_id) openDetail(ev.order_id);
 }
 
@@ -137,6 +149,7 @@ export function wirePesanan() {
       if (!dated) $('f-date').value = session.info?.today ?? todayHere();
       dated = true;
       loadOrders();
+      loadReview().catch(console.error);
     },
   });
 

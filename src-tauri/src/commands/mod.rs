@@ -9,6 +9,7 @@ mod error;
 mod keys;
 mod links;
 mod orders;
+mod payments;
 mod printer;
 mod printing;
 mod qris;
@@ -66,6 +67,12 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         printer::printer_print,
         printer::print_jobs,
         printer::print_job_retry,
+        payments::phone_key_create,
+        payments::evidence_list,
+        payments::evidence_candidates,
+        payments::evidence_attach,
+        payments::evidence_dismiss,
+        payments::statement_import,
     ]
 }
 
