@@ -18,6 +18,7 @@ mod pay_page_browser;
 mod payment_links;
 mod pdf;
 mod printer;
+mod printer_paper;
 mod qr_image;
 mod support;
 mod urls;
