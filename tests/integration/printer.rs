@@ -322,7 +322,14 @@ async fn the_daily_report_prints_as_a_slip_with_the_days_totals() {
 
     let job = app.kasir.print_daily_report(None).await.unwrap();
     assert_eq!(job.order_id, None, "a report is for no one order");
-    let lines = paper_lines(&printed(&app, &p, 1).await[0]);
+    let slip = printed(&app, &p, 1).await.remove(0);
+    let picture = crate::support::escpos_paper::render(&slip, 384).unwrap();
+    picture
+        .image
+        .save(crate::support::escpos_paper::e2e_dir().join("daily-report-58mm.png"))
+        .unwrap();
+    assert_eq!(picture.cuts, 1);
+    let lines = paper_lines(&slip);
     let has = |start: &str, end: &str| {
         lines
             .iter()
