@@ -6,7 +6,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use kasir::pdf::Paper;
-use kasir::printer::{self, Layout, Roll};
+use kasir::printer::{self, Layout, QrMode, Roll};
 use kasir::receipt::{Line, Receipt};
 use std::hint::black_box;
 
@@ -62,6 +62,7 @@ fn bench(c: &mut Criterion) {
         roll,
         code_page: "pc858".into(),
         open_drawer: false,
+        qr: QrMode::Native,
     };
     let mut g = c.benchmark_group("receipt");
     g.bench_function("escpos 58 mm", |b| {
@@ -72,6 +73,13 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("escpos 58 mm + QR", |b| {
         b.iter(|| printer::receipt(black_box(&r), &layout(Roll::Mm58), Some(&qris)))
+    });
+    g.bench_function("escpos 58 mm + bitmap QR", |b| {
+        let bitmap = Layout {
+            qr: QrMode::Bitmap,
+            ..layout(Roll::Mm58)
+        };
+        b.iter(|| printer::receipt(black_box(&r), &bitmap, Some(&qris)))
     });
     g.bench_function("pdf 58 mm (baseline)", |b| {
         b.iter(|| kasir::pdf::receipt::render(black_box(&r), Paper::Roll58))

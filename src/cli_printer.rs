@@ -31,11 +31,21 @@ pub enum PrinterCommand {
         /// A cash drawer is attached to the printer (opened on cash sales).
         #[arg(long)]
         cash_drawer: Option<bool>,
+        /// native (the printer's own QR command, GS ( k) or bitmap (the QR sent
+        /// as an image, for printers that print GS ( k as garbage).
+        #[arg(long)]
+        qr: Option<String>,
     },
     /// Print a test slip now and say whether the printer took it.
     Test,
     /// Queue an order's receipt (paid) or its payment slip with the QR (open).
     Print { order_id: String },
+    /// Queue the daily report (laporan harian) as a slip.
+    Report {
+        /// The day, YYYY-MM-DD, in the merchant's time zone; today if left out.
+        #[arg(long)]
+        date: Option<String>,
+    },
     /// The newest print jobs and why any failed.
     Jobs,
     /// Try a failed print job again.
@@ -56,6 +66,7 @@ fn show(s: &PrinterSettings) {
     println!("code_page   {}", s.code_page);
     println!("auto_print  {}", s.auto_print);
     println!("cash_drawer {}", s.cash_drawer);
+    println!("qr          {}", s.qr.as_str());
 }
 
 pub async fn run(kasir: &Kasir, cmd: PrinterCommand) -> kasir::error::Result<()> {
@@ -69,6 +80,7 @@ pub async fn run(kasir: &Kasir, cmd: PrinterCommand) -> kasir::error::Result<()>
             code_page,
             auto_print,
             cash_drawer,
+            qr,
         } => show(
             &kasir
                 .update_printer(PrinterPatch {
@@ -79,6 +91,7 @@ pub async fn run(kasir: &Kasir, cmd: PrinterCommand) -> kasir::error::Result<()>
                     code_page,
                     auto_print,
                     cash_drawer,
+                    qr,
                 })
                 .await?,
         ),
@@ -95,6 +108,13 @@ pub async fn run(kasir: &Kasir, cmd: PrinterCommand) -> kasir::error::Result<()>
         }
         PrinterCommand::Print { order_id } => {
             let job = kasir.print_receipt(&order_id).await?;
+            eprintln!(
+                "print job {} queued; `kasir serve` or the till prints it",
+                job.id
+            );
+        }
+        PrinterCommand::Report { date } => {
+            let job = kasir.print_daily_report(date.as_deref()).await?;
             eprintln!(
                 "print job {} queued; `kasir serve` or the till prints it",
                 job.id

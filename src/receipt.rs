@@ -1,7 +1,9 @@
 //! What a receipt (`struk`) says, once, for both renderers: the PDF
 //! (`pdf::receipt`) and the thermal printer (`escpos`). The wording and the
 //! order of the lines live here; a renderer only decides how a kind of line
-//! looks on its paper.
+//! looks on its paper. The daily report's slip is in [`report`].
+
+pub mod report;
 
 use crate::clock::Zone;
 use crate::model::Order;

@@ -39,6 +39,7 @@ pub const COMMANDS: &[&str] = &[
     "printer_set",
     "printer_test",
     "printer_print",
+    "printer_print_report",
     "print_jobs",
     "print_job_retry",
     "phone_key_create",

@@ -539,5 +539,18 @@ fn the_thermal_printer_from_the_till() {
     assert_eq!(listed["jobs"][0]["status"], "printed", "{listed}");
     let again = till.ok("print_job_retry", json!({ "id": job["id"] }));
     assert_eq!(again["id"], job["id"]);
+
+    // the daily report as a slip, today's when no date is given
+    let report = till.ok("printer_print_report", json!({ "date": till.today() }));
+    assert_eq!(report["order_id"], Value::Null, "{report}");
+    till.ok("printer_print_report", json!({}));
+    let e = till.err("printer_print_report", json!({ "date": "2025-13-01" }));
+    assert_eq!(e["field"], "date", "{e}");
+
+    // the QR as an image for printers without GS ( k
+    let p = till.ok("printer_set", json!({ "patch": { "qr": "bitmap" } }));
+    assert_eq!(p["qr"], "bitmap");
+    let e = till.err("printer_set", json!({ "patch": { "qr": "svg" } }));
+    assert_eq!(e["field"], "qr", "{e}");
     assert!(got.lock().unwrap().len() >= 2, "test slip and receipt");
 }

@@ -19,13 +19,53 @@ pub struct DailyReport {
     pub printed_at: Millis,
 }
 
+/// The statuses in the order the summary lists them.
+pub const STATUSES: [OrderStatus; 5] = [
+    OrderStatus::Paid,
+    OrderStatus::AwaitingConfirmation,
+    OrderStatus::Pending,
+    OrderStatus::Expired,
+    OrderStatus::Cancelled,
+];
+
+/// What both papers of the report say: this A4 PDF and the thermal slip
+/// (`receipt::report`).
 impl DailyReport {
-    fn row(&self, s: OrderStatus) -> (u64, u64, u64) {
+    /// (orders, sum of totals, sum of fees) of one status.
+    pub fn row(&self, s: OrderStatus) -> (u64, u64, u64) {
         self.totals
             .iter()
             .find(|t| t.0 == s)
             .map(|t| (t.1, t.2, t.3))
             .unwrap_or_default()
+    }
+
+    /// (orders, sum of totals, sum of fees) of every status.
+    pub fn all(&self) -> (u64, u64, u64) {
+        STATUSES
+            .iter()
+            .map(|s| self.row(*s))
+            .fold((0, 0, 0), |a, r| (a.0 + r.0, a.1 + r.1, a.2 + r.2))
+    }
+
+    /// How many of the paid orders `who` confirmed.
+    pub fn confirmed_by(&self, who: ConfirmedBy) -> usize {
+        self.paid
+            .iter()
+            .filter(|o| o.confirmed_by == Some(who))
+            .count()
+    }
+
+    /// When a paid order was paid: the time, with the day when it was paid
+    /// after midnight.
+    pub fn paid_time(&self, o: &Order) -> Option<String> {
+        o.paid_at.map(|at| {
+            if self.zone.at(at).date_naive() == self.day {
+                clock_time(at, &self.zone)
+            } else {
+                self.zone.at(at).format("%d/%m %H:%M").to_string()
+            }
+        })
     }
 }
 
@@ -71,16 +111,9 @@ pub fn render(r: &DailyReport) -> Vec<u8> {
     }
     c.hline(LEFT, RIGHT, y + 1.6, 0.6);
     y += ROW + 0.5;
-    let mut all = (0, 0, 0);
-    for s in [
-        OrderStatus::Paid,
-        OrderStatus::AwaitingConfirmation,
-        OrderStatus::Pending,
-        OrderStatus::Expired,
-        OrderStatus::Cancelled,
-    ] {
+    let all = r.all();
+    for s in STATUSES {
         let (n, total, fee) = r.row(s);
-        all = (all.0 + n, all.1 + total, all.2 + fee);
         let font = if s == OrderStatus::Paid {
             Font::Bold
         } else {
@@ -115,12 +148,7 @@ pub fn render(r: &DailyReport) -> Vec<u8> {
     y += ROW * 2.0;
 
     let (paid_n, paid_total, paid_fee) = r.row(OrderStatus::Paid);
-    let by = |who: ConfirmedBy| {
-        r.paid
-            .iter()
-            .filter(|o| o.confirmed_by == Some(who))
-            .count()
-    };
+    let by = |who: ConfirmedBy| r.confirmed_by(who);
     let facts = [
         ("Total dibayar", rupiah(paid_total), Font::Bold),
         ("Biaya", rupiah(paid_fee), Font::Regular),
@@ -227,14 +255,7 @@ fn paid_row(c: &mut Canvas, y: f32, n: usize, o: &Order, r: &DailyReport) {
     if n.is_multiple_of(2) {
         c.fill_rects(&[(LEFT, y - ROW + 1.4, RIGHT - LEFT, ROW)], 0.93);
     }
-    let paid = o.paid_at.map(|at| {
-        // paid after midnight: say which day
-        if r.zone.at(at).date_naive() == r.day {
-            clock_time(at, &r.zone)
-        } else {
-            r.zone.at(at).format("%d/%m %H:%M").to_string()
-        }
-    });
+    let paid = r.paid_time(o);
     c.text(C_NO, y, &n.to_string(), Font::Regular, SIZE, Align::Right);
     c.text(
         C_MADE,

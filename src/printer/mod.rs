@@ -4,16 +4,18 @@
 //!
 //! The commands come from the `escpos` crate; text goes through [`text`] for
 //! the code page, and the QR is the printer's own (`GS ( k`, model 2), so it is
-//! sharp at any size and a 274-character QRIS fits a 58 mm roll.
+//! sharp at any size and a 274-character QRIS fits a 58 mm roll, or a raster
+//! image of it for printers without that command ([`qr`]).
 
+mod qr;
 pub mod send;
 pub mod text;
 
+use crate::error::{Error, Result};
 use crate::receipt::{Line, Receipt};
 use escpos::printer::Printer;
-use escpos::utils::{
-    CashDrawer, JustifyMode, Protocol, QRCodeCorrectionLevel, QRCodeModel, QRCodeOption,
-};
+use escpos::utils::{JustifyMode, Protocol, QRCodeCorrectionLevel, QRCodeModel, QRCodeOption};
+pub use qr::QrMode;
 use text::Bytes;
 
 /// The paper's width in characters of font A (12×24 dots).
@@ -61,7 +63,14 @@ pub struct Layout {
     pub code_page: String,
     /// Open the cash drawer after the slip (`ESC p`, pin 2).
     pub open_drawer: bool,
+    /// The printer's own QR command, or a raster image of the symbol.
+    pub qr: QrMode,
 }
+
+/// `ESC p 0 t1 t2`: a pulse on pin 2, 50 ms on and 500 ms off (t × 2 ms).
+/// escpos 0.20 sends only `ESC p 0`, and the printer would take the next two
+/// bytes (the status request that follows the job) as the pulse's times.
+const DRAWER_KICK: [u8; 5] = [0x1B, b'p', 0, 25, 250];
 
 /// A slip being written: escpos's commands into memory.
 struct Slip {
@@ -71,7 +80,21 @@ struct Slip {
     page: String,
 }
 
-type R<T> = escpos::errors::Result<T>;
+type R<T> = std::result::Result<T, SlipError>;
+
+/// Why a slip could not be written: escpos refused a command, or the QR's
+/// data is too long for a symbol.
+#[derive(Debug)]
+enum SlipError {
+    Escpos(escpos::errors::PrinterError),
+    QrTooLong(usize),
+}
+
+impl From<escpos::errors::PrinterError> for SlipError {
+    fn from(e: escpos::errors::PrinterError) -> Self {
+        SlipError::Escpos(e)
+    }
+}
 
 impl Slip {
     fn new(layout: &Layout) -> R<Slip> {
@@ -157,16 +180,24 @@ impl Slip {
         Ok(())
     }
 
-    /// The printer's own QR (model 2, level M), its modules as large as fit
-    /// the roll with the quiet zone.
-    fn qr(&mut self, payload: &str, dots: usize) -> R<()> {
-        let size = (dots / (qr_modules(payload.len()) + 8)).clamp(1, 8) as u8;
-        self.p.justify(JustifyMode::CENTER)?;
-        self.p.qrcode_option(
-            payload,
-            QRCodeOption::new(QRCodeModel::Model2, size, QRCodeCorrectionLevel::M),
-        )?;
-        self.p.justify(JustifyMode::LEFT)?;
+    /// The QR (model 2, level M), its modules as large as fit the roll with
+    /// the quiet zone: the printer's own, or drawn here as a raster image.
+    fn qr(&mut self, payload: &str, dots: usize, mode: QrMode) -> R<()> {
+        match mode {
+            QrMode::Native => {
+                let size = qr::module_size(qr::native_modules(payload.len()), dots) as u8;
+                self.p.justify(JustifyMode::CENTER)?;
+                self.p.qrcode_option(
+                    payload,
+                    QRCodeOption::new(QRCodeModel::Model2, size, QRCodeCorrectionLevel::M),
+                )?;
+                self.p.justify(JustifyMode::LEFT)?;
+            }
+            QrMode::Bitmap => {
+                let image = qr::raster(payload, dots).ok_or(SlipError::QrTooLong(payload.len()))?;
+                self.p.custom(&image)?;
+            }
+        }
         Ok(())
     }
 
@@ -174,7 +205,7 @@ impl Slip {
         // feed past the cutter, then cut
         self.p.feeds(4)?.partial_cut()?;
         if open_drawer {
-            self.p.cash_drawer(CashDrawer::Pin2)?;
+            self.p.custom(&DRAWER_KICK)?;
         }
         self.p.print()?;
         drop(self.p);
@@ -182,27 +213,17 @@ impl Slip {
     }
 }
 
-/// Bytes a QR symbol holds in byte mode at level M, versions 1 to 40 (ISO/IEC
-/// 18004 table 7).
-const BYTES_AT_M: [usize; 40] = [
-    14, 26, 42, 62, 84, 106, 122, 152, 180, 213, 251, 287, 331, 362, 412, 450, 504, 560, 624, 666,
-    711, 779, 857, 911, 997, 1059, 1125, 1190, 1264, 1370, 1452, 1538, 1628, 1722, 1809, 1911,
-    1989, 2099, 2213, 2331,
-];
-
-/// Modules across the printer's QR of `len` bytes, the printer choosing the
-/// version. Byte mode is the largest any encoder picks, so the symbol is never
-/// wider than this: sizing from it never overflows the roll. (Encoding the QR
-/// here only to measure it took 1.2 ms of a 1.25 ms slip.)
-fn qr_modules(len: usize) -> usize {
-    let version = BYTES_AT_M.iter().position(|&cap| len <= cap).unwrap_or(39) + 1;
-    17 + 4 * version
-}
-
 /// A receipt as ESC/POS bytes; `qr` is printed under it (an unpaid order's
 /// dynamic QRIS).
-pub fn receipt(r: &Receipt, layout: &Layout, qr: Option<&str>) -> Vec<u8> {
-    render(r, layout, qr).expect("slips are written to memory, which can't fail")
+pub fn receipt(r: &Receipt, layout: &Layout, qr: Option<&str>) -> Result<Vec<u8>> {
+    render(r, layout, qr).map_err(|e| match e {
+        SlipError::QrTooLong(n) => Error::invalid(
+            "qr",
+            format!("{n} bytes are more than a QR symbol holds at level M (2331)"),
+        ),
+        // memory takes every write; escpos refuses only arguments out of range
+        SlipError::Escpos(e) => Error::invalid("printer", format!("ESC/POS: {e}")),
+    })
 }
 
 fn render(r: &Receipt, layout: &Layout, qr: Option<&str>) -> R<Vec<u8>> {
@@ -250,13 +271,13 @@ fn render(r: &Receipt, layout: &Layout, qr: Option<&str>) -> R<Vec<u8>> {
     }
     if let Some(payload) = qr {
         s.p.feed()?;
-        s.qr(payload, layout.roll.dots())?;
+        s.qr(payload, layout.roll.dots(), layout.qr)?;
     }
     s.finish(layout.open_drawer)
 }
 
 /// A short slip that says the printer works, with a QR to check the QR command.
-pub fn test_slip(layout: &Layout, shop: &str, when: &str) -> Vec<u8> {
+pub fn test_slip(layout: &Layout, shop: &str, when: &str) -> Result<Vec<u8>> {
     let r = Receipt {
         order_id: "TES".into(),
         lines: vec![
@@ -275,6 +296,14 @@ pub fn test_slip(layout: &Layout, shop: &str, when: &str) -> Vec<u8> {
             Line::Pair {
                 label: "Code page".into(),
                 value: layout.code_page.to_uppercase(),
+                strong: false,
+            },
+            Line::Pair {
+                label: "QR".into(),
+                value: match layout.qr {
+                    QrMode::Native => "printer (GS ( k)".into(),
+                    QrMode::Bitmap => "gambar (GS v 0)".into(),
+                },
                 strong: false,
             },
             Line::Pair {
@@ -299,21 +328,24 @@ pub fn test_slip(layout: &Layout, shop: &str, when: &str) -> Vec<u8> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_qr_is_never_wider_than_sized_for() {
-        assert_eq!(qr_modules(274), 65, "a long QRIS: version 12");
-        for len in (1..600).step_by(7) {
-            let data = "Qris.id-".repeat(len / 8 + 1)[..len].to_string();
-            let real = qrcode::QrCode::with_error_correction_level(&data, qrcode::EcLevel::M)
-                .unwrap()
-                .width();
-            assert!(
-                real <= qr_modules(len),
-                "{len}: {real} > {}",
-                qr_modules(len)
-            );
+    fn layout(open_drawer: bool) -> Layout {
+        Layout {
+            roll: Roll::Mm58,
+            code_page: "pc437".into(),
+            open_drawer,
+            qr: QrMode::Native,
         }
-        // 58 mm holds a 274-character QRIS at 5 dots a module with its quiet zone
-        assert_eq!(Roll::Mm58.dots() / (qr_modules(274) + 8), 5);
+    }
+
+    #[test]
+    fn the_drawer_kick_carries_its_pulse_times() {
+        let r = Receipt {
+            order_id: "X".into(),
+            lines: vec![Line::Title("Warung".into())],
+        };
+        let with = receipt(&r, &layout(true), None).unwrap();
+        assert!(with.ends_with(&DRAWER_KICK), "after the cut");
+        let without = receipt(&r, &layout(false), None).unwrap();
+        assert!(!without.windows(2).any(|w| w == [0x1B, b'p']));
     }
 }

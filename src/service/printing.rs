@@ -43,6 +43,31 @@ pub(super) fn receipt_of(
     })
 }
 
+/// What the day's closing report says, for the A4 PDF and the thermal slip
+/// alike: the orders made on `day` in the merchant's zone.
+pub(super) fn daily_report(
+    c: &rusqlite::Connection,
+    day: chrono::NaiveDate,
+    now: crate::clock::Millis,
+) -> Result<pdf::report::DailyReport> {
+    let settings = read_settings(c)?;
+    let zone = settings.zone();
+    let (from, to) = zone.day_bounds(day);
+    let merchant = match store::default_static_qris_id(c)? {
+        Some(id) => store::get_static_qris(c, id)?.map(|q| merchant_of(&q)),
+        None => None,
+    }
+    .unwrap_or_default();
+    Ok(pdf::report::DailyReport {
+        merchant,
+        day,
+        totals: store::totals_by_status(c, from, to, now)?,
+        paid: store::paid_orders_created_between(c, from, to)?,
+        zone,
+        printed_at: now,
+    })
+}
+
 impl Kasir {
     /// The receipt of a paid order as a PDF; an unpaid order is refused.
     pub async fn receipt_pdf(&self, order_id: &str, paper: Paper) -> Result<Vec<u8>> {
@@ -79,25 +104,7 @@ impl Kasir {
         let now = self.now();
         self.inner
             .db
-            .read(move |c| {
-                let settings = read_settings(c)?;
-                let zone = settings.zone();
-                let (from, to) = zone.day_bounds(day);
-                let merchant = match store::default_static_qris_id(c)? {
-                    Some(id) => store::get_static_qris(c, id)?.map(|q| merchant_of(&q)),
-                    None => None,
-                }
-                .unwrap_or_default();
-                let report = pdf::report::DailyReport {
-                    merchant,
-                    day,
-                    totals: store::totals_by_status(c, from, to, now)?,
-                    paid: store::paid_orders_created_between(c, from, to)?,
-                    zone,
-                    printed_at: now,
-                };
-                Ok(pdf::report::render(&report))
-            })
+            .read(move |c| Ok(pdf::report::render(&daily_report(c, day, now)?)))
             .await
     }
 

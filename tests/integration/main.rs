@@ -19,6 +19,7 @@ mod pay_page_browser;
 mod payment_links;
 mod pdf;
 mod printer;
+mod printer_paper;
 mod qr_image;
 mod statements;
 mod support;

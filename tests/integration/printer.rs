@@ -1,62 +1,10 @@
 //! The thermal printer (issue 15), against a real TCP receiver on port 0 that
 //! records what a printer on port 9100 would get.
 
+use crate::support::thermal::{printed, set_printer, Printer, STATUS_REQUEST};
 use crate::support::*;
 use kasir::service::PrinterPatch;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-const STATUS_REQUEST: [u8; 3] = [0x10, 0x04, 0x01];
-
-/// A network printer: each connection's bytes; it answers the status request
-/// with "online" (0x16). The first `drop_first` connections are closed after
-/// a few bytes, like a printer switched off mid-job.
-struct Printer {
-    addr: std::net::SocketAddr,
-    jobs: Arc<Mutex<Vec<Vec<u8>>>>,
-}
-
-impl Printer {
-    async fn start(drop_first: usize) -> Printer {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let jobs = Arc::new(Mutex::new(Vec::new()));
-        let recorded = jobs.clone();
-        tokio::spawn(async move {
-            let mut n = 0;
-            loop {
-                let (mut s, _) = listener.accept().await.unwrap();
-                n += 1;
-                let recorded = recorded.clone();
-                let drop_it = n <= drop_first;
-                tokio::spawn(async move {
-                    let mut got = Vec::new();
-                    let mut buf = [0u8; 4096];
-                    while let Ok(k) = s.read(&mut buf).await {
-                        if k == 0 {
-                            break;
-                        }
-                        got.extend_from_slice(&buf[..k]);
-                        if drop_it && got.len() >= 40 {
-                            return; // closed mid-job: nothing printed
-                        }
-                        if got.ends_with(&STATUS_REQUEST) {
-                            let _ = s.write_all(&[0x16]).await;
-                            break;
-                        }
-                    }
-                    recorded.lock().unwrap().push(got);
-                });
-            }
-        });
-        Printer { addr, jobs }
-    }
-
-    fn jobs(&self) -> Vec<Vec<u8>> {
-        self.jobs.lock().unwrap().clone()
-    }
-}
 
 /// The paper's text lines: the bytes between commands, split at line feeds.
 fn paper_lines(job: &[u8]) -> Vec<String> {
@@ -83,6 +31,12 @@ fn paper_lines(job: &[u8]) -> Vec<String> {
             },
             0x1D => match job.get(i + 1) {
                 Some(b'(') => 5 + job[i + 3] as usize + 256 * job[i + 4] as usize,
+                // GS v 0 m xL xH yL yH: a raster image, x bytes by y dots
+                Some(b'v') => {
+                    let across = job[i + 4] as usize + 256 * job[i + 5] as usize;
+                    let down = job[i + 6] as usize + 256 * job[i + 7] as usize;
+                    8 + across * down
+                }
                 Some(b'V') => 4,
                 _ => 3, // GS ! n
             },
@@ -107,33 +61,6 @@ fn qr_data(job: &[u8]) -> Option<String> {
         .find(|&i| job.get(i + 5..i + 8) == Some(&[49, 80, 48][..]))?;
     let len = job[at + 3] as usize + 256 * job[at + 4] as usize - 3;
     Some(String::from_utf8(job[at + 8..at + 8 + len].to_vec()).unwrap())
-}
-
-async fn set_printer(app: &TestApp, p: &Printer, patch: PrinterPatch) {
-    app.kasir
-        .update_printer(PrinterPatch {
-            connection: Some("network".into()),
-            address: Some(p.addr.to_string()),
-            ..patch
-        })
-        .await
-        .unwrap();
-}
-
-async fn printed(app: &TestApp, p: &Printer, n: usize) -> Vec<Vec<u8>> {
-    for _ in 0..300 {
-        if p.jobs().len() >= n {
-            // the job row is written just after the printer answers
-            tokio::time::sleep(Duration::from_millis(50)).await;
-            return p.jobs();
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!(
-        "{} jobs printed, wanted {n}: {:?}",
-        p.jobs().len(),
-        app.kasir.print_jobs(10).await
-    );
 }
 
 #[tokio::test]
@@ -372,4 +299,81 @@ async fn text_is_in_the_chosen_code_page_without_mojibake() {
         .await
         .unwrap_err();
     assert_eq!(bad.field(), Some("address"), "{bad}");
+}
+
+#[tokio::test]
+async fn the_daily_report_prints_as_a_slip_with_the_days_totals() {
+    let app = TestApp::with_qris().await;
+    let p = Printer::start(0).await;
+    set_printer(&app, &p, PrinterPatch::default()).await;
+    let mut paid = vec![];
+    for amount in [15_000, 20_000] {
+        let (order_id, _) = app.generate(amount).await;
+        let (s, b) = app
+            .post_empty(&format!("/api/qris/orders/{order_id}/verify"))
+            .await;
+        assert_eq!(s, 200, "{b}");
+        paid.push(app.kasir.order(&order_id).await.unwrap());
+    }
+    let (open, _) = app.generate(50_000).await;
+    let open = app.kasir.order(&open).await.unwrap();
+    let paid_total: u64 = paid.iter().map(|o| o.total_amount).sum();
+    let rp = kasir::pdf::rupiah;
+
+    let job = app.kasir.print_daily_report(None).await.unwrap();
+    assert_eq!(job.order_id, None, "a report is for no one order");
+    let slip = printed(&app, &p, 1).await.remove(0);
+    let picture = crate::support::escpos_paper::render(&slip, 384).unwrap();
+    picture
+        .image
+        .save(crate::support::escpos_paper::e2e_dir().join("daily-report-58mm.png"))
+        .unwrap();
+    assert_eq!(picture.cuts, 1);
+    let lines = paper_lines(&slip);
+    let has = |start: &str, end: &str| {
+        lines
+            .iter()
+            .any(|l| l.starts_with(start) && l.ends_with(end) && l.len() == 32)
+    };
+    assert!(lines.iter().any(|l| l == "LAPORAN HARIAN"), "{lines:#?}");
+    assert!(has("Lunas (2)", &rp(paid_total)), "{lines:#?}");
+    assert!(has("Menunggu (1)", &rp(open.total_amount)), "{lines:#?}");
+    assert!(
+        has("Semua pesanan (3)", &rp(paid_total + open.total_amount)),
+        "{lines:#?}"
+    );
+    assert!(has("TOTAL DIBAYAR", &rp(paid_total)), "{lines:#?}");
+    assert!(has("Pesanan lunas", "2"), "{lines:#?}");
+    assert!(has("Dikonfirmasi", "Kasir 0 - API 2"), "{lines:#?}");
+    for o in &paid {
+        assert!(
+            lines.iter().any(|l| l.contains(&o.order_id)),
+            "{} listed: {lines:#?}",
+            o.order_id
+        );
+    }
+    assert!(
+        !lines.iter().any(|l| l.contains(&open.order_id)),
+        "{lines:#?}"
+    );
+
+    // a day without orders, from the command line; a bad date names its field
+    let dir = app.dir.path();
+    let (code, _, err) = run_cli_in(dir, &["printer", "report", "--date", "2020-01-31"]).await;
+    assert_eq!(code, 0, "{err}");
+    let lines = paper_lines(&printed(&app, &p, 2).await[1]);
+    assert!(
+        lines.iter().any(|l| l.contains("Jumat, 31 Januari 2020")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.contains("Tidak ada pesanan")),
+        "{lines:#?}"
+    );
+    let bad = app
+        .kasir
+        .print_daily_report(Some("2020-02-30"))
+        .await
+        .unwrap_err();
+    assert_eq!(bad.field(), Some("date"), "{bad}");
 }

@@ -8,6 +8,7 @@ import { badge, confirmTwice, copyText, isOpen, pager, showError } from './contr
 import { onScreen, screen } from './nav.js';
 import { session, today } from './session.js';
 import { receiptControls, reportButton } from './integrations.js';
+import { reportThermalButton } from './printer.js';
 import { showOrder } from './kasir.js';
 import { reviewSection } from './autoconfirm.js';
 
@@ -134,7 +135,11 @@ export function wirePesanan() {
   $('f-date').addEventListener('change', reload);
   $('f-search').addEventListener('input', reload);
   $('orders-filter').addEventListener('submit', (e) => e.preventDefault());
-  $('orders-filter').append(reportButton(async () => $('f-date').value || today(), $('orders-print-out')));
+  const reportDay = async () => $('f-date').value || today();
+  $('orders-filter').append(
+    reportButton(reportDay, $('orders-print-out')),
+    ' ',
+    reportThermalButton(reportDay, $('orders-print-out')));
   $('f-all-dates').addEventListener('click', () => {
     $('f-date').value = '';
     reload();

@@ -38,6 +38,7 @@ export async function printerCard() {
   const baud = select('pt-baud', [9600, 19200, 38400, 57600, 115200].map((b) => [String(b), String(b)]), String(p.baud));
   const paper = select('pt-paper', [['58', '58 mm'], ['80', '80 mm']], p.paper);
   const codePage = select('pt-code-page', [['pc437', 'PC437'], ['pc850', 'PC850'], ['pc858', 'PC858'], ['wpc1252', 'Windows-1252']], p.code_page);
+  const qr = select('pt-qr', ['native', 'bitmap'].map((v) => [v, t(`pt.qr.${v}`)]), p.qr);
   const auto = el('input', { type: 'checkbox', id: 'pt-auto' });
   auto.checked = p.auto_print;
   const save = el('button', { type: 'button', id: 'pt-save' }, t('pt.save'));
@@ -53,7 +54,7 @@ export async function printerCard() {
     try {
       await call('printer_set', { patch: {
         connection: connection.value, address: address.value, baud: Number(baud.value),
-        paper: paper.value, code_page: codePage.value, auto_print: auto.checked,
+        paper: paper.value, code_page: codePage.value, qr: qr.value, auto_print: auto.checked,
       } });
       say(out, t('pt.saved'), true);
       reload();
@@ -74,7 +75,8 @@ export async function printerCard() {
       el('label', {}, t('pt.address'), address),
       el('label', {}, t('pt.baud'), baud),
       el('label', {}, t('pr.paper'), paper),
-      el('label', {}, t('pt.code_page'), codePage)),
+      el('label', {}, t('pt.code_page'), codePage),
+      el('label', {}, t('pt.qr'), qr)),
     el('label', { class: 'check' }, auto, ' ', el('span', {}, t('pt.auto'))),
     el('div', { class: 'inline' }, save, ' ', test),
     out,
@@ -90,6 +92,18 @@ export function thermalButton(orderId, out) {
   btn.addEventListener('click', async () => {
     try {
       await call('printer_print', { order_id: orderId });
+      say(out, t('pt.queued'), true);
+    } catch (e) { say(out, err(e)); }
+  });
+  return btn;
+}
+
+/** "Cetak ke printer" beside the daily report's PDF: the same report as a slip. */
+export function reportThermalButton(getDate, out) {
+  const btn = el('button', { type: 'button', id: 'pt-report', title: t('pt.report.hint') }, t('pt.report'));
+  btn.addEventListener('click', async () => {
+    try {
+      await call('printer_print_report', { date: await getDate() });
       say(out, t('pt.queued'), true);
     } catch (e) { say(out, err(e)); }
   });

@@ -65,6 +65,7 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         printer::printer_set,
         printer::printer_test,
         printer::printer_print,
+        printer::printer_print_report,
         printer::print_jobs,
         printer::print_job_retry,
         payments::phone_key_create,

@@ -41,6 +41,16 @@ pub async fn printer_print(till: TillState<'_>, order_id: String) -> CmdResult<P
     Ok(till.kasir.print_receipt(&order_id).await?)
 }
 
+/// Queue the daily report of `date` (today in the merchant's zone when
+/// absent) as a slip.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn printer_print_report(
+    till: TillState<'_>,
+    date: Option<String>,
+) -> CmdResult<PrintJob> {
+    Ok(till.kasir.print_daily_report(date.as_deref()).await?)
+}
+
 #[tauri::command(rename_all = "snake_case")]
 pub async fn print_jobs(till: TillState<'_>) -> CmdResult<PrintJobs> {
     Ok(PrintJobs {

@@ -1,0 +1,98 @@
+//! The daily closing report (`laporan harian`) as a slip for the thermal
+//! printer: the same [`DailyReport`] the A4 PDF draws (`pdf::report`), in a
+//! receipt's lines, so the till can print the day's totals at closing time.
+
+use super::{pair, Line, Receipt};
+use crate::model::{ConfirmedBy, OrderStatus};
+use crate::pdf::report::{DailyReport, STATUSES};
+use crate::pdf::{date_time, long_date, rupiah, status_label};
+
+/// The report of `r.day` as a slip: the summary by status, what was paid,
+/// and one line per paid order.
+pub fn daily(r: &DailyReport) -> Receipt {
+    let m = &r.merchant;
+    let mut lines = vec![];
+    if !m.name.is_empty() {
+        lines.push(Line::Title(m.name.clone()));
+    }
+    if !m.city.is_empty() {
+        lines.push(Line::Center(m.city.clone()));
+    }
+    if let Some(nmid) = &m.nmid {
+        lines.push(Line::Center(format!("NMID: {nmid}")));
+    }
+    lines.push(Line::Rule);
+    lines.push(Line::Heading("LAPORAN HARIAN".into()));
+    lines.push(Line::Center(long_date(r.day)));
+    lines.push(Line::Rule);
+    for s in STATUSES {
+        let (n, total, _) = r.row(s);
+        lines.push(pair(
+            &format!("{} ({n})", status_label(s)),
+            rupiah(total),
+            s == OrderStatus::Paid,
+        ));
+    }
+    let all = r.all();
+    lines.push(pair(
+        &format!("Semua pesanan ({})", all.0),
+        rupiah(all.1),
+        false,
+    ));
+    lines.push(Line::Rule);
+    let (paid_n, paid_total, paid_fee) = r.row(OrderStatus::Paid);
+    lines.push(pair("Biaya", rupiah(paid_fee), false));
+    lines.push(pair(
+        "Dibayar tanpa biaya",
+        rupiah(paid_total.saturating_sub(paid_fee)),
+        false,
+    ));
+    lines.push(pair("Pesanan lunas", paid_n.to_string(), false));
+    lines.push(pair(
+        "Dikonfirmasi",
+        format!(
+            "Kasir {} - API {}",
+            r.confirmed_by(ConfirmedBy::Dashboard),
+            r.confirmed_by(ConfirmedBy::Api)
+        ),
+        false,
+    ));
+    lines.push(Line::Gap);
+    lines.push(Line::Total {
+        label: "TOTAL DIBAYAR".into(),
+        value: rupiah(paid_total),
+    });
+    lines.push(Line::Rule);
+    if all.0 == 0 {
+        lines.push(Line::Center("Tidak ada pesanan pada hari ini.".into()));
+    } else if r.paid.is_empty() {
+        lines.push(Line::Heading("PESANAN LUNAS".into()));
+        lines.push(Line::Center(
+            "Tidak ada pesanan lunas pada hari ini.".into(),
+        ));
+    } else {
+        lines.push(Line::Heading("PESANAN LUNAS".into()));
+        for (i, o) in r.paid.iter().enumerate() {
+            let when = r.paid_time(o).unwrap_or_else(|| "-".into());
+            lines.push(pair(
+                &format!("{}. {when} {}", i + 1, o.order_id),
+                rupiah(o.total_amount),
+                false,
+            ));
+        }
+    }
+    lines.push(Line::Rule);
+    lines.push(Line::Small(format!(
+        "Dicetak {}",
+        date_time(r.printed_at, &r.zone)
+    )));
+    lines.push(Line::Small(format!(
+        "Waktu {} ({})",
+        r.zone.label(),
+        r.zone.name
+    )));
+    Receipt {
+        order_id: format!("laporan-harian-{}", r.day),
+        lines,
+    }
+}
