@@ -119,3 +119,22 @@ CREATE TRIGGER payment_evidence_reviewed_once BEFORE UPDATE OF review ON payment
     WHEN OLD.review IS NOT NULL BEGIN
     SELECT RAISE(ABORT, 'this evidence was already reviewed');
 END;
+
+-- A day's report printed as a slip is a print job of its own kind (no order).
+CREATE TABLE print_jobs_new (
+    id              INTEGER PRIMARY KEY,
+    kind            TEXT NOT NULL CHECK (kind IN ('receipt', 'payment_qr', 'report')),
+    order_pk        INTEGER REFERENCES orders(id),
+    bytes           BLOB NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('queued', 'printed', 'failed')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER,
+    created_at      INTEGER NOT NULL,
+    printed_at      INTEGER,
+    last_error      TEXT
+) STRICT;
+INSERT INTO print_jobs_new SELECT id, kind, order_pk, bytes, status, attempts, next_attempt_at, created_at, printed_at, last_error FROM print_jobs;
+DROP TABLE print_jobs;
+ALTER TABLE print_jobs_new RENAME TO print_jobs;
+CREATE INDEX print_jobs_due ON print_jobs(next_attempt_at) WHERE status = 'queued';
+CREATE INDEX print_jobs_order ON print_jobs(order_pk);

@@ -48,6 +48,23 @@ impl DailyReport {
             .fold((0, 0, 0), |a, r| (a.0 + r.0, a.1 + r.1, a.2 + r.2))
     }
 
+    /// Who confirmed the paid orders, in one line for the PDF and the slip:
+    /// "Kasir 3 - API 1", and "- Otomatis 2" once the phone or a bank
+    /// statement confirmed any.
+    pub fn confirmed_summary(&self, sep: &str) -> String {
+        let auto = self.confirmed_by(ConfirmedBy::Notification)
+            + self.confirmed_by(ConfirmedBy::Statement);
+        let mut s = format!(
+            "Kasir {}{sep}API {}",
+            self.confirmed_by(ConfirmedBy::Dashboard),
+            self.confirmed_by(ConfirmedBy::Api)
+        );
+        if auto > 0 {
+            s.push_str(&format!("{sep}Otomatis {auto}"));
+        }
+        s
+    }
+
     /// How many of the paid orders `who` confirmed.
     pub fn confirmed_by(&self, who: ConfirmedBy) -> usize {
         self.paid
@@ -148,7 +165,6 @@ pub fn render(r: &DailyReport) -> Vec<u8> {
     y += ROW * 2.0;
 
     let (paid_n, paid_total, paid_fee) = r.row(OrderStatus::Paid);
-    let by = |who: ConfirmedBy| r.confirmed_by(who);
     let facts = [
         ("Total dibayar", rupiah(paid_total), Font::Bold),
         ("Biaya", rupiah(paid_fee), Font::Regular),
@@ -160,11 +176,7 @@ pub fn render(r: &DailyReport) -> Vec<u8> {
         ("Pesanan lunas", paid_n.to_string(), Font::Regular),
         (
             "Dikonfirmasi oleh",
-            format!(
-                "Kasir {}  -  API {}",
-                by(ConfirmedBy::Dashboard),
-                by(ConfirmedBy::Api)
-            ),
+            r.confirmed_summary("  -  "),
             Font::Regular,
         ),
     ];

@@ -3,7 +3,7 @@
 //! receipt's lines, so the till can print the day's totals at closing time.
 
 use super::{pair, Line, Receipt};
-use crate::model::{ConfirmedBy, OrderStatus};
+use crate::model::OrderStatus;
 use crate::pdf::report::{DailyReport, STATUSES};
 use crate::pdf::{date_time, long_date, rupiah, status_label};
 
@@ -48,15 +48,7 @@ pub fn daily(r: &DailyReport) -> Receipt {
         false,
     ));
     lines.push(pair("Pesanan lunas", paid_n.to_string(), false));
-    lines.push(pair(
-        "Dikonfirmasi",
-        format!(
-            "Kasir {} - API {}",
-            r.confirmed_by(ConfirmedBy::Dashboard),
-            r.confirmed_by(ConfirmedBy::Api)
-        ),
-        false,
-    ));
+    lines.push(pair("Dikonfirmasi", r.confirmed_summary(" - "), false));
     lines.push(Line::Gap);
     lines.push(Line::Total {
         label: "TOTAL DIBAYAR".into(),

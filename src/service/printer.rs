@@ -377,10 +377,7 @@ impl Kasir {
                     &p.layout(false),
                     None,
                 )?;
-                // print_jobs.kind allows 'receipt' and 'payment_qr' only (migration
-                // 0004); a report is a receipt with no order until a migration
-                // adds its own kind
-                let job = store::insert_print_job(&tx, "receipt", None, &bytes, now)?;
+                let job = store::insert_print_job(&tx, "report", None, &bytes, now)?;
                 let job = store::get_print_job(&tx, job)?.ok_or(Error::StaleStatus)?;
                 tx.commit()?;
                 Ok::<_, Error>(job)
