@@ -236,6 +236,116 @@ fn the_ui_reads_the_same_shapes_from_every_command() {
         s.check(cmd, &till.ok(cmd, args), paths("", &printed, &[]));
     }
 
+    // ---- Konfirmasi otomatis ----
+    let phone = till.ok("phone_key_create", json!({ "name": "hp-toko" }));
+    let mut phone_shape = paths("key.", KEY, &[]);
+    phone_shape.retain(|p| p != "key.daily_limit: number");
+    phone_shape.extend(
+        [
+            "key.daily_limit: null",
+            "qr_image: string",
+            "secret: string",
+            "text: string",
+            "url: string",
+        ]
+        .map(String::from),
+    );
+    s.check("phone_key_create", &phone, phone_shape);
+    let a = till.ok("order_create", json!({ "amount": 3000 }));
+    till.ok("order_create", json!({ "amount": 3000 }));
+    let day = chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d").unwrap();
+    let file = format!(
+        "Date,Description,Branch,Amount,,Balance\n'{d},CR BUDI,'0000,3000.00,CR,1.00\n'{d},CR SITI,'0000,4444.00,CR,1.00\n",
+        d = day.format("%d/%m/%Y")
+    );
+    let rec = till.ok(
+        "statement_import",
+        json!({ "bytes": file.into_bytes(), "date": null }),
+    );
+    let credit = [
+        "amount: number",
+        "date: string",
+        "description: string",
+        "detail: string",
+        "evidence_id: number",
+        "order_id: null",
+        "result: string",
+        "row: number",
+    ];
+    let mut want = paths("credits_without_order[].", &credit, &[]);
+    want.extend(paths(
+        "orders_without_credit[].",
+        &[
+            "created_at: string",
+            "order_id: string",
+            "status: string",
+            "total_amount: number",
+        ],
+        &[],
+    ));
+    want.extend(
+        [
+            "confirmed: []",
+            "credits_read: number",
+            "debits_skipped: number",
+            "duplicates: number",
+            "layout: string",
+            "pending_skipped: number",
+        ]
+        .map(String::from),
+    );
+    s.check("statement_import", &rec, want);
+    let review = till.ok("evidence_list", json!({ "to_review": true }));
+    let evidence = [
+        "amount: number",
+        "app: string",
+        "detail: string",
+        "external_id: null",
+        "id: number",
+        "order_id: null",
+        "payer_name: null",
+        "received_at: number",
+        "result: string",
+        "review: null",
+        "review_order_id: null",
+        "reviewed_at: null",
+        "seen_at: number",
+        "source: string",
+        "text: string",
+        "title: null",
+    ];
+    s.check("evidence_list", &review, paths("[].", &evidence, &[]));
+    let ambiguous = review
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["result"] == "ambiguous")
+        .unwrap()["id"]
+        .clone();
+    let unmatched = review
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["result"] == "unmatched")
+        .unwrap()["id"]
+        .clone();
+    let candidates = till.ok("evidence_candidates", json!({ "id": ambiguous }));
+    assert_eq!(candidates.as_array().unwrap().len(), 2, "{candidates}");
+    let attached = till.ok(
+        "evidence_attach",
+        json!({ "id": ambiguous, "order_id": a["order_id"] }),
+    );
+    assert_eq!(attached["status"], "paid");
+    assert_eq!(attached["confirmed_by"], "dashboard");
+    let dismissed = till.ok("evidence_dismiss", json!({ "id": unmatched }));
+    let reviewed: Vec<&str> = evidence
+        .iter()
+        .copied()
+        .filter(|p| !["review: null", "reviewed_at: null"].contains(p))
+        .chain(["review: string", "reviewed_at: number"])
+        .collect();
+    s.check("evidence_dismiss", &dismissed, paths("", &reviewed, &[]));
+
     // ---- errors ----
     let e = till.err("order_get", json!({ "order_id": "NOPE-1" }));
     s.check(
@@ -278,6 +388,10 @@ const SETTINGS: &[&str] = &[
     "widget_open_orders_max: number",
     "widget_payments_per_minute: number",
     "widget_webhook_allowlist: []",
+    "notification_generic_apps: []",
+    "unique_code: string",
+    "unique_code_max: number",
+    "unique_match_window_minutes: number",
 ];
 
 /// Where the embedded server listens, listening on loopback.
@@ -370,6 +484,7 @@ const ORDER: &[&str] = &[
     "status: string",
     "title: string",
     "total_amount: number",
+    "unique_code: number",
     "url: string",
 ];
 
@@ -432,6 +547,7 @@ const LINKS_PAGE: &[&str] = &[
     "links[].order_id: string",
     "links[].status: string",
     "links[].total_amount: number",
+    "links[].unique_code: number",
     "links[].url: string",
     "links[].view_count: number",
     "page: number",
@@ -448,6 +564,7 @@ const KEY: &[&str] = &[
     "last_used_at: null",
     "name: string",
     "revoked_at: null",
+    "scope: string",
 ];
 
 /// A webhook delivery with its attempts, delivered.
