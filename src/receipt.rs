@@ -84,6 +84,15 @@ pub fn of_order(input: &ReceiptInput<'_>) -> Receipt {
     }
     lines.push(Line::Rule);
     lines.push(pair("Jumlah", rupiah(o.amount), false));
+    // the lines add up to the total: amount, its unique code, the fee
+    if o.unique_code != 0 {
+        let sign = if o.unique_code > 0 { "+" } else { "-" };
+        lines.push(pair(
+            "Kode unik",
+            format!("{sign}{}", rupiah(o.unique_code.unsigned_abs())),
+            false,
+        ));
+    }
     lines.push(pair("Biaya", rupiah(o.fee_amount), false));
     lines.push(Line::Gap);
     lines.push(Line::Total {

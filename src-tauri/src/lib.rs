@@ -6,7 +6,7 @@ mod command_names;
 pub mod commands;
 pub mod server;
 
-use kasir::model::{OrderChange, OrderEvent};
+use kasir::model::{ConfirmedBy, OrderChange, OrderEvent};
 use kasir::Kasir;
 use std::path::PathBuf;
 use tauri::{Emitter, Manager, Runtime};
@@ -78,7 +78,12 @@ pub fn forward_events<R: Runtime>(app: tauri::AppHandle<R>) {
             match rx.recv().await {
                 Ok(ev) => {
                     let _ = app.emit("order-event", &ev);
-                    if ev.event == OrderEvent::AwaitingConfirmation {
+                    let seen_by_itself = ev.event == OrderEvent::Confirmed
+                        && matches!(
+                            ev.confirmed_by,
+                            Some(ConfirmedBy::Notification | ConfirmedBy::Statement)
+                        );
+                    if ev.event == OrderEvent::AwaitingConfirmation || seen_by_itself {
                         let english = kasir.settings().await.is_ok_and(|s| s.language == "en");
                         notify(&ev, english);
                     }
@@ -99,10 +104,18 @@ fn notify(ev: &OrderChange, english: bool) {
     if std::env::var_os("KASIR_NO_NOTIFY").is_some() {
         return;
     }
-    let (summary, says) = if english {
-        ("Customer says paid", "check the money arrived, then verify")
-    } else {
-        ("Pelanggan sudah bayar", "cek dana masuk, lalu Tandai Lunas")
+    let auto = ev.event == OrderEvent::Confirmed;
+    let (summary, says) = match (auto, english) {
+        (false, true) => ("Customer says paid", "check the money arrived, then verify"),
+        (false, false) => ("Pelanggan sudah bayar", "cek dana masuk, lalu Tandai Lunas"),
+        (true, true) => (
+            "Paid automatically",
+            "the shop's phone or bank saw the money",
+        ),
+        (true, false) => (
+            "Lunas otomatis",
+            "dana masuk terlihat di HP toko atau mutasi bank",
+        ),
     };
     let body = format!("{} · {}\n{}", rupiah(ev.total_amount), ev.order_id, says);
     let summary = summary.to_string();

@@ -149,6 +149,24 @@ async fn a_dana_notification_marks_the_one_order_of_its_total_paid_and_sends_the
     assert_eq!(got["order"]["status"], "paid");
     assert_eq!(got["order"]["confirmed_by"], "notification");
     assert_eq!(got["order"]["payer_name"], "BUDI SANTOSO");
+    // the receipt adds up: Rp 15.000, the code +Rp 1, TOTAL Rp 15.001
+    let pdf = app
+        .fetch(&format!("/api/qris/orders/{id}/receipt.pdf?paper=58"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let file = app.dir.path().join("struk.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let text = pdftotext(&file);
+    assert!(
+        text.contains("Kode unik") && text.contains("+Rp 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Rp 15.001") && text.contains("Notifikasi HP"),
+        "{text}"
+    );
     let hits = rx.wait_for(1, Duration::from_secs(10)).await;
     let body = hits[0].json();
     assert_eq!(body["event"], "payment.confirmed", "{body}");
