@@ -1,6 +1,7 @@
 //! The `kasir` command: the local API server, API keys, and QRIS tools.
 //! Each subcommand translates arguments, calls the engine, and prints.
 
+mod cli_keys;
 mod cli_printer;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -36,7 +37,7 @@ enum Command {
     },
     /// Manage API keys for integrations.
     #[command(subcommand)]
-    Keys(KeysCommand),
+    Keys(cli_keys::KeysCommand),
     /// Set up, test and use the thermal printer (ESC/POS).
     #[command(subcommand)]
     Printer(cli_printer::PrinterCommand),
@@ -163,35 +164,6 @@ enum ReceiptPaper {
 enum StandeePaper {
     A5,
     A6,
-}
-
-#[derive(Subcommand)]
-enum KeysCommand {
-    /// Make a key; it is printed once, alone on stdout, and only its hash is kept.
-    Create {
-        #[arg(long)]
-        name: String,
-        /// Requests per day (Asia/Jakarta calendar day); none means unlimited.
-        #[arg(long, conflicts_with = "tier")]
-        daily_limit: Option<i64>,
-        /// The reference service's tiers: free = 50 a day, premium = 1000 a day.
-        #[arg(long, value_enum)]
-        tier: Option<Tier>,
-        /// full (default) or notifications: a key for the shop's phone that
-        /// can post payment notifications and nothing else.
-        #[arg(long, default_value = "full")]
-        scope: String,
-    },
-    /// List keys (never their secrets).
-    List,
-    /// Revoke a key by id; requests with it fail from now on.
-    Revoke { id: i64 },
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Tier {
-    Free,
-    Premium,
 }
 
 #[derive(Subcommand)]
@@ -410,53 +382,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 .build()?;
             rt.block_on(async move {
                 let kasir = Kasir::open(&data_dir)?;
-                match cmd {
-                    KeysCommand::Create {
-                        name,
-                        daily_limit,
-                        tier,
-                        scope,
-                    } => {
-                        let scope = kasir::model::KeyScope::parse(&scope).ok_or_else(|| {
-                            anyhow::anyhow!("--scope must be full or notifications, got {scope:?}")
-                        })?;
-                        let limit = daily_limit.or(tier.map(|t| match t {
-                            Tier::Free => 50,
-                            Tier::Premium => 1000,
-                        }));
-                        let (_, secret) = kasir.create_scoped_api_key(&name, limit, scope).await?;
-                        println!("{secret}");
-                    }
-                    KeysCommand::List => {
-                        let keys = kasir.list_api_keys().await?;
-                        println!(
-                            "{:<4} {:<20} {:<14} {:<14} {:<10} {:<24} STATUS",
-                            "ID", "NAME", "PREFIX", "SCOPE", "LIMIT", "CREATED"
-                        );
-                        for k in keys {
-                            println!(
-                                "{:<4} {:<20} {:<14} {:<14} {:<10} {:<24} {}",
-                                k.id,
-                                k.name,
-                                format!("{}…", k.key_prefix),
-                                k.scope.as_str(),
-                                k.daily_limit
-                                    .map(|l| l.to_string())
-                                    .unwrap_or_else(|| "unlimited".into()),
-                                kasir::clock::rfc3339(k.created_at),
-                                if k.revoked_at.is_some() {
-                                    "revoked"
-                                } else {
-                                    "active"
-                                }
-                            );
-                        }
-                    }
-                    KeysCommand::Revoke { id } => {
-                        kasir.revoke_api_key(id).await?;
-                        eprintln!("API key {id} revoked");
-                    }
-                }
+                cli_keys::run(&kasir, cmd).await?;
                 Ok(ExitCode::SUCCESS)
             })
         }

@@ -464,3 +464,40 @@ async fn bad_notifications_name_what_is_wrong_and_store_nothing() {
     }
     assert_eq!(app.count("payment_evidence"), 0);
 }
+
+#[tokio::test]
+async fn kasir_keys_create_makes_the_phones_key_from_the_shell() {
+    let app = TestApp::with_qris().await;
+    let (code, secret, err) = run_cli_in(
+        app.dir.path(),
+        &[
+            "keys",
+            "create",
+            "--name",
+            "hp-toko",
+            "--scope",
+            "notifications",
+        ],
+    )
+    .await;
+    assert_eq!(code, 0, "{err}");
+    let (_, list, _) = run_cli_in(app.dir.path(), &["keys", "list"]).await;
+    assert!(
+        list.lines()
+            .any(|l| l.contains("hp-toko") && l.contains("notifications")),
+        "{list}"
+    );
+    let phone = app.as_key(secret.trim());
+    let (s, _) = phone.get("/api/qris/orders").await;
+    assert_eq!(s, 403);
+    let (code, _, err) = run_cli_in(
+        app.dir.path(),
+        &["keys", "create", "--name", "x", "--scope", "everything"],
+    )
+    .await;
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("possible values: full, notifications"),
+        "{err}"
+    );
+}
