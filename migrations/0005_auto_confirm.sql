@@ -87,6 +87,8 @@ CREATE TABLE payment_evidence (
     received_at  INTEGER NOT NULL,
     -- the forwarder's id or the provider's transaction id, when given
     external_id  TEXT,
+    -- the API key that posted it (the phone's), none for the till's own import
+    api_key_id   INTEGER REFERENCES api_keys(id),
     -- one row per payment: a re-sent notification or a re-imported line is a duplicate
     dedup_key    TEXT NOT NULL UNIQUE,
     result       TEXT NOT NULL CHECK (result IN ('confirmed', 'unmatched', 'ambiguous', 'not_a_payment')),
@@ -110,7 +112,7 @@ CREATE TRIGGER payment_evidence_kept BEFORE DELETE ON payment_evidence BEGIN
 END;
 
 CREATE TRIGGER payment_evidence_unchanged BEFORE UPDATE OF id, source, app, title, text, seen_at, received_at,
-    external_id, dedup_key, result, amount, payer_name, detail, order_pk ON payment_evidence BEGIN
+    external_id, api_key_id, dedup_key, result, amount, payer_name, detail, order_pk ON payment_evidence BEGIN
     SELECT RAISE(ABORT, 'payment evidence is kept as received: only its review can be added');
 END;
 

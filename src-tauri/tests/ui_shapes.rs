@@ -298,6 +298,7 @@ fn the_ui_reads_the_same_shapes_from_every_command() {
     let review = till.ok("evidence_list", json!({ "to_review": true }));
     let evidence = [
         "amount: number",
+        "api_key_id: null",
         "app: string",
         "detail: string",
         "external_id: null",

@@ -7,7 +7,7 @@ use super::error::ApiError;
 use super::fields::{ApiJson, MAX_JSON_BYTES};
 use super::state::AppState;
 use crate::clock::rfc3339;
-use crate::model::{Evidence, EvidenceResult};
+use crate::model::{ApiKey, Evidence, EvidenceResult};
 use crate::service::{Notification, NotificationOutcome};
 use axum::extract::{DefaultBodyLimit, FromRequest, Path, Query, Request, State};
 use axum::http::{header, StatusCode};
@@ -54,6 +54,7 @@ fn notification_of(fields: impl Fn(&str) -> Option<String>) -> Notification {
         text: get("text"),
         posted_at: get("posted_at"),
         id: get("id"),
+        api_key_id: None,
     }
 }
 
@@ -79,6 +80,7 @@ async fn notification(
     State(state): State<AppState>,
     req: Request,
 ) -> Result<(StatusCode, Json<Received>), ApiError> {
+    let key = req.extensions().get::<ApiKey>().cloned();
     let form = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -103,6 +105,8 @@ async fn notification(
         };
         notification_of(|k| map.get(k).and_then(as_text))
     };
+    let mut n = n;
+    n.api_key_id = key.map(|k| k.id);
     let NotificationOutcome {
         result,
         amount,
@@ -134,6 +138,7 @@ pub struct EvidenceView {
     amount: Option<u64>,
     app: String,
     detail: String,
+    api_key_id: Option<i64>,
     external_id: Option<String>,
     id: i64,
     order_id: Option<String>,
@@ -153,6 +158,7 @@ impl EvidenceView {
     pub fn new(e: &Evidence) -> EvidenceView {
         EvidenceView {
             amount: e.amount,
+            api_key_id: e.api_key_id,
             app: e.app.clone(),
             detail: e.detail.clone(),
             external_id: e.external_id.clone(),

@@ -4,12 +4,13 @@
 use super::auth::require_api_key;
 use super::error::ApiError;
 use super::state::AppState;
+use crate::model::ApiKey;
 use crate::service::{Reconciliation, MAX_STATEMENT_BYTES};
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::StatusCode;
 use axum::middleware;
 use axum::routing::post;
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use serde::Serialize;
 
 pub fn router(state: AppState) -> Router<AppState> {
@@ -48,6 +49,7 @@ fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
 
 async fn import(
     State(state): State<AppState>,
+    Extension(key): Extension<ApiKey>,
     mut mp: Multipart,
 ) -> Result<Json<Imported>, ApiError> {
     let (mut file, mut date) = (None, None);
@@ -67,7 +69,7 @@ async fn import(
     let date = date.filter(|d| !d.trim().is_empty());
     let report = state
         .kasir
-        .reconcile_statement(file, date.as_deref())
+        .reconcile_statement_by(file, date.as_deref(), Some(key.id))
         .await?;
     Ok(Json(Imported {
         report,

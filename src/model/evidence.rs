@@ -102,6 +102,8 @@ pub struct Evidence {
     pub seen_at: Millis,
     pub received_at: Millis,
     pub external_id: Option<String>,
+    /// The API key that posted it; None for a statement imported in the till.
+    pub api_key_id: Option<i64>,
     pub result: EvidenceResult,
     pub amount: Option<u64>,
     pub payer_name: Option<String>,
@@ -124,6 +126,7 @@ pub struct NewEvidence {
     pub seen_at: Millis,
     pub received_at: Millis,
     pub external_id: Option<String>,
+    pub api_key_id: Option<i64>,
     pub dedup_key: String,
     pub result: EvidenceResult,
     pub amount: Option<u64>,

@@ -35,6 +35,9 @@ pub struct Notification {
     pub posted_at: Option<String>,
     /// The forwarder's own id for the notification.
     pub id: Option<String>,
+    /// The API key it came with (set by the edge, never read from the body).
+    #[serde(skip)]
+    pub api_key_id: Option<i64>,
 }
 
 /// What a notification did.
@@ -59,6 +62,7 @@ pub(super) struct Seen {
     /// order must have been made.
     pub day: Option<(Millis, Millis)>,
     pub external_id: Option<String>,
+    pub api_key_id: Option<i64>,
     pub dedup_key: String,
     pub reading: Reading,
 }
@@ -162,6 +166,7 @@ impl Seen {
             seen_at: posted_at.map_or(now, |p| p.min(now)),
             day: None,
             external_id,
+            api_key_id: n.api_key_id,
             dedup_key,
             reading,
         })
@@ -305,6 +310,7 @@ pub(super) fn record(
             seen_at: seen.seen_at,
             received_at: now,
             external_id: seen.external_id,
+            api_key_id: seen.api_key_id,
             dedup_key: seen.dedup_key,
             result,
             amount,

@@ -71,6 +71,16 @@ impl Kasir {
         bytes: Vec<u8>,
         only_day: Option<&str>,
     ) -> Result<Reconciliation> {
+        self.reconcile_statement_by(bytes, only_day, None).await
+    }
+
+    /// The same, posted with API key `api_key_id` (kept with the evidence).
+    pub async fn reconcile_statement_by(
+        &self,
+        bytes: Vec<u8>,
+        only_day: Option<&str>,
+        api_key_id: Option<i64>,
+    ) -> Result<Reconciliation> {
         if bytes.len() > MAX_STATEMENT_BYTES {
             return Err(Error::invalid(
                 "file",
@@ -141,6 +151,7 @@ impl Kasir {
                     seen_at: at.unwrap_or(start),
                     day: at.is_none().then_some((start, end)),
                     external_id: None,
+                    api_key_id,
                     dedup_key: format!("{base}:{nth}"),
                     reading: Reading::Payment {
                         amount: line.amount,

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 const EVIDENCE_COLS: &str =
     "e.id, e.source, e.app, e.title, e.text, e.seen_at, e.received_at, e.external_id,
-    e.result, e.amount, e.payer_name, e.detail, o.order_id, e.review, r.order_id, e.reviewed_at";
+    e.result, e.amount, e.payer_name, e.detail, o.order_id, e.review, r.order_id, e.reviewed_at, e.api_key_id";
 const EVIDENCE_FROM: &str = "payment_evidence e LEFT JOIN orders o ON o.id = e.order_pk
     LEFT JOIN orders r ON r.id = e.review_order_pk";
 
@@ -34,6 +34,7 @@ fn evidence_from_row(r: &Row<'_>) -> rusqlite::Result<Evidence> {
             .and_then(Review::parse),
         review_order_id: r.get(14)?,
         reviewed_at: r.get(15)?,
+        api_key_id: r.get(16)?,
     })
 }
 
@@ -42,8 +43,8 @@ pub fn insert_evidence(tx: &Transaction<'_>, e: &NewEvidence) -> Result<Option<i
     Ok(tx
         .prepare_cached(
             "INSERT INTO payment_evidence(source, app, title, text, seen_at, received_at, external_id, dedup_key,
-                result, amount, payer_name, detail, order_pk)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                result, amount, payer_name, detail, order_pk, api_key_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
              ON CONFLICT(dedup_key) DO NOTHING RETURNING id",
         )?
         .query_row(
@@ -61,6 +62,7 @@ pub fn insert_evidence(tx: &Transaction<'_>, e: &NewEvidence) -> Result<Option<i
                 e.payer_name,
                 e.detail,
                 e.order_pk,
+                e.api_key_id,
             ],
             |r| r.get(0),
         )

@@ -183,6 +183,10 @@ async fn a_dana_notification_marks_the_one_order_of_its_total_paid_and_sends_the
     let (_, list) = app.get("/api/qris/payments/evidence").await;
     assert_eq!(list["evidence"][0]["order_id"], id);
     assert_eq!(list["evidence"][0]["app"], "id.dana");
+    assert!(
+        list["evidence"][0]["api_key_id"].is_i64(),
+        "which key posted it is kept"
+    );
     assert!(list["evidence"][0]["text"]
         .as_str()
         .unwrap()
