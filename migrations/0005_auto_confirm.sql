@@ -91,12 +91,12 @@ CREATE TABLE payment_evidence (
     api_key_id   INTEGER REFERENCES api_keys(id),
     -- one row per payment: a re-sent notification or a re-imported line is a duplicate
     dedup_key    TEXT NOT NULL UNIQUE,
-    result       TEXT NOT NULL CHECK (result IN ('confirmed', 'unmatched', 'ambiguous', 'not_a_payment')),
+    result       TEXT NOT NULL CHECK (result IN ('confirmed', 'unmatched', 'ambiguous', 'already_paid', 'not_a_payment')),
     amount       INTEGER,
     payer_name   TEXT,
     -- why it did what it did, for the owner: "2 open orders of Rp 15.000: …"
     detail       TEXT NOT NULL,
-    -- the order this evidence confirmed when it came
+    -- the order it was for when it came: the one it confirmed, or one paid already
     order_pk     INTEGER REFERENCES orders(id),
     -- the merchant's review of unmatched or ambiguous evidence
     review       TEXT CHECK (review IN ('attached', 'dismissed')),

@@ -79,10 +79,8 @@ pub fn forward_events<R: Runtime>(app: tauri::AppHandle<R>) {
                 Ok(ev) => {
                     let _ = app.emit("order-event", &ev);
                     let seen_by_itself = ev.event == OrderEvent::Confirmed
-                        && matches!(
-                            ev.confirmed_by,
-                            Some(ConfirmedBy::Notification | ConfirmedBy::Statement)
-                        );
+                        // a statement pays many at once: its report says so, not a toast each
+                        && ev.confirmed_by == Some(ConfirmedBy::Notification);
                     if ev.event == OrderEvent::AwaitingConfirmation || seen_by_itself {
                         let english = kasir.settings().await.is_ok_and(|s| s.language == "en");
                         notify(&ev, english);

@@ -244,6 +244,7 @@ fn the_ui_reads_the_same_shapes_from_every_command() {
         [
             "key.daily_limit: null",
             "qr_image: string",
+            "reachable_from_phone: bool",
             "secret: string",
             "text: string",
             "url: string",
@@ -285,6 +286,7 @@ fn the_ui_reads_the_same_shapes_from_every_command() {
     ));
     want.extend(
         [
+            "already_paid: []",
             "confirmed: []",
             "credits_read: number",
             "debits_skipped: number",

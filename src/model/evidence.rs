@@ -37,6 +37,9 @@ pub enum EvidenceResult {
     Unmatched,
     /// Several orders fitted; none was guessed.
     Ambiguous,
+    /// It fits one order, paid already (the phone told first, then the
+    /// bank's statement): it is that order's, and changes nothing.
+    AlreadyPaid,
     /// Seen before; nothing changed.
     Duplicate,
     /// Not money received (a promo, an OTP, a transfer out).
@@ -49,6 +52,7 @@ impl EvidenceResult {
             EvidenceResult::Confirmed => "confirmed",
             EvidenceResult::Unmatched => "unmatched",
             EvidenceResult::Ambiguous => "ambiguous",
+            EvidenceResult::AlreadyPaid => "already_paid",
             EvidenceResult::Duplicate => "duplicate",
             EvidenceResult::NotAPayment => "not_a_payment",
         }
@@ -57,6 +61,7 @@ impl EvidenceResult {
         match s {
             "confirmed" => EvidenceResult::Confirmed,
             "ambiguous" => EvidenceResult::Ambiguous,
+            "already_paid" => EvidenceResult::AlreadyPaid,
             "not_a_payment" => EvidenceResult::NotAPayment,
             _ => EvidenceResult::Unmatched,
         }

@@ -154,7 +154,14 @@ pub fn read(package: &str, title: &str, text: &str, generic: bool) -> Option<Rea
 }
 
 fn read_with(c: &Compiled, title: &str, text: &str) -> Reading {
-    let whole = format!("{}\n{}", title.trim(), text.trim());
+    // one space between words, however the app or the forwarder spaced them
+    let squeeze = |s: &str| {
+        s.lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let whole = format!("{}\n{}", squeeze(title.trim()), squeeze(text.trim()));
     let lower = whole.to_lowercase();
     if let Some(word) = c.not_a_payment.iter().find(|w| contains_word(&lower, w)) {
         return Reading::NotAPayment {

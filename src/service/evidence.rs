@@ -93,9 +93,21 @@ pub(super) fn check_generic_apps(apps: &[String]) -> Result<Vec<String>> {
 
 fn parse_posted_at(v: &str) -> Result<Millis> {
     let v = v.trim();
-    if let Ok(ms) = v.parse::<i64>() {
+    if let Ok(n) = v.parse::<i64>() {
         // seconds or milliseconds since the epoch, as forwarders send
-        return Ok(if ms < 100_000_000_000 { ms * 1000 } else { ms });
+        let ms = if n.unsigned_abs() < 100_000_000_000 {
+            n.checked_mul(1000)
+        } else {
+            Some(n)
+        };
+        // from 2000 to 2100: anything else is a broken clock or field
+        if let Some(ms) = ms.filter(|ms| (946_684_800_000..4_102_444_800_000).contains(ms)) {
+            return Ok(ms);
+        }
+        return Err(Error::invalid(
+            "posted_at",
+            format!("posted_at {v} is not a time between 2000 and 2100"),
+        ));
     }
     chrono::DateTime::parse_from_rfc3339(v)
         .map(|t| t.timestamp_millis())
@@ -120,8 +132,16 @@ impl Seen {
     /// A forwarder's post, checked and read.
     fn of_notification(n: Notification, s: &Settings, now: Millis) -> Result<Seen> {
         let app = check_package("app", n.app.as_deref().unwrap_or(""))?;
-        let title = check_text("title", n.title.as_deref(), MAX_TITLE_LEN)?;
-        let text = check_text("text", n.text.as_deref(), MAX_TEXT_LEN)?;
+        // forwarders send CRLF and tabs; the words are what is kept and read
+        let plain = |v: Option<&str>| {
+            v.map(|v| {
+                v.replace("\r\n", "\n")
+                    .replace(['\r'], "\n")
+                    .replace('\t', " ")
+            })
+        };
+        let title = check_text("title", plain(n.title.as_deref()).as_deref(), MAX_TITLE_LEN)?;
+        let text = check_text("text", plain(n.text.as_deref()).as_deref(), MAX_TEXT_LEN)?;
         let external_id = check_text("id", n.id.as_deref(), MAX_ID_LEN)?;
         if title.is_none() && text.is_none() {
             return Err(Error::invalid(
@@ -176,21 +196,30 @@ impl Seen {
 /// Which order a payment of `amount` seen at `t` is for, if exactly one fits.
 enum Fit {
     One(PaymentCandidate),
+    /// The one order it fits was paid already (its notification came first).
+    AlreadyPaid(PaymentCandidate),
     None(String),
     Several(String),
 }
 
-fn fit(c: &rusqlite::Connection, amount: u64, seen: &Seen, s: &Settings) -> Result<Fit> {
-    let window = s.unique_match_window_minutes;
-    // made in the window before the money, or on the statement's day
-    let (from, to, t) = match seen.day {
-        Some((start, end)) => (start, end - 1, start),
+/// The orders a payment may be for are made in [from, to]; `t` is when it
+/// was paid at the latest, which the order must still have been open at.
+fn when(seen: &Seen, s: &Settings) -> (Millis, Millis, Millis) {
+    match seen.day {
+        // a line with only its day: the order must have been open all of it
+        // (one that expired that day may have expired unpaid before the money)
+        Some((start, end)) => (start, end - 1, end - 1),
         None => (
-            seen.seen_at - window * 60_000,
+            seen.seen_at - s.unique_match_window_minutes * 60_000,
             seen.seen_at + CLOCK_SKEW_MS,
             seen.seen_at,
         ),
-    };
+    }
+}
+
+fn fit(c: &rusqlite::Connection, amount: u64, seen: &Seen, s: &Settings) -> Result<Fit> {
+    let window = s.unique_match_window_minutes;
+    let (from, to, t) = when(seen, s);
     let found = store::payment_candidates(c, amount, from, to, 5)?;
     let rp = crate::pdf::rupiah(amount);
     Ok(match found.as_slice() {
@@ -198,21 +227,18 @@ fn fit(c: &rusqlite::Connection, amount: u64, seen: &Seen, s: &Settings) -> Resu
         [] => Fit::None(format!(
             "no order of {rp} was made in the {window} minutes before the payment"
         )),
+        [one] if one.status == OrderStatus::Paid => Fit::AlreadyPaid(one.clone()),
         [one] => {
-            let open = matches!(
-                one.status,
-                OrderStatus::Pending | OrderStatus::AwaitingConfirmation | OrderStatus::Expired
-            ) && one.expires_at >= t;
-            if open {
+            if one.expires_at >= t {
                 Fit::One(one.clone())
             } else {
                 Fit::None(format!(
-                    "the only order of {rp} in the window, {}, is {} (at the payment's time)",
+                    "the only order of {rp}, {}, expired before the payment{}",
                     one.order_id,
-                    match one.status {
-                        OrderStatus::Paid => "already paid",
-                        OrderStatus::Cancelled => "cancelled",
-                        _ => "expired",
+                    if seen.day.is_some() {
+                        " could be dated (the statement gives only the day)"
+                    } else {
+                        ""
                     }
                 ))
             }
@@ -235,7 +261,25 @@ pub(super) fn record(
     s: &Settings,
     now: Millis,
 ) -> Result<(NotificationOutcome, Vec<OrderChange>)> {
-    if let Some(before) = store::evidence_by_dedup_key(tx, &seen.dedup_key)? {
+    // the same payment again: by its key, or (a notification without the
+    // provider's id) the same words from the same app within the window
+    let again = match store::evidence_by_dedup_key(tx, &seen.dedup_key)? {
+        Some(e) => Some(e),
+        None if seen.source == EvidenceSource::Notification
+            && matches!(
+                &seen.reading,
+                Reading::Payment {
+                    reference: None,
+                    ..
+                }
+            ) =>
+        {
+            let since = now - s.unique_match_window_minutes * 60_000 - CLOCK_SKEW_MS;
+            store::same_notification_since(tx, &seen.app, seen.title.as_deref(), &seen.text, since)?
+        }
+        None => None,
+    };
+    if let Some(before) = again {
         return Ok((
             NotificationOutcome {
                 result: EvidenceResult::Duplicate,
@@ -268,6 +312,16 @@ pub(super) fn record(
                 payer_name.clone(),
                 why,
                 None,
+            ),
+            Fit::AlreadyPaid(c) => (
+                EvidenceResult::AlreadyPaid,
+                Some(*amount),
+                payer_name.clone(),
+                format!(
+                    "for {}, which was paid already; nothing changed",
+                    c.order_id
+                ),
+                lifecycle::reload(tx, c.pk, now).ok(),
             ),
             Fit::Several(why) => (
                 EvidenceResult::Ambiguous,

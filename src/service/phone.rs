@@ -20,6 +20,9 @@ pub struct PhoneSetup {
     pub text: String,
     /// The QR as a PNG data URL.
     pub qr_image: String,
+    /// False when the till listens on this computer only: the phone can't
+    /// reach it until the server is opened to the shop's LAN.
+    pub reachable_from_phone: bool,
 }
 
 impl Kasir {
@@ -39,17 +42,36 @@ impl Kasir {
         let url = format!("{base}{NOTIFICATIONS_PATH}");
         let text = format!("{url}\nX-API-Key: {secret}");
         let qr_text = text.clone();
-        let qr_image = super::blocking("drawing the phone's QR", move || {
+        let drawn = super::blocking("drawing the phone's QR", move || {
             crate::qr_image::png_data_url(&qr_text)
         })
-        .await?
-        .map_err(|e| Error::invalid("base", e.to_string()))?;
+        .await;
+        // a key whose QR nobody saw is a key nobody holds
+        let qr_image = match drawn {
+            Ok(Ok(q)) => q,
+            Ok(Err(e)) => {
+                self.revoke_api_key(key.id).await?;
+                return Err(Error::invalid("base", e.to_string()));
+            }
+            Err(e) => {
+                self.revoke_api_key(key.id).await?;
+                return Err(e);
+            }
+        };
+        let host = url::Url::parse(base)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string));
+        let reachable_from_phone = !matches!(
+            host.as_deref(),
+            Some("127.0.0.1" | "localhost" | "[::1]") | None
+        );
         Ok(PhoneSetup {
             key,
             secret,
             url,
             text,
             qr_image,
+            reachable_from_phone,
         })
     }
 }

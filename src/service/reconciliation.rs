@@ -53,6 +53,8 @@ pub struct Reconciliation {
     /// Credits imported before: nothing changed for them.
     pub duplicates: usize,
     pub confirmed: Vec<ReconciledCredit>,
+    /// Credits for orders paid before the import (the phone told first).
+    pub already_paid: Vec<ReconciledCredit>,
     /// Credits that confirmed nothing (no order, or several).
     pub credits_without_order: Vec<ReconciledCredit>,
     /// Open or customer-claimed orders of the statement's days with no credit.
@@ -98,7 +100,8 @@ impl Kasir {
         let zone = self.zone().await?;
         let now = self.now();
         self.write_outcome(move |c| {
-            let tx = c.transaction()?;
+            // immediate: `kasir reconcile` may run beside the till, another writer
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let s = read_settings(&tx)?;
             let mut report = Reconciliation {
                 layout: parsed.layout,
@@ -107,6 +110,7 @@ impl Kasir {
                 pending_skipped: parsed.pending,
                 duplicates: 0,
                 confirmed: vec![],
+                already_paid: vec![],
                 credits_without_order: vec![],
                 orders_without_credit: vec![],
             };
@@ -174,6 +178,7 @@ impl Kasir {
                 match credit.result {
                     EvidenceResult::Duplicate => report.duplicates += 1,
                     EvidenceResult::Confirmed => report.confirmed.push(credit),
+                    EvidenceResult::AlreadyPaid => report.already_paid.push(credit),
                     _ => report.credits_without_order.push(credit),
                 }
             }

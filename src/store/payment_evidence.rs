@@ -124,8 +124,11 @@ pub fn totals_in_use(c: &Connection, lo: u64, hi: u64, since: Millis) -> Result<
     rows.map(|r| Ok(r? as u64)).collect()
 }
 
-/// Orders of exactly `total` made in [from, to], in any status: the ones a
-/// payment of that total seen then may be for. At most `limit`.
+/// Orders of exactly `total` a payment seen then may be for, at most
+/// `limit`: those made in [from, to] that weren't cancelled (a paid one
+/// counts: its own notification may be the one arriving), and open orders
+/// with a unique code made before `to` (a code keeps their total theirs for
+/// as long as they are open, however long that is).
 pub fn payment_candidates(
     c: &Connection,
     total: u64,
@@ -135,7 +138,10 @@ pub fn payment_candidates(
 ) -> Result<Vec<PaymentCandidate>> {
     let mut st = c.prepare_cached(
         "SELECT id, order_id, status, created_at, expires_at FROM orders
-         WHERE total_amount = ?1 AND created_at BETWEEN ?2 AND ?3 ORDER BY created_at LIMIT ?4",
+         WHERE total_amount = ?1 AND status <> 'cancelled'
+           AND (created_at BETWEEN ?2 AND ?3
+                OR (unique_code <> 0 AND status IN ('pending', 'awaiting_confirmation') AND created_at <= ?3))
+         ORDER BY created_at LIMIT ?4",
     )?;
     let rows = st.query_map(params![total as i64, from, to, limit], |r| {
         Ok(PaymentCandidate {
@@ -180,4 +186,25 @@ pub fn open_orders_of_total(c: &Connection, total: u64, limit: u32) -> Result<Ve
     )?;
     let rows = st.query_map(params![total as i64, limit], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A notification of `app` with this very title and text received since
+/// `since`: a forwarder firing again (MacroDroid re-runs a macro) rather than
+/// a second payment, whatever time and id it says.
+pub fn same_notification_since(
+    c: &Connection,
+    app: &str,
+    title: Option<&str>,
+    text: &str,
+    since: Millis,
+) -> Result<Option<Evidence>> {
+    let sql = format!(
+        "SELECT {EVIDENCE_COLS} FROM {EVIDENCE_FROM}
+         WHERE e.source = 'notification' AND e.received_at >= ?1 AND e.app = ?2
+           AND e.title IS ?3 AND e.text = ?4
+         ORDER BY e.id LIMIT 1"
+    );
+    Ok(c.prepare_cached(&sql)?
+        .query_row(params![since, app, title, text], evidence_from_row)
+        .optional()?)
 }

@@ -275,12 +275,13 @@ async fn a_id(app: &TestApp) -> String {
 
 #[tokio::test]
 async fn a_payment_before_the_order_or_after_the_window_confirms_nothing() {
-    let app = shop("add", 99).await;
+    // without unique codes (an open order with a code fits for as long as it is open)
+    let app = TestApp::with_qris().await;
     let o = order(&app, 30_000).await;
     let id = o["order_id"].as_str().unwrap();
     // seen ten minutes before the order was made
     let before = chrono::Utc::now() - chrono::Duration::minutes(10);
-    let mut n = dana("Rp30.001", "ANDI");
+    let mut n = dana("Rp30.000", "ANDI");
     n["posted_at"] = json!(before.to_rfc3339());
     let (_, r) = app.post(NOTIFY, n).await;
     assert_eq!(r["result"], "unmatched", "{r}");
@@ -292,7 +293,7 @@ async fn a_payment_before_the_order_or_after_the_window_confirms_nothing() {
             [id],
         )
         .unwrap();
-    let (_, r) = app.post(NOTIFY, dana("Rp30.001", "ANDI PUTRA")).await;
+    let (_, r) = app.post(NOTIFY, dana("Rp30.000", "ANDI PUTRA")).await;
     assert_eq!(r["result"], "unmatched", "{r}");
     let (_, got) = app.get(&format!("/api/qris/orders/{id}")).await;
     assert_eq!(got["order"]["status"], "pending");
@@ -504,4 +505,81 @@ async fn kasir_keys_create_makes_the_phones_key_from_the_shell() {
         err.contains("possible values: full, notifications"),
         "{err}"
     );
+}
+
+#[tokio::test]
+async fn a_forwarder_firing_again_pays_nothing_more_even_with_a_new_order_of_that_total() {
+    let app = TestApp::with_qris().await;
+    let a = order(&app, 15_000).await;
+    let (_, r) = app
+        .post(NOTIFY, json!({ "app": "id.dana", "title": "DANA", "text": "Kamu berhasil menerima Rp15.000 dari BUDI", "id": "n1" }))
+        .await;
+    assert_eq!(
+        (r["result"].as_str(), &r["order_id"]),
+        (Some("confirmed"), &a["order_id"])
+    );
+    let b = order(&app, 15_000).await;
+    // MacroDroid runs the macro again: a new id, the same words
+    let (s, r) = app
+        .post(NOTIFY, json!({ "app": "id.dana", "title": "DANA", "text": "Kamu berhasil menerima Rp15.000 dari BUDI", "id": "n2" }))
+        .await;
+    assert_eq!((s, r["result"].as_str()), (200, Some("duplicate")), "{r}");
+    let (_, got) = app
+        .get(&format!(
+            "/api/qris/orders/{}",
+            b["order_id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(got["order"]["status"], "pending");
+}
+
+#[tokio::test]
+async fn a_cancelled_order_does_not_make_the_payment_ambiguous() {
+    let app = TestApp::with_qris().await;
+    let a = order(&app, 18_000).await;
+    app.post_empty(&format!(
+        "/api/qris/orders/{}/cancel",
+        a["order_id"].as_str().unwrap()
+    ))
+    .await;
+    let b = order(&app, 18_000).await;
+    let (_, r) = app.post(NOTIFY, dana("Rp18.000", "RUDI")).await;
+    assert_eq!(
+        (r["result"].as_str(), &r["order_id"]),
+        (Some("confirmed"), &b["order_id"]),
+        "{r}"
+    );
+}
+
+#[tokio::test]
+async fn an_open_order_with_a_code_is_paid_after_the_window_and_words_spaced_oddly_still_read() {
+    let app = shop("add", 99).await;
+    let o = order(&app, 60_000).await;
+    let id = o["order_id"].as_str().unwrap();
+    // a payment link opened an hour ago, paid now
+    app.db()
+        .execute(
+            "UPDATE orders SET created_at = created_at - 60 * 60000 WHERE order_id = ?1",
+            [id],
+        )
+        .unwrap();
+    let n = json!({ "app": "id.dana", "title": "DANA\r\n", "text": "Kamu  berhasil\tmenerima   Rp60.001 dari\r\nANDI" });
+    let (s, r) = app.post(NOTIFY, n).await;
+    assert_eq!((s, r["result"].as_str()), (201, Some("confirmed")), "{r}");
+    assert_eq!(r["order_id"], id);
+}
+
+#[tokio::test]
+async fn a_time_no_clock_can_show_is_refused_naming_posted_at() {
+    let app = TestApp::with_qris().await;
+    for t in ["-9223372036854775808", "99999999999999999", "1"] {
+        let mut n = dana("Rp1.000", "X");
+        n["posted_at"] = json!(t);
+        let (s, b) = app.post(NOTIFY, n).await;
+        assert_eq!(
+            (s, b["field"].as_str()),
+            (422, Some("posted_at")),
+            "{t}: {b}"
+        );
+    }
 }

@@ -171,3 +171,51 @@ async fn kasir_reconcile_reads_a_file_from_the_shell() {
     assert_eq!(v["confirmed"][0]["order_id"], a);
     assert!(err.contains("1 orders confirmed"), "{err}");
 }
+
+#[tokio::test]
+async fn a_date_only_line_leaves_an_order_that_expired_that_day_for_review() {
+    let app = shop().await;
+    let (a, ta) = order(&app, 21_000).await;
+    // it expired unpaid an hour after it was made, earlier today
+    app.db()
+        .execute(
+            "UPDATE orders SET expires_at = created_at + 1 WHERE order_id = ?1",
+            [&a],
+        )
+        .unwrap();
+    let file = format!(
+        "Date,Description,Branch,Amount,,Balance\n{},TRSF CR,'0000,{ta}.00,CR,1.00\n",
+        today("'%d/%m/%Y")
+    );
+    let (_, r) = import(&app, "bca.csv", file).await;
+    assert_eq!(r["confirmed"].as_array().unwrap().len(), 0, "{r}");
+    assert_eq!(r["credits_without_order"][0]["result"], "unmatched");
+    assert_ne!(status(&app, &a).await.0, "paid");
+}
+
+#[tokio::test]
+async fn a_sale_the_phone_already_paid_is_already_paid_at_closing_not_for_review() {
+    let app = shop().await;
+    let (a, ta) = order(&app, 22_000).await;
+    let text = format!(
+        "Kamu berhasil menerima Rp{}.{:03} dari BUDI",
+        ta / 1000,
+        ta % 1000
+    );
+    let (_, n) = app
+        .post(
+            "/api/qris/payments/notifications",
+            json!({ "app": "id.dana", "title": "DANA", "text": text }),
+        )
+        .await;
+    assert_eq!(n["result"], "confirmed", "{n}");
+    let file = format!(
+        "Date,Description,Branch,Amount,,Balance\n{},TRSF CR,'0000,{ta}.00,CR,1.00\n",
+        today("'%d/%m/%Y")
+    );
+    let (_, r) = import(&app, "bca.csv", file).await;
+    assert_eq!(r["already_paid"][0]["order_id"], json!(a), "{r}");
+    assert_eq!(r["credits_without_order"].as_array().unwrap().len(), 0);
+    let (_, review) = app.get("/api/qris/payments/evidence?review=true").await;
+    assert_eq!(review["evidence"].as_array().unwrap().len(), 0, "{review}");
+}

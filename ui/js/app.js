@@ -62,10 +62,11 @@ function onOrderEvent(ev) {
   }
   if (ev.event === 'payment.confirmed' && pendingOpen === ev.order_id) clearBanner();
   // the phone's notification or the bank's statement saw the money: say so
-  if (ev.event === 'payment.confirmed' && ['notification', 'statement'].includes(ev.confirmed_by)) {
+  // (a statement's many payments are in its report, not a banner each; the
+  // banner doesn't open a paid order by itself: nothing is left to do there)
+  if (ev.event === 'payment.confirmed' && ev.confirmed_by === 'notification' && !pendingOpen) {
     $('banner-text').textContent = t('ac.paid.auto', { amount: rupiah(ev.total_amount), order: ev.order_id });
     $('banner').hidden = false;
-    pendingOpen = ev.order_id;
     if (session.settings?.sound) beep();
   }
 }

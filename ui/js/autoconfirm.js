@@ -61,7 +61,8 @@ export async function autoConfirmCard(settings) {
         el('img', { src: p.qr_image, alt: t('ac.phone.qr'), class: 'phone-qr', id: 'ac-phone-qr' }),
         el('p', {}, t('ac.phone.url'), ' ', el('code', { id: 'ac-phone-url' }, p.url)),
         el('p', {}, 'X-API-Key: ', el('code', { id: 'ac-phone-secret' }, p.secret), ' ', copyButton(p.secret)),
-        el('p', { class: 'muted small' }, t('ac.phone.once')));
+        el('p', { class: 'muted small' }, t('ac.phone.once')),
+        p.reachable_from_phone ? '' : el('p', { class: 'error', id: 'ac-phone-local' }, t('ac.phone.local')));
       phoneOut.hidden = false;
       say(phoneErr, '');
     } catch (e) { say(phoneErr, err(e)); }

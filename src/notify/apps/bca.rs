@@ -1,10 +1,11 @@
-//! BCA merchant apps (BCA Merchant, myBCA).
+//! BCA Merchant. (myBCA is the owner's own banking app: its "Transaksi QRIS
+//! … berhasil" is money paid out, so it has no table here.)
 
 use crate::notify::App;
 
 pub const APP: App = App {
     name: "bca",
-    packages: &["com.bca.msb", "com.bca.mybca.omni.android"],
+    packages: &["com.bca.msb"],
     received: &[
         // "Transaksi QRIS Rp 15.000 berhasil. Pembayar: BUDI"
         r"transaksi qris {amount} (?:berhasil|sukses)(?:\.\s*pembayar:?\s*{payer}(?:$|[.,\n]))?",
