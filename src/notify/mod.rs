@@ -75,6 +75,9 @@ pub enum Reading {
     },
     /// Something else; `why` says what gave it away.
     NotAPayment { why: String },
+    /// Money received, in words Kasir knows, but an amount it can't read
+    /// (`Rp 15.000,50`): for the merchant to look at, never a guess.
+    UnreadAmount { amount: String },
 }
 
 /// The generic wording, for an app the merchant allowed without a table.
@@ -168,11 +171,13 @@ fn read_with(c: &Compiled, title: &str, text: &str) -> Reading {
             why: format!("it says \"{word}\""),
         };
     }
+    let mut unread = None;
     for re in &c.received {
         let Some(m) = re.captures(&whole) else {
             continue;
         };
         let Some(amount) = m.name("amount").and_then(|a| parse_rupiah(a.as_str())) else {
+            unread = unread.or(m.name("amount").map(|a| a.as_str().to_string()));
             continue;
         };
         let clean = |s: &str| {
@@ -184,6 +189,9 @@ fn read_with(c: &Compiled, title: &str, text: &str) -> Reading {
             payer_name: m.name("payer").and_then(|p| clean(p.as_str())),
             reference: m.name("reference").and_then(|r| clean(r.as_str())),
         };
+    }
+    if let Some(amount) = unread {
+        return Reading::UnreadAmount { amount };
     }
     Reading::NotAPayment {
         why: format!("it is not {}'s wording of a payment received", c.app.name),
@@ -256,6 +264,21 @@ pub(crate) mod tests {
             ),
             Some(Reading::NotAPayment { .. })
         ));
+    }
+
+    #[test]
+    fn a_payment_whose_amount_cannot_be_read_is_not_guessed() {
+        assert_eq!(
+            read(
+                "id.dana",
+                "DANA",
+                "Kamu berhasil menerima Rp15.000,50 dari BUDI",
+                false
+            ),
+            Some(Reading::UnreadAmount {
+                amount: "Rp15.000,50".into()
+            })
+        );
     }
 
     #[test]

@@ -303,6 +303,13 @@ pub(super) fn record(
             format!("not a payment received: {why}"),
             None,
         ),
+        Reading::UnreadAmount { amount } => (
+            EvidenceResult::Unmatched,
+            None,
+            None,
+            format!("a payment received, but its amount {amount:?} can't be read as whole rupiah"),
+            None,
+        ),
         Reading::Payment {
             amount, payer_name, ..
         } => match fit(tx, *amount, &seen, s)? {

@@ -4,7 +4,7 @@ use super::{parse_amount, Line, Statement, StatementError};
 use chrono::{NaiveDate, NaiveTime};
 
 pub const EXPECTED: [&str; 4] = [
-    "BCA: Date,Description,Branch,Amount,,Balance",
+    "BCA: Date,Description,Branch,Amount,,Balance (or Tanggal Transaksi,Keterangan,Cabang,Jumlah,,Saldo)",
     "BCA Bisnis: Tanggal Transaksi,Keterangan,Cabang,Jumlah",
     "Mandiri: Account No,Date,Val. Date,Transaction Code,Description,Description,Reference No.,Debit,Credit",
     "BRI: NOREK,TGL_EFEKTIF,JAM_TRAN,DESK_TRAN,MUTASI_DEBET,MUTASI_KREDIT",
@@ -33,6 +33,10 @@ pub fn detect(row: &[String]) -> Option<Layout> {
     let h = lower(row);
     let starts = |want: &[&str]| h.len() >= want.len() && want.iter().zip(&h).all(|(w, c)| c == w);
     if starts(&["date", "description", "branch", "amount"]) {
+        return Some(Layout::Bca);
+    }
+    // KlikBCA personal in Indonesian: the same columns, CR/DB after Jumlah
+    if starts(&["tanggal transaksi", "keterangan", "cabang", "jumlah", ""]) && h.len() >= 6 {
         return Some(Layout::Bca);
     }
     if starts(&["tanggal transaksi", "keterangan", "cabang", "jumlah"]) {

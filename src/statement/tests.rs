@@ -99,3 +99,11 @@ fn statement_amounts() {
         assert_eq!(parse_amount(s), want, "{s}");
     }
 }
+
+#[test]
+fn bca_personal_in_indonesian() {
+    let f = "Tanggal Transaksi,Keterangan,Cabang,Jumlah,,Saldo\n'02/01/2026,TRSF CR BUDI,'0000,15037.00,CR,1015037.00\n";
+    let s = parse(f.as_bytes()).unwrap();
+    assert_eq!(s.layout, "bca");
+    assert_eq!(credits(&s), [(15_037, "2026-01-02".into())]);
+}

@@ -583,3 +583,13 @@ async fn a_time_no_clock_can_show_is_refused_naming_posted_at() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_payment_whose_amount_cannot_be_read_waits_for_review() {
+    let app = TestApp::with_qris().await;
+    let (s, r) = app.post(NOTIFY, dana("Rp15.000,50", "BUDI")).await;
+    assert_eq!((s, r["result"].as_str()), (201, Some("unmatched")), "{r}");
+    assert_eq!(r["amount"], Value::Null);
+    let (_, review) = app.get("/api/qris/payments/evidence?review=true").await;
+    assert_eq!(review["evidence"].as_array().unwrap().len(), 1);
+}
