@@ -19,6 +19,7 @@ import { startCustomer } from './customer.js';
 const NAV = { F1: 'kasir', F2: 'orders', F3: 'links', F4: 'settings' };
 
 let pendingOpen = null; // an order a customer says is paid, opened when the till is focused
+let bannerOrder = null; // the order the banner names ("Buka" opens it)
 
 // ---------- the server pill ----------
 
@@ -46,6 +47,7 @@ function renderServer() {
 function clearBanner() {
   $('banner').hidden = true;
   pendingOpen = null;
+  bannerOrder = null;
 }
 
 function onOrderEvent(ev) {
@@ -56,6 +58,7 @@ function onOrderEvent(ev) {
     $('banner-text').textContent = t('banner.text', { amount: rupiah(ev.total_amount), order: ev.order_id });
     $('banner').hidden = false;
     pendingOpen = ev.order_id;
+    bannerOrder = ev.order_id;
     if (session.settings?.sound) beep();
     if (document.hasFocus() && kasir.currentOrderId() === ev.order_id) return;
     if (document.hasFocus() && screen() === 'kasir' && kasir.amountEmpty()) kasir.showOrder(ev.order_id);
@@ -67,12 +70,13 @@ function onOrderEvent(ev) {
   if (ev.event === 'payment.confirmed' && ev.confirmed_by === 'notification' && !pendingOpen) {
     $('banner-text').textContent = t('ac.paid.auto', { amount: rupiah(ev.total_amount), order: ev.order_id });
     $('banner').hidden = false;
+    bannerOrder = ev.order_id;
     if (session.settings?.sound) beep();
   }
 }
 
 function wireBanner() {
-  $('banner-open').addEventListener('click', () => pendingOpen && kasir.showOrder(pendingOpen));
+  $('banner-open').addEventListener('click', () => bannerOrder && kasir.showOrder(bannerOrder));
   $('banner-close').addEventListener('click', clearBanner);
   // a notification said a customer paid: the order opens when the till is focused
   window.addEventListener('focus', () => {
