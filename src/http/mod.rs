@@ -8,6 +8,7 @@ pub mod error;
 pub mod fields;
 mod limits;
 mod paging;
+mod pay_page;
 mod payments;
 pub mod public;
 mod qr;

@@ -29,7 +29,7 @@ const OPENAPI: &str = include_str!("assets/openapi.json");
 /// page some other way can't run or restyle anything.
 static PAY_PAGE_CSP: std::sync::LazyLock<HeaderValue> = std::sync::LazyLock::new(|| {
     let csp = format!(
-        "default-src 'none'; img-src 'self' data:; style-src '{}'; script-src '{}'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        "default-src 'none'; img-src 'self' data:; style-src '{}'; script-src '{}'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
         inline_hash(PAY_PAGE, "<style>", "</style>"),
         inline_hash(PAY_PAGE, "<script>", "</script>"),
     );
@@ -53,6 +53,9 @@ fn inline_hash(page: &str, open: &str, close: &str) -> String {
 pub fn router(state: AppState) -> Router<AppState> {
     let limited = Router::new()
         .route("/p/{link_code}", get(pay_page))
+        .route("/p/{link_code}/qr.png", get(pay_qr_png))
+        // the page's own form, for a phone without JavaScript
+        .route("/p/{link_code}/confirm", post(pay_confirm_form))
         .route("/api/pay/{link_code}", get(pay_state))
         .route("/api/pay/{link_code}/view", post(pay_view))
         // the embeddable widget confirms from the merchant's own site
@@ -104,14 +107,40 @@ fn link_error(e: crate::Error) -> ApiError {
     }
 }
 
-async fn pay_page(State(state): State<AppState>, Path(code): Path<String>) -> Response {
-    let found = plausible(&code) && state.kasir.payment_link(&code).await.is_ok();
-    let status = if found {
-        StatusCode::OK
-    } else {
-        StatusCode::NOT_FOUND
+async fn pay_page(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let order = match plausible(&code) {
+        true => state.kasir.payment_link(&code).await.ok(),
+        false => None,
     };
-    let mut res = (status, axum::response::Html(PAY_PAGE)).into_response();
+    let (status, page) = match &order {
+        Some(o) => {
+            // the preview's image needs an absolute URL: the public base when
+            // set, else the address the visitor used
+            let base = match state
+                .kasir
+                .settings()
+                .await
+                .ok()
+                .and_then(|s| s.public_base_url)
+            {
+                Some(b) => b,
+                None => {
+                    let host = headers
+                        .get(header::HOST)
+                        .and_then(|h| h.to_str().ok())
+                        .unwrap_or("127.0.0.1");
+                    format!("http://{host}")
+                }
+            };
+            (StatusCode::OK, super::pay_page::render(PAY_PAGE, o, &base))
+        }
+        None => (StatusCode::NOT_FOUND, PAY_PAGE.to_string()),
+    };
+    let mut res = (status, axum::response::Html(page)).into_response();
     let h = res.headers_mut();
     h.insert(header::CONTENT_SECURITY_POLICY, PAY_PAGE_CSP.clone());
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -124,6 +153,56 @@ async fn pay_page(State(state): State<AppState>, Path(code): Path<String>) -> Re
         HeaderValue::from_static("nosniff"),
     );
     res
+}
+
+/// The QR of an open payment link as a PNG: the page's `<img>` without
+/// JavaScript, and the shared link's preview image. Gone once it is closed.
+async fn pay_qr_png(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Response, ApiError> {
+    if !plausible(&code) {
+        return Err(not_found());
+    }
+    let o = state.kasir.payment_link(&code).await.map_err(link_error)?;
+    if !o.status.is_open() {
+        return Err(ApiError::new(
+            StatusCode::GONE,
+            "Link tidak aktif",
+            "Pembayaran ini sudah selesai: QR-nya tidak ditampilkan lagi.",
+        ));
+    }
+    let png =
+        tokio::task::spawn_blocking(move || crate::qr_image::render_png_scaled(&o.payload, 8))
+            .await
+            .map_err(|_| ApiError::from(crate::Error::TaskFailed("drawing the QR")))?
+            .map_err(|e| {
+                ApiError::from(crate::Error::InvalidQris {
+                    message: e.to_string(),
+                    issues: vec![],
+                })
+            })?;
+    let mut res = png.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
+}
+
+/// "Sudah Bayar" from the page's plain form: the same step as the script's,
+/// then back to the page, which shows what happened.
+async fn pay_confirm_form(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Response, ApiError> {
+    if !plausible(&code) {
+        return Err(not_found());
+    }
+    match state.kasir.confirm_paid_by_customer(&code).await {
+        Ok(_) | Err(crate::Error::Closed { .. }) => {}
+        Err(e) => return Err(link_error(e)),
+    }
+    Ok(axum::response::Redirect::to(&format!("/p/{code}")).into_response())
 }
 
 async fn pay_state(

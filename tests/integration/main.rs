@@ -16,6 +16,7 @@ mod merchant_limits;
 mod openapi;
 mod orders;
 mod pay_page_browser;
+mod pay_page_preview;
 mod payment_links;
 mod pdf;
 mod printer;
