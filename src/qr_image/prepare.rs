@@ -19,6 +19,13 @@ pub enum Preparation {
     /// Otsu's global threshold, then a border: tinted or glaring stickers
     /// where the detector's local threshold breaks modules apart.
     Otsu,
+    /// Each pixel against the mean of a block around it (imageproc's
+    /// adaptive threshold), then a border: a shadow across the sticker, where
+    /// no one threshold fits both halves. Blocks of a few modules…
+    LocalThreshold,
+    /// …and of about one module, for dense codes that fill the picture (on
+    /// the shared images neither size reads every shadowed sticker alone).
+    LocalThresholdFine,
     /// Half size, then a border: sensor noise and JPEG blocks in big photos.
     Half,
     /// Double size, then a border: screenshots with 1-2 px modules.
@@ -32,10 +39,12 @@ pub enum Preparation {
 
 impl Preparation {
     /// The order `scan` tries them in.
-    pub const ALL: [Preparation; 7] = [
+    pub const ALL: [Preparation; 9] = [
         Preparation::AsIs,
         Preparation::QuietZone,
         Preparation::Otsu,
+        Preparation::LocalThreshold,
+        Preparation::LocalThresholdFine,
         Preparation::Half,
         Preparation::Double,
         Preparation::Inverted,
@@ -50,6 +59,9 @@ impl Preparation {
             Preparation::AsIs => Some(base.clone()),
             Preparation::QuietZone => Some(with_border(base)),
             Preparation::Otsu => Some(with_border(&otsu(base))),
+            Preparation::LocalThreshold => Some(local_threshold(base, long / 40)),
+            // about a module of a QRIS filling the picture (65-73 modules wide)
+            Preparation::LocalThresholdFine => Some(local_threshold(base, long / 100)),
             Preparation::Half => (long >= 400).then(|| with_border(&scale(base, 0.5))),
             Preparation::Double => (long <= 1000).then(|| with_border(&scale(base, 2.0))),
             Preparation::Inverted => {
@@ -68,6 +80,8 @@ impl fmt::Display for Preparation {
             Preparation::AsIs => "as decoded",
             Preparation::QuietZone => "with a white border",
             Preparation::Otsu => "thresholded (Otsu) with a white border",
+            Preparation::LocalThreshold => "thresholded block by block with a white border",
+            Preparation::LocalThresholdFine => "thresholded in small blocks with a white border",
             Preparation::Half => "at half size with a white border",
             Preparation::Double => "at double size with a white border",
             Preparation::Inverted => "inverted with a white border",
@@ -84,6 +98,13 @@ fn with_border(g: &GrayImage) -> GrayImage {
         GrayImage::from_pixel(g.width() + 2 * border, g.height() + 2 * border, Luma([255]));
     imageops::replace(&mut out, g, i64::from(border), i64::from(border));
     out
+}
+
+fn local_threshold(g: &GrayImage, radius: u32) -> GrayImage {
+    with_border(&imageproc::contrast::adaptive_threshold(
+        g,
+        radius.clamp(3, 64),
+    ))
 }
 
 fn scale(g: &GrayImage, factor: f32) -> GrayImage {

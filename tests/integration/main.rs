@@ -22,6 +22,7 @@ mod pdf;
 mod printer;
 mod printer_paper;
 mod qr_image;
+mod qr_photos;
 mod statements;
 mod support;
 mod urls;
