@@ -91,6 +91,32 @@ fn read(c: &mut Criterion) {
             b.iter(|| kasir::qr_image::scan(black_box(bytes)).unwrap())
         });
     }
+    // a shadow across the sticker (light to a quarter of it, left to right):
+    // found only by the block-by-block thresholds, after every cheaper step
+    for name in [
+        "akbarhabiby_go-qris__testdata_qris.png",
+        "FhyLabs_qris-dynamic__tests_qrcode.png",
+    ] {
+        let g0 = image::open(kasir_testdata::qris_dir().join("images").join(name))
+            .unwrap()
+            .into_luma8();
+        let w = g0.width() as f32;
+        let shadowed = image::GrayImage::from_fn(g0.width(), g0.height(), |x, y| {
+            image::Luma([
+                (g0.get_pixel(x, y)[0] as f32 * (1.0 - 0.75 * x as f32 / (w - 1.0))) as u8,
+            ])
+        });
+        let mut jpeg = std::io::Cursor::new(vec![]);
+        shadowed
+            .write_to(&mut jpeg, image::ImageFormat::Jpeg)
+            .unwrap();
+        let bytes = jpeg.into_inner();
+        g.bench_with_input(
+            BenchmarkId::from_parameter(format!("{name} under a shadow")),
+            &bytes,
+            |b, bytes| b.iter(|| kasir::qr_image::scan(black_box(bytes)).unwrap()),
+        );
+    }
     g.finish();
 }
 
