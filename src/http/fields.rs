@@ -19,6 +19,25 @@ use serde_json::Value;
 /// JSON bodies of the keyed API are small; uploads have their own limit.
 pub const MAX_JSON_BYTES: usize = 64 * 1024;
 
+/// A multipart body that could not be read, as our error; `max_bytes` is the
+/// route's upload limit, named when it was passed.
+pub fn multipart_error(e: axum::extract::multipart::MultipartError, max_bytes: usize) -> ApiError {
+    let status = e.status();
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::new(
+            status,
+            "Payload too large",
+            format!("The upload is larger than {} MB.", max_bytes / 1024 / 1024),
+        )
+    } else {
+        ApiError::new(
+            status,
+            "Bad request",
+            format!("The multipart body could not be read: {}", e.body_text()),
+        )
+    }
+}
+
 /// A JSON body read into `T`, whose rejection is our error body, naming what
 /// is wrong.
 pub struct ApiJson<T>(pub T);

@@ -7,7 +7,6 @@ use super::state::AppState;
 use crate::model::ApiKey;
 use crate::service::{Reconciliation, MAX_STATEMENT_BYTES};
 use axum::extract::{DefaultBodyLimit, Multipart, State};
-use axum::http::StatusCode;
 use axum::middleware;
 use axum::routing::post;
 use axum::{Extension, Json, Router};
@@ -29,22 +28,7 @@ struct Imported {
 }
 
 fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
-    let status = e.status();
-    if status == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::new(
-            status,
-            "Payload too large",
-            format!(
-                "A statement may be at most {} MB.",
-                MAX_STATEMENT_BYTES >> 20
-            ),
-        )
-    } else {
-        ApiError::bad_request(format!(
-            "The multipart body could not be read: {}",
-            e.body_text()
-        ))
-    }
+    super::fields::multipart_error(e, MAX_STATEMENT_BYTES)
 }
 
 async fn import(

@@ -8,7 +8,7 @@ use super::qr;
 use super::state::AppState;
 use super::views::StaticQrisView;
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request, State};
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::middleware;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -124,23 +124,7 @@ async fn upload(State(state): State<AppState>, req: Request) -> Result<Json<Uplo
 }
 
 fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
-    let status = e.status();
-    if status == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::new(
-            status,
-            "Payload too large",
-            format!(
-                "The upload is larger than {} MB.",
-                MAX_UPLOAD_BYTES / 1024 / 1024
-            ),
-        )
-    } else {
-        ApiError::new(
-            status,
-            "Bad request",
-            format!("The multipart body could not be read: {}", e.body_text()),
-        )
-    }
+    super::fields::multipart_error(e, MAX_UPLOAD_BYTES)
 }
 
 /// GET /api/qris/my-qris: the default QRIS and all of them, or a hint to upload one.

@@ -328,7 +328,7 @@ pub(super) fn record(
                     "for {}, which was paid already; nothing changed",
                     c.order_id
                 ),
-                lifecycle::reload(tx, c.pk, now).ok(),
+                Some(lifecycle::reload(tx, c.pk, now)?),
             ),
             Fit::Several(why) => (
                 EvidenceResult::Ambiguous,

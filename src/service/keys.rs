@@ -129,7 +129,11 @@ impl Kasir {
     pub fn check_key_scope(&self, key: &ApiKey, endpoint: &str) -> Result<()> {
         match key.scope {
             KeyScope::Full => Ok(()),
-            KeyScope::Notifications if endpoint == "/qris/payments/notifications" => Ok(()),
+            KeyScope::Notifications
+                if Some(endpoint) == super::phone::NOTIFICATIONS_PATH.strip_prefix("/api") =>
+            {
+                Ok(())
+            }
             KeyScope::Notifications => Err(Error::Forbidden {
                 allowed: "post payment notifications (POST /api/qris/payments/notifications)",
             }),
