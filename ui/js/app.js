@@ -10,6 +10,9 @@ import { beep } from './sound.js';
 import { show, screen } from './nav.js';
 import { session, loadInfo, onChange } from './session.js';
 import * as kasir from './kasir.js';
+import * as katalog from './katalog.js';
+import { wireBayar } from './bayar.js';
+import { wireTagihan } from './tagihan.js';
 import * as pesanan from './pesanan.js';
 import * as links from './links.js';
 import { wirePengaturan } from './pengaturan.js';
@@ -61,7 +64,7 @@ function onOrderEvent(ev) {
     bannerOrder = ev.order_id;
     if (session.settings?.sound) beep();
     if (document.hasFocus() && kasir.currentOrderId() === ev.order_id) return;
-    if (document.hasFocus() && screen() === 'kasir' && kasir.amountEmpty()) kasir.showOrder(ev.order_id);
+    if (document.hasFocus() && screen() === 'kasir' && kasir.amountEmpty() && katalog.idle()) kasir.showOrder(ev.order_id);
   }
   if (ev.event === 'payment.confirmed' && pendingOpen === ev.order_id) clearBanner();
   // the phone's notification or the bank's statement saw the money: say so
@@ -87,7 +90,8 @@ function wireBanner() {
 // ---------- keyboard ----------
 
 function onKey(e) {
-  if (pesanan.dialogOpen()) return;
+  // a dialog (an order, Bayar, Tagihan, Refund) has the keys to itself
+  if (document.querySelector('dialog[open]')) return;
   if (NAV[e.key]) {
     e.preventDefault();
     if (screen() !== 'setup' || hasQris()) show(NAV[e.key]);
@@ -101,6 +105,7 @@ function onKey(e) {
     return;
   }
   if (screen() === 'kasir') {
+    if (katalog.onKey(e)) return;
     const typing = ['INPUT', 'TEXTAREA', 'SELECT'].includes(document.activeElement?.tagName);
     if (!typing && /^[0-9]$/.test(e.key)) {
       e.preventDefault();
@@ -118,6 +123,9 @@ function onKey(e) {
 async function start() {
   wireSetup();
   kasir.wireKasir({ onVerified: (id) => pendingOpen === id && clearBanner() });
+  katalog.wireKatalog();
+  wireBayar();
+  wireTagihan();
   pesanan.wirePesanan();
   links.wireLinks();
   wirePengaturan();

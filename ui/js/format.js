@@ -57,3 +57,19 @@ export function countdown(msLeft) {
   const sec = String(s % 60).padStart(2, '0');
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
 }
+
+/** A rate in basis points as a person reads it: 1100 → "11", 1150 → "11,5". */
+export function bpPercent(bp) {
+  const n = Number(bp ?? 0);
+  const whole = Math.floor(n / 100);
+  const frac = String(n % 100).padStart(2, '0').replace(/0+$/, '');
+  return frac ? `${whole},${frac}` : String(whole);
+}
+
+/** A typed percent ("11", "11,5", "12.25") in basis points, or null when it
+ * isn't one (more than two decimals, or not a number). */
+export function percentBp(raw) {
+  const m = String(raw ?? '').trim().match(/^(\d{1,3})(?:[.,](\d{1,2}))?$/);
+  if (!m) return null;
+  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+}

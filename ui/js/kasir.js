@@ -29,6 +29,11 @@ export function setAmount(raw) {
 
 export const amountEmpty = () => !onlyDigits($('amount').value);
 
+/** The amount-only sale is up: the cashier types the amount. */
+export function focusAmount() {
+  $('amount').focus();
+}
+
 /** A digit typed while the amount field had no focus. */
 export function typeDigit(d) {
   setAmount(onlyDigits($('amount').value) + d);
@@ -99,12 +104,22 @@ function setCurrent(o) {
   if (o.now_ms != null) skew = o.now_ms - Date.now();
 }
 
+/** The line under the total: the fee, the cash already taken of a split
+ * sale, or what was sold. */
+function breakdown(o) {
+  if (o.payment_method === 'split' && o.totals) {
+    return t('qr.split', { cash: rupiah(o.cash_amount), total: rupiah(o.totals.total) });
+  }
+  if (o.fee_amount) return t('qr.breakdown', { amount: rupiah(o.amount), fee: rupiah(o.fee_amount) });
+  return o.description || o.title || '';
+}
+
 function renderQr() {
   const o = current;
   if (!o) return;
   $('qr-merchant').textContent = o.merchant_name;
   $('qr-total').textContent = rupiah(o.total_amount);
-  $('qr-breakdown').textContent = o.fee_amount ? t('qr.breakdown', { amount: rupiah(o.amount), fee: rupiah(o.fee_amount) }) : (o.description || '');
+  $('qr-breakdown').textContent = breakdown(o);
   $('qr-order').textContent = t('qr.order', { order: o.order_id });
   $('qr-link').textContent = o.url;
   $('qr-link').dataset.linkCode = o.link_code;
@@ -224,7 +239,6 @@ export function wireKasir({ onVerified } = {}) {
   $('btn-back').addEventListener('click', () => show('kasir'));
   $('btn-customer').addEventListener('click', () => call('customer_display_open').catch((e) => showError($('qr-error'), e)));
 
-  onScreen('kasir', { enter: () => $('amount').focus() });
   // the customer window shows the QR screen's order only while it is up
   onScreen('qr', { leave: () => call('display_set', { order_id: null }).catch(() => {}) });
 }

@@ -1,5 +1,6 @@
 // Pengaturan: the settings, the shop's static QRIS, the API keys; the
-// Webhook, Widget and Cetak cards come from integrations.js.
+// Webhook, Widget and Cetak cards come from integrations.js, Produk and
+// Pajak & layanan from produk.js.
 import { call } from './api.js';
 import { $, el } from './dom.js';
 import { dateTime, onlyDigits, typedNumber } from './format.js';
@@ -9,6 +10,7 @@ import { onScreen, show } from './nav.js';
 import { session, loadInfo, update } from './session.js';
 import { mountIntegrations } from './integrations.js';
 import { autoConfirmCard } from './autoconfirm.js';
+import { productsCard, taxCard } from './produk.js';
 
 function fillSettings() {
   const s = session.settings;
@@ -164,5 +166,13 @@ export function wirePengaturan() {
     }
   });
   $('key-copy').addEventListener('click', (e) => copyText($('key-secret-text').textContent, e.currentTarget));
-  onScreen('settings', { enter: loadSettings });
+  // Produk and Pajak & layanan are drawn once each time the screen comes up,
+  // so saving another card doesn't wipe a product half typed
+  onScreen('settings', {
+    enter: async () => {
+      await loadSettings();
+      $('settings-products-slot').replaceChildren(productsCard());
+      if (session.settings) $('settings-tax-slot').replaceChildren(taxCard(session.settings));
+    },
+  });
 }

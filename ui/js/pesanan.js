@@ -2,7 +2,7 @@
 // one order's detail in a dialog.
 import { call } from './api.js';
 import { $, el } from './dom.js';
-import { rupiah, dateTime, todayHere } from './format.js';
+import { rupiah, dateTime, digits, todayHere } from './format.js';
 import { t, language } from './i18n.js';
 import { badge, confirmTwice, copyText, isOpen, pager, showError } from './controls.js';
 import { onScreen, screen } from './nav.js';
@@ -11,12 +11,14 @@ import { receiptControls, reportButton } from './integrations.js';
 import { reportThermalButton } from './printer.js';
 import { showOrder } from './kasir.js';
 import { reviewSection } from './autoconfirm.js';
+import { openRefund, wireRefund } from './refund.js';
 
 let page; // the pager
 let seq = 0; // only the newest answer is drawn
 let dialogOrder = null; // the order in the detail dialog
 let dated = false; // the date filter got its default
 let review = null; // Perlu dicek
+let refundOrder = null; // the order the Refund button gives back
 
 /** Perlu dicek, drawn again (evidence that confirmed nothing by itself). */
 async function loadReview() {
@@ -44,7 +46,7 @@ export async function loadOrders() {
       const tr = el('tr', { class: 'clickable', tabindex: '0', dataset: { orderId: o.order_id } },
         el('td', {}, dateTime(o.created_ms, language())),
         el('td', {}, o.order_id),
-        el('td', {}, o.description || ''),
+        el('td', {}, o.description || o.title || '', o.payment_method && o.payment_method !== 'qris' ? el('span', { class: 'badge method' }, t(`method.${o.payment_method}`)) : null),
         el('td', { class: 'num' }, rupiah(o.total_amount)),
         el('td', {}, badge(o.status)));
       tr.addEventListener('click', () => openDetail(o.order_id));
@@ -79,11 +81,24 @@ export async function openDetail(orderId) {
     dialogOrder = o.order_id;
     $('od-title').textContent = `${o.order_id} · ${rupiah(o.total_amount)}`;
     const lang = language();
+    const money = o.totals;
+    const cash = o.payment_method === 'cash' || o.payment_method === 'split';
     const rows = [
       ['detail.status', badge(o.status)],
-      ['detail.amount', rupiah(o.amount)],
+      o.payment_method ? ['detail.method', t(`method.${o.payment_method}`)] : null,
+      money ? ['sale.t.subtotal', rupiah(money.subtotal)] : null,
+      money?.discount ? ['sale.t.discount', `−${rupiah(money.discount)}`] : null,
+      money?.service ? ['sale.t.service', rupiah(money.service)] : null,
+      money?.tax ? [money.tax_inclusive ? 'sale.t.tax_in' : 'sale.t.tax', rupiah(money.tax)] : null,
+      money?.rounding ? ['sale.t.rounding', `−${rupiah(Math.abs(money.rounding))}`] : null,
+      money ? ['detail.sale_total', rupiah(money.total)] : null,
+      cash ? ['detail.cash', rupiah(o.cash_amount)] : null,
+      o.payment_method === 'cash' ? ['pay.done.tendered', rupiah(o.cash_tendered)] : null,
+      o.payment_method === 'cash' ? ['pay.change', rupiah(o.change_amount)] : null,
+      o.payment_method === 'split' ? ['detail.qris_part', rupiah(o.amount)] : (o.payment_method === 'cash' ? null : ['detail.amount', rupiah(o.amount)]),
       o.fee_amount ? ['detail.fee', rupiah(o.fee_amount)] : null,
-      ['detail.total', rupiah(o.total_amount)],
+      o.payment_method === 'cash' ? null : ['detail.total', rupiah(o.total_amount)],
+      o.refunded_amount ? ['detail.refunded', rupiah(o.refunded_amount)] : null,
       o.description ? ['detail.desc', o.description] : null,
       ['detail.source', t(`source.${o.source}`)],
       ['detail.created', dateTime(o.created_ms, lang)],
@@ -92,7 +107,19 @@ export async function openDetail(orderId) {
       o.paid_ms ? ['detail.paid', dateTime(o.paid_ms, lang)] : null,
       o.confirmed_by ? ['detail.confirmed_by', t(`by.${o.confirmed_by}`)] : null,
     ].filter(Boolean);
-    $('od-fields').replaceChildren(...rows.flatMap(([k, v]) => [el('dt', {}, t(k)), el('dd', {}, v)]));
+    $('od-fields').replaceChildren(...rows.flatMap(([k, v]) => [el('dt', {}, t(k)), el('dd', { dataset: { field: k } }, v)]));
+    const items = o.items ?? [];
+    $('od-items').hidden = items.length === 0;
+    $('od-items').querySelector('tbody').replaceChildren(...items.map((l) => el('tr', {},
+      el('td', {}, l.name,
+        l.note ? el('small', { class: 'muted' }, ` · ${l.note}`) : null,
+        l.refunded_quantity ? el('small', { class: 'badge cancelled' }, t('detail.line_refunded', { n: digits(l.refunded_quantity) })) : null),
+      el('td', { class: 'num' }, digits(l.quantity)),
+      el('td', { class: 'num' }, rupiah(l.unit_price)),
+      el('td', { class: 'num' }, l.discount ? `−${rupiah(l.discount)}` : ''),
+      el('td', { class: 'num' }, rupiah(l.total)))));
+    $('od-refund').hidden = o.status !== 'paid';
+    refundOrder = o;
     $('od-url').textContent = o.url;
     $('od-events').replaceChildren(...events.map((e) =>
       el('li', {}, `${dateTime(e.created_at, lang)} · ${e.event} · ${e.actor}`)));
@@ -178,4 +205,9 @@ export function wirePesanan() {
     }
   }));
   $('od-show').addEventListener('click', () => showOrder(dialogOrder));
+  wireRefund();
+  $('od-refund').addEventListener('click', () => refundOrder && openRefund(refundOrder, (o) => {
+    openDetail(o.order_id);
+    if (screen() === 'orders') loadOrders();
+  }));
 }

@@ -1,0 +1,402 @@
+// Kasir with a catalogue: the quick-pick grid by category, the search, the
+// barcode scanner and the cart. Every total on it is the engine's
+// `cart_price` answer for the cart as it is now; a shop with no products
+// keeps the amount-only screen (kasir.js).
+import { call } from './api.js';
+import { $, el } from './dom.js';
+import { rupiah, digits } from './format.js';
+import { t } from './i18n.js';
+import { confirmTwice, errorText, say, showError } from './controls.js';
+import { onScreen, screen } from './nav.js';
+import * as C from './cart.js';
+import { createScanner } from './scanner.js';
+import { focusAmount } from './kasir.js';
+import { openPay } from './bayar.js';
+import { openBills } from './tagihan.js';
+
+let cart = C.emptyCart();
+let priced = null; // the engine's answer for `cart`, or null while none is right
+let priceSeq = 0;
+let pricing = Promise.resolve();
+let bill = null; // {id, name} of the open bill this cart came from
+let selected = null; // the line in the editor
+let mode = null; // 'amount' or 'catalogue' once the cashier chose; null: by the catalogue
+let hasProducts = false;
+let categories = [];
+let category = null; // the category tab, null for Semua
+let shown = []; // the products in the grid
+let gridSeq = 0;
+
+// ---------- which view ----------
+
+export const cartView = () => !$('kasir-cart-view').hidden;
+
+/** Nothing started on the till: no amount typed, no cart. */
+export const idle = () => C.isEmpty(cart);
+
+function pickView() {
+  const catalogue = hasProducts && mode !== 'amount';
+  $('kasir-cart-view').hidden = !catalogue;
+  $('kasir-amount-view').hidden = catalogue;
+  $('to-catalogue-row').hidden = !hasProducts;
+  if (catalogue) focusSearch();
+  else focusAmount();
+}
+
+export function switchView() {
+  if (!hasProducts) return;
+  mode = cartView() ? 'amount' : 'catalogue';
+  pickView();
+}
+
+async function enter() {
+  try {
+    const [cats, products] = await Promise.all([call('categories_list'), call('products_list', {})]);
+    categories = cats;
+    hasProducts = products.length > 0;
+    if (category != null && !categories.some((c) => c.id === category)) category = null;
+    renderTabs();
+    pickView();
+    if (cartView()) await loadGrid();
+  } catch (e) {
+    // an engine without a catalogue yet: the amount-only sale as before
+    console.error(e);
+    hasProducts = false;
+    pickView();
+  }
+}
+
+// ---------- the grid ----------
+
+const colourOf = (id) => categories.find((c) => c.id === id)?.colour;
+
+function renderTabs() {
+  const tab = (id, name, colour) => {
+    const b = el('button', { type: 'button', class: 'chip', 'aria-pressed': String(category === id), dataset: { category: id ?? '' } }, name);
+    if (colour) b.style.setProperty('--cat', colour);
+    b.addEventListener('click', () => {
+      category = id;
+      $('p-search').value = '';
+      renderTabs();
+      loadGrid();
+    });
+    return b;
+  };
+  $('cat-tabs').replaceChildren(tab(null, t('sale.all')), ...categories.map((c) => tab(c.id, c.name, c.colour)));
+  $('cat-tabs').hidden = categories.length === 0;
+}
+
+async function loadGrid() {
+  const mine = ++gridSeq;
+  const query = $('p-search').value.trim();
+  // a search looks through every category: the cashier is finding one product
+  const args = query ? { query } : (category != null ? { category_id: category } : {});
+  try {
+    const list = await call('products_list', args);
+    if (mine !== gridSeq) return;
+    shown = list;
+    $('p-grid').replaceChildren(...list.map(tile));
+    $('p-grid').classList.toggle('searching', !!query);
+    $('p-empty').hidden = list.length > 0;
+  } catch (e) {
+    if (mine === gridSeq) showError($('cart-error'), e);
+  }
+}
+
+function tile(p) {
+  const b = el('button', { type: 'button', class: 'tile', dataset: { productId: p.id } },
+    el('span', { class: 'tile-name' }, p.name),
+    el('span', { class: 'tile-price' }, rupiah(p.price)),
+    p.stock != null ? el('span', { class: `tile-stock${p.stock <= 0 ? ' out' : ''}` }, t('sale.stock', { n: p.stock })) : null);
+  const colour = colourOf(p.category_id);
+  if (colour) b.style.setProperty('--cat', colour);
+  b.addEventListener('click', () => add(p));
+  return b;
+}
+
+// ---------- adding ----------
+
+function add(p) {
+  const i = C.addProduct(cart, p.id);
+  cart.lines[i].name = p.name;
+  say($('scan-msg'), t('sale.added', { name: p.name }), true);
+  changed();
+}
+
+async function scanned(code) {
+  try {
+    add(await call('product_by_barcode', { barcode: code }));
+  } catch (e) {
+    if (e?.code === 'not_found') say($('scan-msg'), t('sale.scan.unknown', { code }));
+    else say($('scan-msg'), errorText(e));
+  }
+}
+
+const scanner = createScanner({
+  onScan: scanned,
+  onTyped: (typed) => {
+    const s = $('p-search');
+    s.value += typed;
+    s.focus();
+    loadGrid();
+  },
+});
+
+function focusSearch() {
+  $('p-search').focus();
+}
+
+/** Enter in the search: a barcode or SKU as typed, else the first product shown. */
+async function searchEnter() {
+  const s = $('p-search');
+  const q = s.value.trim();
+  if (!q) {
+    if (!C.isEmpty(cart)) pay();
+    return;
+  }
+  if (/^\d{4,}$/.test(q)) {
+    try {
+      add(await call('product_by_barcode', { barcode: q }));
+      s.value = '';
+      loadGrid();
+      return;
+    } catch (e) {
+      if (e?.code !== 'not_found') return say($('scan-msg'), errorText(e));
+    }
+  }
+  await loadGrid();
+  if (shown.length) {
+    add(shown[0]);
+    s.value = '';
+    loadGrid();
+  } else if (/^\d+$/.test(q)) {
+    say($('scan-msg'), t('sale.scan.unknown', { code: q }));
+  }
+}
+
+// ---------- the cart ----------
+
+/** The cart changed: draw what is known, and ask the engine for its money. */
+function changed() {
+  if (selected != null && !cart.lines[selected]) closeEditor();
+  priced = null;
+  renderCart();
+  const mine = ++priceSeq;
+  if (C.isEmpty(cart)) {
+    pricing = Promise.resolve();
+    return pricing;
+  }
+  pricing = call('cart_price', { cart: C.toEngine(cart) }).then((p) => {
+    if (mine !== priceSeq) return;
+    priced = p;
+    p.lines.forEach((l, i) => { if (cart.lines[i]) cart.lines[i].name = l.name; });
+    $('cart-error').hidden = true;
+    renderCart();
+  }, (e) => {
+    if (mine !== priceSeq) return;
+    showError($('cart-error'), e);
+    renderCart();
+  });
+  return pricing;
+}
+
+/** The engine's answer for the cart as it is now (null when it refused it). */
+export async function priceNow() {
+  let seq;
+  do {
+    seq = priceSeq;
+    await pricing;
+  } while (seq !== priceSeq);
+  return priced;
+}
+
+const minus = (n) => `−${rupiah(Math.abs(n))}`;
+
+function renderCart() {
+  const empty = C.isEmpty(cart);
+  $('cart-empty').hidden = !empty;
+  $('cart-lines').replaceChildren(...cart.lines.map((l, i) => lineRow(l, priced?.lines[i], i)));
+  const rows = [];
+  if (priced) {
+    const row = (key, value, cls = '') => rows.push(el('dt', { class: cls }, t(key)), el('dd', { class: cls, dataset: { total: key } }, value));
+    row('sale.t.items', t('sale.items', { n: priced.item_count }));
+    row('sale.t.subtotal', rupiah(priced.subtotal));
+    if (priced.discount) row('sale.t.discount', minus(priced.discount));
+    if (priced.service) row('sale.t.service', rupiah(priced.service));
+    if (priced.tax) row(priced.tax_inclusive ? 'sale.t.tax_in' : 'sale.t.tax', rupiah(priced.tax));
+    row('sale.t.total', rupiah(priced.total), 'grand');
+    if (priced.rounding) {
+      row('sale.t.rounding', minus(priced.rounding));
+      row('sale.t.cash_total', rupiah(priced.cash_total), 'cash');
+    }
+  }
+  $('cart-totals').replaceChildren(...rows);
+  $('cart-pay').disabled = empty || !priced;
+  $('cart-bill').hidden = !bill;
+  $('cart-bill').textContent = bill ? bill.name : '';
+}
+
+function lineRow(l, p, i) {
+  const qty = el('span', { class: 'qty' },
+    el('button', { type: 'button', class: 'qty-minus', 'aria-label': t('sale.less'), onclick: () => { C.changeQuantity(cart, i, -1); changed(); } }, '−'),
+    el('span', { class: 'qty-n' }, digits(l.quantity)),
+    el('button', { type: 'button', class: 'qty-plus', 'aria-label': t('sale.more'), onclick: () => { C.changeQuantity(cart, i, 1); changed(); } }, '+'));
+  const money = el('span', { class: 'ln-money' });
+  if (p) {
+    if (p.discount) money.append(el('s', { class: 'muted' }, rupiah(p.gross)), ' ');
+    money.append(el('b', {}, rupiah(p.net)));
+  } else {
+    money.append('—');
+  }
+  const sub = [];
+  if (p) sub.push(t('sale.unit', { qty: digits(p.quantity), price: rupiah(p.unit_price) }));
+  if (l.discount) sub.push(l.discount.kind === 'percent' ? t('sale.disc.pct', { n: l.discount.value }) : t('sale.disc.rp', { amount: p ? rupiah(p.discount) : rupiah(l.discount.value) }));
+  const name = el('button', { type: 'button', class: 'ln-name', title: t('sale.line.edit'), onclick: () => openEditor(i) },
+    el('span', {}, p?.name ?? l.name ?? '…'),
+    sub.length ? el('small', { class: 'muted' }, sub.join(' · ')) : null,
+    l.note ? el('small', { class: 'ln-note' }, l.note) : null);
+  return el('li', { class: `cart-line${selected === i ? ' selected' : ''}`, dataset: { line: i } }, name, qty, money);
+}
+
+// ---------- one line's discount and note ----------
+
+function openEditor(i) {
+  selected = i;
+  const l = cart.lines[i];
+  $('le-title').textContent = priced?.lines[i]?.name ?? l.name ?? '';
+  $('le-disc-kind').value = l.discount?.kind ?? 'rupiah';
+  $('le-disc-value').value = l.discount ? String(l.discount.value) : '';
+  $('le-note').value = l.note ?? '';
+  $('line-editor').hidden = false;
+  renderCart();
+  $('le-disc-value').focus();
+}
+
+function closeEditor() {
+  selected = null;
+  $('line-editor').hidden = true;
+}
+
+function editLine() {
+  const l = cart.lines[selected];
+  if (!l) return;
+  l.discount = C.discountOf($('le-disc-kind').value, $('le-disc-value').value);
+  l.note = $('le-note').value.trim() || null;
+  changed();
+}
+
+// ---------- paying, bills, a new sale ----------
+
+export function clearCart() {
+  cart = C.emptyCart();
+  bill = null;
+  closeEditor();
+  $('cart-disc-value').value = '';
+  $('cart-disc-kind').value = 'rupiah';
+  $('scan-msg').hidden = true;
+  $('cart-error').hidden = true;
+  changed();
+}
+
+async function pay() {
+  if (C.isEmpty(cart)) return;
+  const p = await priceNow();
+  if (!p) return;
+  openPay({
+    cart: C.toEngine(cart),
+    priced: p,
+    billId: bill?.id ?? null,
+    done: () => { clearCart(); if (screen() === 'kasir') focusSearch(); },
+  });
+}
+
+function bills() {
+  openBills({
+    cart: () => (C.isEmpty(cart) ? null : C.toEngine(cart)),
+    bill: () => bill,
+    parked: () => clearCart(),
+    restore: (b) => {
+      cart = C.fromEngine(b.cart);
+      bill = { id: b.id, name: b.name };
+      const d = cart.discount;
+      $('cart-disc-kind').value = d?.kind ?? 'rupiah';
+      $('cart-disc-value').value = d ? String(d.value) : '';
+      closeEditor();
+      changed();
+      focusSearch();
+    },
+  });
+}
+
+function newSale() {
+  if (C.isEmpty(cart)) return focusSearch();
+  return confirmTwice($('cart-clear'), t('sale.confirmclear'), () => { clearCart(); focusSearch(); });
+}
+
+// ---------- keys ----------
+
+/** A key on the Kasir screen; true when it was the catalogue's. */
+export function onKey(e) {
+  if (e.key === 'F7') {
+    if (!hasProducts) return false;
+    e.preventDefault();
+    switchView();
+    return true;
+  }
+  if (!cartView()) return false;
+  const typing = ['INPUT', 'TEXTAREA', 'SELECT'].includes(document.activeElement?.tagName);
+  if (e.key === 'F8') { e.preventDefault(); pay(); return true; }
+  if (e.key === 'F9') { e.preventDefault(); bills(); return true; }
+  if (e.key === 'F6') { e.preventDefault(); newSale(); return true; }
+  if (typing || e.ctrlKey || e.metaKey || e.altKey) return true;
+  if (scanner.key(e.key)) { e.preventDefault(); return true; }
+  if (e.key === 'Enter' && document.activeElement?.tagName !== 'BUTTON') { e.preventDefault(); pay(); return true; }
+  const last = selected ?? cart.lines.length - 1;
+  if ((e.key === '+' || e.key === '-') && cart.lines[last]) {
+    e.preventDefault();
+    C.changeQuantity(cart, last, e.key === '+' ? 1 : -1);
+    changed();
+    return true;
+  }
+  // a letter starts a search
+  if (e.key.length === 1 && /\S/.test(e.key)) {
+    e.preventDefault();
+    scanner.key('Enter'); // a person's digits typed just before go first
+    const s = $('p-search');
+    s.value += e.key;
+    s.focus();
+    loadGrid();
+  }
+  return true;
+}
+
+export function wireKatalog() {
+  const search = $('p-search');
+  search.placeholder = t('sale.search');
+  search.addEventListener('input', loadGrid);
+  search.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') { e.preventDefault(); searchEnter(); }
+    else if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); search.value = ''; loadGrid(); search.blur(); }
+    else if (e.key === 'ArrowDown') { e.preventDefault(); $('p-grid').querySelector('.tile')?.focus(); }
+  });
+  $('to-amount').addEventListener('click', switchView);
+  $('to-catalogue').addEventListener('click', switchView);
+  $('cart-pay').addEventListener('click', pay);
+  $('cart-bills').addEventListener('click', bills);
+  $('cart-clear').addEventListener('click', newSale);
+  for (const id of ['le-disc-kind', 'le-disc-value', 'le-note']) $(id).addEventListener('change', editLine);
+  $('le-disc-value').addEventListener('input', editLine);
+  $('line-editor').addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' || e.key === 'Escape') { e.preventDefault(); editLine(); closeEditor(); renderCart(); focusSearch(); }
+  });
+  $('le-remove').addEventListener('click', () => { C.removeLine(cart, selected); closeEditor(); changed(); focusSearch(); });
+  $('le-done').addEventListener('click', () => { closeEditor(); renderCart(); focusSearch(); });
+  const cartDiscount = () => {
+    cart.discount = C.discountOf($('cart-disc-kind').value, $('cart-disc-value').value);
+    changed();
+  };
+  $('cart-disc-kind').addEventListener('change', cartDiscount);
+  $('cart-disc-value').addEventListener('input', cartDiscount);
+  onScreen('kasir', { enter });
+  renderCart();
+}
