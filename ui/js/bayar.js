@@ -46,7 +46,8 @@ export function openPay(s) {
   $('pay-print-out').hidden = true;
   const dlg = $('pay-dialog');
   if (!dlg.open) dlg.showModal();
-  setMethod(method);
+  // cash first, every sale: most of a warung's are
+  setMethod('cash');
 }
 
 async function checkout(tender) {
@@ -82,7 +83,7 @@ function showChange(o) {
     ['pay.done.tendered', rupiah(o.cash_tendered)],
     ['pay.done.order', o.order_id],
   ];
-  $('pay-done-fields').replaceChildren(...rows.flatMap(([k, v]) => [el('dt', {}, t(k)), el('dd', {}, v)]));
+  $('pay-done-fields').replaceChildren(...rows.flatMap(([k, v]) => [el('dt', {}, t(k)), el('dd', { dataset: { field: k } }, v)]));
   $('pay-print').replaceChildren(thermalButton(o.order_id, $('pay-print-out')));
   $('pay-new').focus();
 }

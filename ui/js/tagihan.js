@@ -55,8 +55,8 @@ async function park() {
   $('bills-error').hidden = true;
   if (!cart) return showError($('bills-error'), { message: t('bills.nothing') });
   try {
-    const cur = sale.bill();
-    await call('bill_park', { name: $('park-name').value.trim(), cart, id: cur?.id ?? null });
+    // a bill taken back to the till is no longer open: parking it again makes a new one
+    await call('bill_park', { name: $('park-name').value.trim(), cart });
     sale.parked();
     $('park-name').value = '';
     $('bills-dialog').close();
