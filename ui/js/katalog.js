@@ -219,7 +219,6 @@ function renderCart() {
   const rows = [];
   if (priced) {
     const row = (key, value, cls = '') => rows.push(el('dt', { class: cls }, t(key)), el('dd', { class: cls, dataset: { total: key } }, value));
-    row('sale.t.items', t('sale.items', { n: priced.item_count }));
     row('sale.t.subtotal', rupiah(priced.subtotal));
     if (priced.discount) row('sale.t.discount', minus(priced.discount));
     if (priced.service) row('sale.t.service', rupiah(priced.service));
@@ -231,6 +230,7 @@ function renderCart() {
     }
   }
   $('cart-totals').replaceChildren(...rows);
+  $('cart-count').textContent = priced ? t('sale.items', { n: digits(priced.item_count) }) : '';
   $('cart-pay').disabled = empty || !priced;
   $('cart-bill').hidden = !bill;
   $('cart-bill').textContent = bill ? bill.name : '';
