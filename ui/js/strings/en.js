@@ -463,5 +463,10 @@ export default {
   'error.invalid_field.name': 'Fill in the name first.',
   'error.invalid_field.price': 'Enter the price in whole rupiah.',
   'error.invalid_field.stock': 'Stock is a whole number, or empty when not counted.',
+  'error.invalid_field.tax_rate_bp': 'The VAT rate is out of the allowed range.',
+  'error.invalid_field.service_rate_bp': 'The service charge is out of the allowed range.',
+  'error.invalid_field.cash_rounding': 'Cash rounding: off, Rp 100, Rp 500 or Rp 1.000.',
+  'error.invalid_field.sku': 'The SKU is not valid or is another product\'s already (no spaces).',
+  'error.invalid_field.barcode': 'The barcode is not valid or is another product\'s already (no spaces).',
   'error.invalid_field.reason': 'Write the reason for the refund.',
 };

@@ -464,5 +464,10 @@ export default {
   'error.invalid_field.name': 'Isi namanya dulu.',
   'error.invalid_field.price': 'Isi harga dalam rupiah, tanpa desimal.',
   'error.invalid_field.stock': 'Stok harus bilangan bulat, atau kosong jika tidak dihitung.',
+  'error.invalid_field.tax_rate_bp': 'Tarif PPN di luar batas yang diizinkan.',
+  'error.invalid_field.service_rate_bp': 'Biaya layanan di luar batas yang diizinkan.',
+  'error.invalid_field.cash_rounding': 'Pembulatan tunai: mati, Rp 100, Rp 500 atau Rp 1.000.',
+  'error.invalid_field.sku': 'SKU tidak valid atau sudah dipakai produk lain (tanpa spasi).',
+  'error.invalid_field.barcode': 'Barcode tidak valid atau sudah dipakai produk lain (tanpa spasi).',
   'error.invalid_field.reason': 'Tulis alasan refund.',
 };
