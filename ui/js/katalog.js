@@ -18,7 +18,7 @@ let cart = C.emptyCart();
 let priced = null; // the engine's answer for `cart`, or null while none is right
 let priceSeq = 0;
 let pricing = Promise.resolve();
-let bill = null; // {id, name} of the open bill this cart came from
+let bill = null; // {id, name, open} of the bill this cart came from
 let selected = null; // the line in the editor
 let mode = null; // 'amount' or 'catalogue' once the cashier chose; null: by the catalogue
 let hasProducts = false;
@@ -305,7 +305,9 @@ async function pay() {
   openPay({
     cart: C.toEngine(cart),
     priced: p,
-    billId: bill?.id ?? null,
+    // bill_take already closed the bill (the engine deletes it): a checkout
+    // naming it again is refused as not_found, so only a bill still open is named
+    billId: bill?.open ? bill.id : null,
     done: () => { clearCart(); if (screen() === 'kasir') focusSearch(); },
   });
 }
@@ -317,7 +319,7 @@ function bills() {
     parked: () => clearCart(),
     restore: (b) => {
       cart = C.fromEngine(b.cart);
-      bill = { id: b.id, name: b.name };
+      bill = { id: b.id, name: b.name, open: false };
       const d = cart.discount;
       $('cart-disc-kind').value = d?.kind ?? 'rupiah';
       $('cart-disc-value').value = d ? String(d.value) : '';
