@@ -113,6 +113,7 @@ export async function openDetail(orderId) {
     $('od-items').querySelector('tbody').replaceChildren(...items.map((l) => el('tr', {},
       el('td', {}, l.name,
         l.note ? el('small', { class: 'muted' }, ` · ${l.note}`) : null,
+        l.refunded_quantity ? ' ' : null,
         l.refunded_quantity ? el('small', { class: 'badge cancelled' }, t('detail.line_refunded', { n: digits(l.refunded_quantity) })) : null),
       el('td', { class: 'num' }, digits(l.quantity)),
       el('td', { class: 'num' }, rupiah(l.unit_price)),

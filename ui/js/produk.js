@@ -35,10 +35,10 @@ export function productsCard() {
     el('div', { class: 'form-actions' }, save, ' ', cancel),
     cats);
   const tbody = el('tbody', {});
+  const heads = ['prod.name', 'prod.price', 'prod.category', 'prod.sku', 'prod.barcode', 'prod.stock', 'prod.status', ''];
   const table = el('table', { class: 'table', id: 'prod-table' },
-    el('thead', {}, el('tr', {}, ...['prod.name', 'prod.price', 'prod.category', 'prod.sku', 'prod.barcode', 'prod.stock', 'prod.status', ''].map((k, i) =>
-      el('th', { class: i === 1 || i === 5 ? 'num' : '' }, k ? t(k) : ''))),
-    tbody));
+    el('thead', {}, el('tr', {}, ...heads.map((k, i) => el('th', { class: i === 1 || i === 5 ? 'num' : '' }, k ? t(k) : '')))),
+    tbody);
   const empty = el('p', { class: 'muted', id: 'prod-empty', hidden: '' }, t('prod.empty'));
 
   let editing = null; // the product in the form, or null for a new one
