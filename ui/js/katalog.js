@@ -56,8 +56,11 @@ async function enter() {
     hasProducts = products.length > 0;
     if (category != null && !categories.some((c) => c.id === category)) category = null;
     renderTabs();
+    $('p-search').placeholder = t('sale.search');
     pickView();
-    if (cartView()) await loadGrid();
+    // the whole catalogue is what "Semua" shows: no second question
+    if (cartView() && category == null && !$('p-search').value.trim()) drawGrid(products, false);
+    else if (cartView()) await loadGrid();
   } catch (e) {
     // an engine without a catalogue yet: the amount-only sale as before
     console.error(e);
@@ -94,13 +97,18 @@ async function loadGrid() {
   try {
     const list = await call('products_list', args);
     if (mine !== gridSeq) return;
-    shown = list;
-    $('p-grid').replaceChildren(...list.map(tile));
-    $('p-grid').classList.toggle('searching', !!query);
-    $('p-empty').hidden = list.length > 0;
+    drawGrid(list, !!query);
   } catch (e) {
     if (mine === gridSeq) showError($('cart-error'), e);
   }
+}
+
+function drawGrid(list, searching) {
+  gridSeq++;
+  shown = list;
+  $('p-grid').replaceChildren(...list.map(tile));
+  $('p-grid').classList.toggle('searching', searching);
+  $('p-empty').hidden = list.length > 0;
 }
 
 function tile(p) {
@@ -374,7 +382,6 @@ export function onKey(e) {
 
 export function wireKatalog() {
   const search = $('p-search');
-  search.placeholder = t('sale.search');
   search.addEventListener('input', loadGrid);
   search.addEventListener('keydown', (e) => {
     if (e.key === 'Enter') { e.preventDefault(); searchEnter(); }
