@@ -184,6 +184,10 @@ async function catalogueSales(api, fullKey) {
   const ids = await exec('return [...document.querySelectorAll("#prod-table tbody tr")].map((r) => r.dataset.productId);');
   check(ids.length === 3, 'the owner added three products through Pengaturan → Produk');
   check(/Rp 2\.300/.test(await text(`#prod-table tr[data-product-id="${ids[2]}"]`)), 'the list shows Kerupuk at Rp 2.300');
+  // Kerupuk up one: the catalogue keeps the owner's order
+  await click(`#prod-table tr[data-product-id="${ids[2]}"] .prod-up`);
+  await waitFor('Kerupuk moved up', async () => JSON.stringify(await exec('return [...document.querySelectorAll("#prod-table tbody tr")].map((r) => r.dataset.productId);')) === JSON.stringify([ids[0], ids[2], ids[1]]));
+  check(true, 'Kerupuk moves above Es teh manis (products_reorder)');
   await exec('document.getElementById("products-card").scrollIntoView();');
   await screenshot('pengaturan-produk');
   await exec('document.getElementById("tax-card").scrollIntoView();');
@@ -197,7 +201,8 @@ async function catalogueSales(api, fullKey) {
   await click('#nav-kasir');
   await visible('#kasir-cart-view');
   await waitFor('the product tiles', () => exec('return document.querySelectorAll("#p-grid .tile").length === 3;'));
-  check(true, 'Kasir shows the three products as tiles');
+  const order3 = await exec('return [...document.querySelectorAll("#p-grid .tile")].map((b) => b.dataset.productId);');
+  check(JSON.stringify(order3) === JSON.stringify([ids[0], ids[2], ids[1]]), 'Kasir shows the three products as tiles, in the owner\'s order');
   const tile = (i) => `#p-grid .tile[data-product-id="${ids[i]}"]`;
   await click(tile(0));
   await click(tile(0));
