@@ -228,6 +228,8 @@ async function catalogueSales(api, fullKey) {
   await visible('#pay-dialog');
   check((await text('#pay-cash-due')) === 'Rp 37.000', 'Bayar asks Rp 37.000 in cash');
   await type('#pay-tendered', '50000');
+  await waitFor('the change while typing', async () => (await text('#pay-quote')) === 'Kembalian Rp 13.000');
+  check(true, 'typing Rp 50.000 shows Kembalian Rp 13.000 from cart_price before the sale');
   await screenshot('bayar-tunai');
   await type('#pay-tendered', '\uE007');
   await visible('#pay-done');
@@ -264,6 +266,8 @@ async function catalogueSales(api, fullKey) {
   await visible('#pay-dialog');
   await click('#pay-m-split');
   await type('#pay-split-cash', '20000');
+  await waitFor('the QRIS part while typing', async () => (await text('#pay-split-quote')) === 'Sisa dengan QRIS: Rp 2.300');
+  check(true, 'typing Rp 20.000 cash shows the rest by QRIS, Rp 2.300, from cart_price');
   await type('#pay-split-cash', '\uE007');
   await waitFor('the QR screen or a refusal', () => exec('return !document.getElementById("screen-qr").hidden || !document.getElementById("pay-error").hidden;'));
   const refused = await exec('const e = document.getElementById("pay-error"); return e.hidden ? "" : e.textContent;');

@@ -26,6 +26,7 @@ function setMethod(m) {
   $('pay-go-label').textContent = t(m === 'cash' ? 'pay.go.cash' : m === 'qris' ? 'pay.go.qris' : 'pay.go.split');
   const input = m === 'cash' ? $('pay-tendered') : m === 'split' ? $('pay-split-cash') : $('pay-go');
   input.focus();
+  quote();
 }
 
 /** Open the dialog for a priced cart. */
@@ -88,6 +89,32 @@ function showChange(o) {
   $('pay-new').focus();
 }
 
+// the engine's numbers while the cashier types: the change (or how much is
+// missing) for cash, the QRIS part for a split
+let quoteSeq = 0;
+async function quote() {
+  const mine = ++quoteSeq;
+  const cashTyped = typedNumber($('pay-tendered').value);
+  const splitTyped = typedNumber($('pay-split-cash').value);
+  const box = method === 'split' ? $('pay-split-quote') : $('pay-quote');
+  $('pay-quote').hidden = true;
+  $('pay-split-quote').hidden = true;
+  const typed = method === 'split' ? splitTyped : cashTyped;
+  if (!sale || method === 'qris' || typed == null) return;
+  const tender = method === 'split' ? { method: 'split', cash: typed } : { method: 'cash', tendered: typed };
+  try {
+    const q = (await call('cart_price', { cart: sale.cart, tender })).tender;
+    if (mine !== quoteSeq || !q) return;
+    if (method === 'split') box.textContent = t('pay.quote.rest', { amount: rupiah(q.qris_amount) });
+    else if (q.change != null) box.textContent = t('pay.quote.change', { amount: rupiah(q.change) });
+    else box.textContent = t('pay.quote.short', { amount: rupiah(q.short) });
+    box.classList.toggle('short', method === 'cash' && q.change == null);
+    box.hidden = false;
+  } catch (e) {
+    if (mine === quoteSeq) { box.textContent = ''; box.hidden = true; }
+  }
+}
+
 function submit() {
   if (method === 'qris') return checkout({ method: 'qris' });
   if (method === 'split') return checkout({ method: 'split', cash: typedNumber($('pay-split-cash').value) ?? 0 });
@@ -112,7 +139,7 @@ export function wireBayar() {
   $('pay-form').addEventListener('submit', (e) => { e.preventDefault(); submit(); });
   for (const id of ['pay-tendered', 'pay-split-cash']) {
     const input = $(id);
-    input.addEventListener('input', () => { input.value = typedAmount(input.value); });
+    input.addEventListener('input', () => { input.value = typedAmount(input.value); quote(); });
   }
   $('pay-exact').addEventListener('click', () => sale && checkout({ method: 'cash', tendered: sale.priced.cash_total }));
   for (const b of document.querySelectorAll('#pay-cash [data-quick]')) {

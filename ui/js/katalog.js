@@ -313,8 +313,7 @@ async function pay() {
   openPay({
     cart: C.toEngine(cart),
     priced: p,
-    // bill_take already closed the bill (the engine deletes it): a checkout
-    // naming it again is refused as not_found, so only a bill still open is named
+    // a bill taken back stays open (taken) until the checkout that names it closes it
     billId: bill?.open ? bill.id : null,
     done: () => { clearCart(); if (screen() === 'kasir') focusSearch(); },
   });
@@ -327,7 +326,7 @@ function bills() {
     parked: () => clearCart(),
     restore: (b) => {
       cart = C.fromEngine(b.cart);
-      bill = { id: b.id, name: b.name, open: false };
+      bill = { id: b.id, name: b.name, open: true };
       const d = cart.discount;
       $('cart-disc-kind').value = d?.kind ?? 'rupiah';
       $('cart-disc-value').value = d ? String(d.value) : '';

@@ -26,7 +26,7 @@ async function load() {
         load();
       }));
       return el('tr', { dataset: { bill: b.id } },
-        el('td', {}, el('b', {}, b.name)),
+        el('td', {}, el('b', {}, b.name), b.taken ? el('span', { class: 'badge awaiting_confirmation bill-taken' }, t('bills.taken')) : null),
         el('td', { class: 'num' }, digits(b.item_count)),
         el('td', { class: 'num' }, rupiah(b.total)),
         el('td', {}, dateTime(b.updated_at, language())),
@@ -55,8 +55,8 @@ async function park() {
   $('bills-error').hidden = true;
   if (!cart) return showError($('bills-error'), { message: t('bills.nothing') });
   try {
-    // a bill taken back to the till is no longer open: parking it again makes a new one
-    await call('bill_park', { name: $('park-name').value.trim(), cart });
+    // a bill taken back to the till is still open (taken): parking it again updates it
+    await call('bill_park', { name: $('park-name').value.trim(), cart, id: sale.bill()?.id ?? null });
     sale.parked();
     $('park-name').value = '';
     $('bills-dialog').close();
