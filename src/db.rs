@@ -25,6 +25,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0005_auto_confirm",
         include_str!("../migrations/0005_auto_confirm.sql"),
     ),
+    ("0006_sales", include_str!("../migrations/0006_sales.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -29,6 +29,11 @@ pub enum Missing {
     Evidence(i64),
     /// The merchant id a widget page named.
     Merchant,
+    Product(i64),
+    /// No active product has this barcode.
+    Barcode(String),
+    Category(i64),
+    OpenBill(i64),
 }
 
 impl Missing {
@@ -43,6 +48,9 @@ impl Missing {
             Missing::PrintJob(_) => "print_job",
             Missing::Evidence(_) => "evidence",
             Missing::Merchant => "merchant",
+            Missing::Product(_) | Missing::Barcode(_) => "product",
+            Missing::Category(_) => "category",
+            Missing::OpenBill(_) => "open_bill",
         }
     }
 }
@@ -66,6 +74,12 @@ impl std::fmt::Display for Missing {
             Missing::Evidence(id) => write!(f, "No payment evidence with id {id}."),
             Missing::Merchant => {
                 f.write_str("No merchant with that id: check the widget's data-merchant.")
+            }
+            Missing::Product(id) => write!(f, "No product with id {id}."),
+            Missing::Barcode(b) => write!(f, "No product has barcode {b}."),
+            Missing::Category(id) => write!(f, "No category with id {id}."),
+            Missing::OpenBill(id) => {
+                write!(f, "No open bill with id {id}: it was paid or discarded.")
             }
         }
     }
@@ -150,6 +164,10 @@ pub enum Error {
     /// The API key is valid but its scope doesn't cover this request.
     #[error("This API key may only {allowed}; make a full key with `kasir keys create` for this request.")]
     Forbidden { allowed: &'static str },
+    /// A refund that can't be: the order isn't paid, or it would give back
+    /// more than was paid.
+    #[error("{0}")]
+    NotRefundable(String),
     /// The webhook worker is sending this delivery right now.
     #[error("Webhook delivery {0} is being sent right now; see its attempts in a moment.")]
     DeliveryBusy(i64),
@@ -203,6 +221,7 @@ impl Error {
             Error::DeliveryBusy(_) => "delivery_busy",
             Error::NoUniqueAmount { .. } => "no_unique_amount",
             Error::Forbidden { .. } => "forbidden",
+            Error::NotRefundable(_) => "not_refundable",
             Error::MerchantBusy { .. } => "merchant_busy",
             Error::PrinterUnavailable(_) => "printer_unavailable",
             Error::TaskFailed(_) | Error::Db(_) => "internal",

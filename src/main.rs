@@ -3,6 +3,7 @@
 
 mod cli_keys;
 mod cli_printer;
+mod cli_products;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use kasir::service::{default_data_dir, Kasir};
@@ -41,6 +42,9 @@ enum Command {
     /// Set up, test and use the thermal printer (ESC/POS).
     #[command(subcommand)]
     Printer(cli_printer::PrinterCommand),
+    /// The catalogue: import and export products as CSV.
+    #[command(subcommand)]
+    Products(cli_products::ProductsCommand),
     /// Read, check, convert, scan and draw QRIS codes (no database needed).
     #[command(subcommand)]
     Qris(QrisCommand),
@@ -373,6 +377,16 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             rt.block_on(async move {
                 let kasir = Kasir::open(&data_dir)?;
                 cli_printer::run(&kasir, cmd).await?;
+                Ok(ExitCode::SUCCESS)
+            })
+        }
+        Command::Products(cmd) => {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            rt.block_on(async move {
+                let kasir = Kasir::open(&data_dir)?;
+                cli_products::run(&kasir, cmd).await?;
                 Ok(ExitCode::SUCCESS)
             })
         }

@@ -4,9 +4,10 @@
 //! looks on its paper. The daily report's slip is in [`report`].
 
 pub mod report;
+pub mod sales;
 
 use crate::clock::Zone;
-use crate::model::Order;
+use crate::model::{Order, PaymentMethod, Sale};
 use crate::pdf::{confirmed_label, date_time, rupiah, status_label, Merchant};
 
 /// What a receipt shows besides the order.
@@ -72,33 +73,20 @@ pub fn of_order(input: &ReceiptInput<'_>) -> Receipt {
         lines.push(Line::Center(format!("NMID: {nmid}")));
     }
     lines.push(Line::Rule);
-    lines.push(Line::Heading("STRUK PEMBAYARAN QRIS".into()));
+    lines.push(Line::Heading(
+        match o.payment_method {
+            PaymentMethod::Qris => "STRUK PEMBAYARAN QRIS",
+            _ => "STRUK PEMBAYARAN",
+        }
+        .into(),
+    ));
     lines.push(Line::Gap);
     lines.push(pair("No. Order", &o.order_id, true));
     lines.push(pair("Tanggal", date_time(o.created_at, input.zone), false));
-    if let Some(d) = &o.description {
-        lines.push(Line::Block {
-            label: "Keterangan".into(),
-            text: d.clone(),
-        });
+    match &o.sale {
+        Some(sale) => sale_lines(&mut lines, o, sale),
+        None => amount_lines(&mut lines, o),
     }
-    lines.push(Line::Rule);
-    lines.push(pair("Jumlah", rupiah(o.amount), false));
-    // the lines add up to the total: amount, its unique code, the fee
-    if o.unique_code != 0 {
-        let sign = if o.unique_code > 0 { "+" } else { "-" };
-        lines.push(pair(
-            "Kode unik",
-            format!("{sign}{}", rupiah(o.unique_code.unsigned_abs())),
-            false,
-        ));
-    }
-    lines.push(pair("Biaya", rupiah(o.fee_amount), false));
-    lines.push(Line::Gap);
-    lines.push(Line::Total {
-        label: "TOTAL".into(),
-        value: rupiah(o.total_amount),
-    });
     lines.push(Line::Rule);
     lines.push(pair("Status", status_label(o.status).to_uppercase(), true));
     if let Some(at) = o.paid_at {
@@ -119,10 +107,119 @@ pub fn of_order(input: &ReceiptInput<'_>) -> Receipt {
         lines.push(Line::Center(f.to_string()));
     }
     lines.push(Line::Gap);
-    lines.push(Line::Small("Pembayaran via QRIS".into()));
+    lines.push(Line::Small(
+        match o.payment_method {
+            PaymentMethod::Qris => "Pembayaran via QRIS",
+            PaymentMethod::Cash => "Pembayaran tunai",
+            PaymentMethod::Split => "Pembayaran tunai dan QRIS",
+        }
+        .into(),
+    ));
     Receipt {
         order_id: o.order_id.clone(),
         lines,
+    }
+}
+
+/// An amount-only order: its description, the amount, code and fee.
+fn amount_lines(lines: &mut Vec<Line>, o: &Order) {
+    if let Some(d) = &o.description {
+        lines.push(Line::Block {
+            label: "Keterangan".into(),
+            text: d.clone(),
+        });
+    }
+    lines.push(Line::Rule);
+    lines.push(pair("Jumlah", rupiah(o.amount), false));
+    // the lines add up to the total: amount, its unique code, the fee
+    unique_code_line(lines, o);
+    lines.push(pair("Biaya", rupiah(o.fee_amount), false));
+    lines.push(Line::Gap);
+    lines.push(Line::Total {
+        label: "TOTAL".into(),
+        value: rupiah(o.total_amount),
+    });
+}
+
+fn unique_code_line(lines: &mut Vec<Line>, o: &Order) {
+    if o.unique_code != 0 {
+        let sign = if o.unique_code > 0 { "+" } else { "-" };
+        lines.push(pair(
+            "Kode unik",
+            format!("{sign}{}", rupiah(o.unique_code.unsigned_abs())),
+            false,
+        ));
+    }
+}
+
+/// A sale from the cart: each line, the discounts, service and PPN, the
+/// total, and how it was paid (cash with its change, QRIS, or both).
+fn sale_lines(lines: &mut Vec<Line>, o: &Order, sale: &Sale) {
+    lines.push(Line::Rule);
+    for i in &sale.items {
+        lines.push(pair(
+            &format!("{} x{}", i.name, i.quantity),
+            rupiah(i.unit_price * i.quantity as u64),
+            false,
+        ));
+        if i.discount > 0 {
+            lines.push(pair("  Diskon", format!("-{}", rupiah(i.discount)), false));
+        }
+        if let Some(n) = &i.note {
+            lines.push(Line::Small(n.clone()));
+        }
+    }
+    let t = &sale.totals;
+    lines.push(Line::Rule);
+    lines.push(pair("Subtotal", rupiah(t.subtotal), false));
+    if t.discount > 0 {
+        lines.push(pair("Diskon", format!("-{}", rupiah(t.discount)), false));
+    }
+    if t.service > 0 {
+        lines.push(pair("Service", rupiah(t.service), false));
+    }
+    if t.tax > 0 {
+        let label = if t.tax_inclusive {
+            "PPN (termasuk)"
+        } else {
+            "PPN"
+        };
+        lines.push(pair(label, rupiah(t.tax), false));
+    }
+    if t.rounding != 0 {
+        lines.push(pair(
+            "Pembulatan",
+            format!("-{}", rupiah(t.rounding.unsigned_abs())),
+            false,
+        ));
+    }
+    lines.push(Line::Gap);
+    lines.push(Line::Total {
+        label: "TOTAL".into(),
+        value: rupiah(t.total),
+    });
+    let c = &sale.cash;
+    match o.payment_method {
+        PaymentMethod::Cash => {
+            lines.push(pair("Tunai", rupiah(c.cash_tendered), false));
+            lines.push(pair("Kembalian", rupiah(c.change_amount), true));
+        }
+        PaymentMethod::Split => {
+            lines.push(pair("Tunai", rupiah(c.cash_amount), false));
+            lines.push(pair("QRIS", rupiah(o.total_amount), false));
+            unique_code_line(lines, o);
+        }
+        PaymentMethod::Qris => {
+            lines.push(pair("QRIS", rupiah(o.total_amount), false));
+            unique_code_line(lines, o);
+        }
+    }
+    if o.refunded_amount > 0 {
+        lines.push(pair(
+            "Refund",
+            format!("-{}", rupiah(o.refunded_amount)),
+            true,
+        ));
     }
 }
 

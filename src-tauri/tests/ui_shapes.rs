@@ -395,6 +395,12 @@ const SETTINGS: &[&str] = &[
     "unique_code: string",
     "unique_code_max: number",
     "unique_match_window_minutes: number",
+    "tax_enabled: bool",
+    "tax_rate_bp: number",
+    "tax_inclusive: bool",
+    "service_rate_bp: number",
+    "service_taxed: bool",
+    "cash_rounding: number",
 ];
 
 /// Where the embedded server listens, listening on loopback.
@@ -459,6 +465,9 @@ const QRIS: &[&str] = &[
 /// description and a fee; the API's order detail and the till's fields side by side.
 const ORDER: &[&str] = &[
     "amount: number",
+    "cash_amount: number",
+    "cash_tendered: number",
+    "change_amount: number",
     "confirmed_by: null",
     "created_at: string",
     "created_ms: number",
@@ -473,6 +482,7 @@ const ORDER: &[&str] = &[
     "is_active: bool",
     "is_expired: bool",
     "is_paid: bool",
+    "items: []",
     "link_code: string",
     "merchant_city: string",
     "merchant_name: string",
@@ -482,11 +492,14 @@ const ORDER: &[&str] = &[
     "paid_ms: null",
     "payer_name: null",
     "payer_note: null",
+    "payment_method: string",
     "qris: string",
+    "refunded_amount: number",
     "source: string",
     "status: string",
     "title: string",
     "total_amount: number",
+    "totals: null",
     "unique_code: number",
     "url: string",
 ];
@@ -519,6 +532,9 @@ const ORDERS_PAGE: &[&str] = &[
     "orders[].order_id: string",
     "orders[].paid_ms: null",
     "orders[].paid_ms: number",
+    "orders[].payment_method: string",
+    "orders[].refunded_amount: number",
+    "orders[].sale_total: number",
     "orders[].source: string",
     "orders[].status: string",
     "orders[].title: string",

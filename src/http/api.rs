@@ -33,6 +33,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/api/qris/usage", get(usage))
         .route("/api/qris/orders/{order_id}/receipt.pdf", get(receipt_pdf))
         .route("/api/qris/reports/daily.pdf", get(daily_report_pdf))
+        .route("/api/qris/reports/daily", get(daily_report))
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
         .route_layer(middleware::from_fn_with_state(state, require_api_key))
 }
@@ -389,4 +390,18 @@ async fn daily_report_pdf(
     let day = crate::service::parse_day(date)?;
     let bytes = state.kasir.daily_report_pdf(date).await?;
     Ok(pdf_response(bytes, &format!("laporan-harian-{day}.pdf")))
+}
+
+/// The same day's report as data: tenders, refunds, items, best sellers.
+/// Without `date`, today in the merchant's zone.
+async fn daily_report(
+    State(state): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<crate::receipt::report::DailyJson>, ApiError> {
+    Ok(Json(
+        state
+            .kasir
+            .daily_report_json(q.get("date").map(String::as_str))
+            .await?,
+    ))
 }

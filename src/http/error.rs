@@ -141,6 +141,9 @@ impl From<Error> for ApiError {
                 ApiError::new(StatusCode::CONFLICT, "No unique amount left", message)
             }
             Error::Forbidden { .. } => ApiError::new(StatusCode::FORBIDDEN, "Forbidden", message),
+            Error::NotRefundable(_) => {
+                ApiError::new(StatusCode::CONFLICT, "Cannot refund", message)
+            }
             Error::TaskFailed(what) => {
                 tracing::error!("{what} did not finish");
                 ApiError::new(

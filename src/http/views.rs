@@ -45,10 +45,80 @@ impl Fee {
     }
 }
 
+/// A line of an order made from a cart (docs/SALES.md).
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemView {
+    pub discount: u64,
+    pub line_no: u32,
+    pub name: String,
+    pub note: Option<String>,
+    pub product_id: Option<i64>,
+    pub quantity: u32,
+    pub refunded_amount: u64,
+    pub refunded_quantity: u32,
+    pub total: u64,
+    pub unit_price: u64,
+}
+
+impl ItemView {
+    pub fn of(o: &Order) -> Vec<ItemView> {
+        let Some(sale) = &o.sale else { return vec![] };
+        sale.items
+            .iter()
+            .map(|i| ItemView {
+                discount: i.discount,
+                line_no: i.line_no,
+                name: i.name.clone(),
+                note: i.note.clone(),
+                product_id: i.product_id,
+                quantity: i.quantity,
+                refunded_amount: i.refunded_amount,
+                refunded_quantity: i.refunded_quantity,
+                total: i.total,
+                unit_price: i.unit_price,
+            })
+            .collect()
+    }
+}
+
+/// The money of an order made from a cart; null for an amount-only one.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct TotalsView {
+    pub discount: u64,
+    pub rounding: i64,
+    pub service: u64,
+    pub subtotal: u64,
+    pub tax: u64,
+    pub tax_inclusive: bool,
+    pub total: u64,
+}
+
+impl TotalsView {
+    pub fn of(o: &Order) -> Option<TotalsView> {
+        o.sale.as_ref().map(|s| TotalsView {
+            discount: s.totals.discount,
+            rounding: s.totals.rounding,
+            service: s.totals.service,
+            subtotal: s.totals.subtotal,
+            tax: s.totals.tax,
+            tax_inclusive: s.totals.tax_inclusive,
+            total: s.totals.total,
+        })
+    }
+}
+
+fn cash_of(o: &Order) -> CashTender {
+    o.sale.as_ref().map(|s| s.cash).unwrap_or_default()
+}
+
 /// GET /api/qris/orders/{orderId}
 #[derive(Debug, Clone, Serialize)]
 pub struct OrderDetail {
     pub amount: u64,
+    /// The cash part of the sale (0 for QRIS).
+    pub cash_amount: u64,
+    pub cash_tendered: u64,
+    pub change_amount: u64,
     pub confirmed_by: Option<ConfirmedBy>,
     pub created_at: String,
     pub description: Option<String>,
@@ -57,15 +127,20 @@ pub struct OrderDetail {
     pub fee_amount: u64,
     pub is_expired: bool,
     pub is_paid: bool,
+    /// The cart's lines; empty for an amount-only order.
+    pub items: Vec<ItemView>,
     pub link_code: String,
     pub order_id: String,
     pub paid_at: Option<String>,
     pub payer_name: Option<String>,
     pub payer_note: Option<String>,
+    pub payment_method: PaymentMethod,
     pub qris: String,
+    pub refunded_amount: u64,
     pub status: OrderStatus,
     pub title: String,
     pub total_amount: u64,
+    pub totals: Option<TotalsView>,
     /// What the code added to (or, negative, took from) `amount`; 0 without unique totals.
     pub unique_code: i64,
     pub url: String,
@@ -73,8 +148,12 @@ pub struct OrderDetail {
 
 impl OrderDetail {
     pub fn new(o: &Order, s: &Settings) -> OrderDetail {
+        let cash = cash_of(o);
         OrderDetail {
             amount: o.amount,
+            cash_amount: cash.cash_amount,
+            cash_tendered: cash.cash_tendered,
+            change_amount: cash.change_amount,
             confirmed_by: o.confirmed_by,
             created_at: rfc3339(o.created_at),
             description: o.description.clone(),
@@ -83,15 +162,19 @@ impl OrderDetail {
             fee_amount: o.fee_amount,
             is_expired: o.is_expired(),
             is_paid: o.is_paid(),
+            items: ItemView::of(o),
             link_code: o.link_code.clone(),
             order_id: o.order_id.clone(),
             paid_at: o.paid_at.map(rfc3339),
             payer_name: o.payer_name.clone(),
             payer_note: o.payer_note.clone(),
+            payment_method: o.payment_method,
             qris: o.payload.clone(),
+            refunded_amount: o.refunded_amount,
             status: o.status,
             title: title(o),
             total_amount: o.total_amount,
+            totals: TotalsView::of(o),
             unique_code: o.unique_code,
             url: link_url(s, &o.link_code),
         }
@@ -109,6 +192,8 @@ pub struct OrderSummary {
     pub link_code: String,
     pub order_id: String,
     pub paid_at: Option<String>,
+    pub payment_method: PaymentMethod,
+    pub refunded_amount: u64,
     pub status: OrderStatus,
     pub title: String,
     pub total_amount: u64,
@@ -127,6 +212,8 @@ impl OrderSummary {
             link_code: o.link_code.clone(),
             order_id: o.order_id.clone(),
             paid_at: o.paid_at.map(rfc3339),
+            payment_method: o.payment_method,
+            refunded_amount: o.refunded_amount,
             status: o.status,
             title: title(o),
             total_amount: o.total_amount,

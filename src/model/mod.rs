@@ -3,6 +3,7 @@
 
 mod evidence;
 mod print_jobs;
+mod sales;
 mod webhooks;
 
 use crate::clock::Millis;
@@ -12,6 +13,10 @@ pub use evidence::{
     Evidence, EvidenceResult, EvidenceSource, NewEvidence, PaymentCandidate, Review,
 };
 pub use print_jobs::{PrintJob, PrintJobStatus};
+pub use sales::{
+    CashTender, Category, OpenBill, OrderItem, PaymentMethod, Product, Refund, RefundMethod, Sale,
+    SaleTotals,
+};
 pub use webhooks::{
     Attempt, Delivery, DeliveryFilter, DeliveryStatus, WebhookSecret, ROTATION_OVERLAP_MS,
 };
@@ -222,6 +227,11 @@ pub struct Order {
     pub payer_note: Option<String>,
     pub view_count: i64,
     pub is_active: bool,
+    pub payment_method: PaymentMethod,
+    /// Money given back so far (docs/SALES.md).
+    pub refunded_amount: u64,
+    /// The cart it was made from; none for an amount-only order.
+    pub sale: Option<Sale>,
 }
 
 impl Order {
@@ -288,15 +298,19 @@ pub enum OrderEvent {
     Cancelled,
     #[serde(rename = "payment.expired")]
     Expired,
+    /// Money was given back (in full or by lines); the order stays paid.
+    #[serde(rename = "payment.refunded")]
+    Refunded,
 }
 
 impl OrderEvent {
-    pub const ALL: [OrderEvent; 5] = [
+    pub const ALL: [OrderEvent; 6] = [
         OrderEvent::Created,
         OrderEvent::AwaitingConfirmation,
         OrderEvent::Confirmed,
         OrderEvent::Cancelled,
         OrderEvent::Expired,
+        OrderEvent::Refunded,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -306,6 +320,7 @@ impl OrderEvent {
             OrderEvent::Confirmed => "payment.confirmed",
             OrderEvent::Cancelled => "payment.cancelled",
             OrderEvent::Expired => "payment.expired",
+            OrderEvent::Refunded => "payment.refunded",
         }
     }
 

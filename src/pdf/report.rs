@@ -16,6 +16,8 @@ pub struct DailyReport {
     pub totals: Vec<(OrderStatus, u64, u64, u64)>,
     /// The paid ones among them, oldest first.
     pub paid: Vec<Order>,
+    /// Money given back that day, whatever day the sale was.
+    pub refunds: Vec<crate::model::Refund>,
     pub printed_at: Millis,
 }
 
@@ -31,6 +33,11 @@ pub const STATUSES: [OrderStatus; 5] = [
 /// What both papers of the report say: this A4 PDF and the thermal slip
 /// (`receipt::report`).
 impl DailyReport {
+    /// Tenders, refunds, items and best sellers (`receipt::sales`).
+    pub fn sales(&self) -> crate::receipt::sales::SalesSummary {
+        crate::receipt::sales::summarize(&self.paid, &self.refunds)
+    }
+
     /// (orders, sum of totals, sum of fees) of one status.
     pub fn row(&self, s: OrderStatus) -> (u64, u64, u64) {
         self.totals

@@ -276,6 +276,11 @@ fn render(r: &Receipt, layout: &Layout, qr: Option<&str>) -> R<Vec<u8>> {
     s.finish(layout.open_drawer)
 }
 
+/// The drawer kick alone: the job that opens the drawer on a cash sale.
+pub fn drawer_kick() -> Vec<u8> {
+    DRAWER_KICK.to_vec()
+}
+
 /// A short slip that says the printer works, with a QR to check the QR command.
 pub fn test_slip(layout: &Layout, shop: &str, when: &str) -> Result<Vec<u8>> {
     let r = Receipt {

@@ -5,6 +5,8 @@
 //! file. A new area (products, tenders, shifts, …) is a new file here with its
 //! own `impl Kasir`, and its SQL in a file of the same name under `store/`.
 
+pub mod cart;
+mod catalogue_file;
 mod checks;
 mod evidence;
 mod keys;
@@ -14,7 +16,10 @@ mod payment_links;
 mod phone;
 mod printer;
 mod printing;
+mod products;
 mod reconciliation;
+mod refunds;
+mod sales;
 mod settings;
 mod static_qris;
 mod trusted_proxy;
@@ -22,13 +27,17 @@ mod unique_code;
 mod webhooks;
 mod widget;
 
+pub use catalogue_file::{ImportSummary, MAX_CATALOGUE_BYTES};
 pub use checks::{check_fee, check_order_id, check_url, parse_day};
 pub use evidence::{Notification, NotificationOutcome};
 pub use keys::hash_key;
 pub use orders::lifecycle;
 pub use phone::PhoneSetup;
 pub use printer::{spawn_print_worker, PrinterPatch, PrinterSettings};
+pub use products::{ProductInput, ProductQuery};
 pub use reconciliation::{Reconciliation, MAX_STATEMENT_BYTES};
+pub use refunds::{paid_total, RefundLine, RefundRequest};
+pub use sales::{summary, Cart, CartLine, Quote, Tender, TenderQuote};
 pub use settings::{Settings, SettingsPatch, DEFAULT_EXPIRY_MINUTES, MAX_RECEIPT_FOOTER_LEN};
 pub use static_qris::{check_importable, ImportedQris};
 pub use trusted_proxy::TrustedProxy;

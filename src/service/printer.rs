@@ -8,7 +8,7 @@ use super::settings::read_settings;
 use super::{parse_day, Kasir};
 use crate::clock::Millis;
 use crate::error::{Error, Missing, Result};
-use crate::model::{Order, PrintJob};
+use crate::model::{Order, PaymentMethod, PrintJob};
 use crate::printer::send::{self, Connection, Sent};
 use crate::printer::{self, text, Layout, QrMode, Roll};
 use crate::store::{self, OrderKey};
@@ -243,9 +243,9 @@ fn check_patch(p: &PrinterPatch, now: &PrinterSettings) -> Result<PrinterSetting
 /// dynamic QRIS, as ESC/POS bytes for the printer as set up.
 fn receipt_bytes(c: &Db, order: &Order, p: &PrinterSettings) -> Result<Vec<u8>> {
     let receipt = super::printing::receipt_of(c, order, &read_settings(c)?)?;
-    let cash = false; // cash sales arrive with the cart (issue 13)
+    // the drawer opens once, on the sale (`open_drawer_for_cash`), not on a reprint
     let qr = (!order.is_paid()).then_some(order.payload.as_str());
-    printer::receipt(&receipt, &p.layout(cash), qr)
+    printer::receipt(&receipt, &p.layout(false), qr)
 }
 
 fn kind_of(order: &Order) -> &'static str {
@@ -266,6 +266,18 @@ pub(super) fn queue_if_automatic(c: &Db, order: &Order, now: Millis) -> Result<(
     }
     let bytes = receipt_bytes(c, order, &p)?;
     store::insert_print_job(c, "receipt", Some(order.id), &bytes, now)?;
+    Ok(())
+}
+
+/// Open the cash drawer for a sale paid (in part) in cash, when one hangs off
+/// the printer: a job of its own, queued after the receipt in the same
+/// transaction as the payment.
+pub(super) fn open_drawer_for_cash(c: &Db, order: &Order, now: Millis) -> Result<()> {
+    let p = read_printer(c)?;
+    if !p.cash_drawer || p.target().is_err() || order.payment_method == PaymentMethod::Qris {
+        return Ok(());
+    }
+    store::insert_print_job(c, "drawer", Some(order.id), &printer::drawer_kick(), now)?;
     Ok(())
 }
 

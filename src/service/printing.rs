@@ -63,6 +63,7 @@ pub(super) fn daily_report(
         day,
         totals: store::totals_by_status(c, from, to, now)?,
         paid: store::paid_orders_created_between(c, from, to)?,
+        refunds: store::refunds_between(c, from, to)?,
         zone,
         printed_at: now,
     })
@@ -105,6 +106,24 @@ impl Kasir {
         self.inner
             .db
             .read(move |c| Ok(pdf::report::render(&daily_report(c, day, now)?)))
+            .await
+    }
+
+    /// The day's report as data: `GET /api/qris/reports/daily` and the till.
+    /// Without a date, today in the merchant's zone.
+    pub async fn daily_report_json(
+        &self,
+        date: Option<&str>,
+    ) -> Result<crate::receipt::report::DailyJson> {
+        let date = match date.map(str::trim).filter(|d| !d.is_empty()) {
+            Some(d) => d.to_string(),
+            None => self.today().await?,
+        };
+        let day = parse_day(&date)?;
+        let now = self.now();
+        self.inner
+            .db
+            .read(move |c| Ok(crate::receipt::report::json(&daily_report(c, day, now)?)))
             .await
     }
 

@@ -59,9 +59,31 @@ pub struct Settings {
     /// Android packages whose notifications are read by the generic parser
     /// (apps Kasir has no wording table for).
     pub notification_generic_apps: Vec<String>,
+    /// PPN (docs/SALES.md): on or off, its rate in basis points (1100 = 11%),
+    /// and whether prices already include it.
+    pub tax_enabled: bool,
+    pub tax_rate_bp: u32,
+    pub tax_inclusive: bool,
+    /// Service charge in basis points (0: none), and whether PPN is charged on it.
+    pub service_rate_bp: u32,
+    pub service_taxed: bool,
+    /// Cash totals rounded down to Rp 100, 500 or 1.000; 0 is off.
+    pub cash_rounding: u32,
 }
 
 impl Settings {
+    /// The money rules a cart is priced by.
+    pub fn tax_rules(&self) -> super::cart::TaxRules {
+        super::cart::TaxRules {
+            tax_enabled: self.tax_enabled,
+            tax_rate_bp: self.tax_rate_bp,
+            tax_inclusive: self.tax_inclusive,
+            service_rate_bp: self.service_rate_bp,
+            service_taxed: self.service_taxed,
+            cash_rounding: self.cash_rounding,
+        }
+    }
+
     /// The merchant's zone; a stored value this build can't read is Jakarta.
     pub fn zone(&self) -> clock::Zone {
         clock::Zone::parse(&self.timezone).unwrap_or_else(clock::Zone::jakarta)
@@ -93,6 +115,28 @@ pub struct SettingsPatch {
     pub unique_code_max: Option<i64>,
     pub unique_match_window_minutes: Option<i64>,
     pub notification_generic_apps: Option<Vec<String>>,
+    pub tax_enabled: Option<bool>,
+    pub tax_rate_bp: Option<i64>,
+    pub tax_inclusive: Option<bool>,
+    pub service_rate_bp: Option<i64>,
+    pub service_taxed: Option<bool>,
+    pub cash_rounding: Option<i64>,
+}
+
+/// PPN above 50% or service above 100% is a typo, not a shop's rate.
+const MAX_TAX_RATE_BP: i64 = 5_000;
+const MAX_SERVICE_RATE_BP: i64 = 10_000;
+pub const DEFAULT_TAX_RATE_BP: u32 = 1_100;
+
+fn check_rate(field: &'static str, v: Option<i64>, max: i64) -> Result<Option<String>> {
+    match v {
+        Some(v) if !(0..=max).contains(&v) => Err(Error::invalid(
+            field,
+            format!("{field} is in basis points (1100 = 11%), from 0 to {max}; got {v}"),
+        )),
+        Some(v) => Ok(Some(v.to_string())),
+        None => Ok(None),
+    }
 }
 
 /// Settings change rarely and are read on every API response that shows a
@@ -255,6 +299,20 @@ impl Kasir {
             .as_ref()
             .map(|apps| super::evidence::check_generic_apps(apps))
             .transpose()?;
+        let tax_rate = check_rate("tax_rate_bp", patch.tax_rate_bp, MAX_TAX_RATE_BP)?;
+        let service_rate = check_rate(
+            "service_rate_bp",
+            patch.service_rate_bp,
+            MAX_SERVICE_RATE_BP,
+        )?;
+        if let Some(r) = patch.cash_rounding {
+            if ![0, 100, 500, 1_000].contains(&r) {
+                return Err(Error::invalid(
+                    "cash_rounding",
+                    format!("cash_rounding is 0 (off), 100, 500 or 1000 rupiah; got {r}"),
+                ));
+            }
+        }
         let flag = |b: bool| Some(if b { "1" } else { "0" });
         let settings = self
             .inner
@@ -323,6 +381,24 @@ impl Kasir {
                         "notification_generic_apps",
                         Some(v.as_str()).filter(|v| !v.is_empty()),
                     )?;
+                }
+                for (key, on) in [
+                    ("tax_enabled", patch.tax_enabled),
+                    ("tax_inclusive", patch.tax_inclusive),
+                    ("service_taxed", patch.service_taxed),
+                ] {
+                    if let Some(on) = on {
+                        store::set_setting(&tx, key, flag(on))?;
+                    }
+                }
+                if let Some(v) = &tax_rate {
+                    store::set_setting(&tx, "tax_rate_bp", Some(v))?;
+                }
+                if let Some(v) = &service_rate {
+                    store::set_setting(&tx, "service_rate_bp", Some(v))?;
+                }
+                if let Some(r) = patch.cash_rounding {
+                    store::set_setting(&tx, "cash_rounding", Some(&r.to_string()))?;
                 }
                 let s = read_settings(&tx)?;
                 tx.commit()?;
@@ -409,5 +485,21 @@ pub(super) fn read_settings(c: &rusqlite::Connection) -> Result<Settings> {
             .get("notification_generic_apps")
             .map(|v| v.lines().map(str::to_string).collect())
             .unwrap_or_default(),
+        tax_enabled: map.get("tax_enabled").is_some_and(|v| v == "1"),
+        tax_rate_bp: map
+            .get("tax_rate_bp")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(DEFAULT_TAX_RATE_BP),
+        tax_inclusive: map.get("tax_inclusive").is_some_and(|v| v == "1"),
+        service_rate_bp: map
+            .get("service_rate_bp")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0),
+        service_taxed: map.get("service_taxed").is_some_and(|v| v == "1"),
+        cash_rounding: map
+            .get("cash_rounding")
+            .and_then(|v| v.parse().ok())
+            .filter(|v| [100, 500, 1_000].contains(v))
+            .unwrap_or(0),
     })
 }

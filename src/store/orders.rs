@@ -8,7 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 const ORDER_COLS: &str = "o.id, o.order_id, o.link_code, o.qris_id, q.merchant_name, q.merchant_city, o.source, o.amount,
     o.fee_type, o.fee_value, o.fee_amount, o.total_amount, o.description, o.payload, o.status, o.webhook_url,
     o.callback_url, o.created_at, o.expires_at, o.paid_at, o.customer_confirmed_at, o.confirmed_by, o.payer_name,
-    o.payer_note, o.view_count, o.is_active, o.unique_code";
+    o.payer_note, o.view_count, o.is_active, o.unique_code, o.payment_method, o.refunded_amount";
 
 fn order_from_row(r: &Row<'_>, now: Millis) -> rusqlite::Result<Order> {
     let fee_type: Option<String> = r.get(8)?;
@@ -49,6 +49,9 @@ fn order_from_row(r: &Row<'_>, now: Millis) -> rusqlite::Result<Order> {
         view_count: r.get(24)?,
         is_active: r.get(25)?,
         unique_code: r.get(26)?,
+        payment_method: PaymentMethod::parse(&r.get::<_, String>(27)?),
+        refunded_amount: r.get::<_, i64>(28)? as u64,
+        sale: None,
     })
 }
 
@@ -68,9 +71,20 @@ pub fn get_order(c: &Connection, key: OrderKey<'_>, now: Millis) -> Result<Optio
         "SELECT {ORDER_COLS} FROM orders o JOIN static_qris q ON q.id = o.qris_id WHERE {clause}"
     );
     let mut st = c.prepare_cached(&sql)?;
-    Ok(st
+    let order = st
         .query_row([value], |r| order_from_row(r, now))
-        .optional()?)
+        .optional()?;
+    order.map(|o| with_sale(c, o)).transpose()
+}
+
+/// The order with the cart it was made from, if it was.
+fn with_sale(c: &Connection, mut o: Order) -> Result<Order> {
+    o.sale = super::sales::sale_of(c, o.id)?;
+    Ok(o)
+}
+
+fn with_sales(c: &Connection, orders: Vec<Order>) -> Result<Vec<Order>> {
+    orders.into_iter().map(|o| with_sale(c, o)).collect()
 }
 
 pub struct OrderRow<'a> {
@@ -202,7 +216,8 @@ pub fn list_orders(c: &Connection, f: &OrderFilter, now: Millis) -> Result<(Vec<
     page.push((":offset", &offset));
     let mut st = c.prepare_cached(&sql)?;
     let rows = st.query_map(page.as_slice(), |r| order_from_row(r, now))?;
-    Ok((rows.collect::<rusqlite::Result<_>>()?, total as u64))
+    let orders = rows.collect::<rusqlite::Result<_>>()?;
+    Ok((with_sales(c, orders)?, total as u64))
 }
 
 /// The paid orders made in [from, to), oldest first: the closing report's list.
@@ -213,7 +228,7 @@ pub fn paid_orders_created_between(c: &Connection, from: Millis, to: Millis) -> 
          ORDER BY o.created_at, o.id"
     ))?;
     let rows = st.query_map(params![from, to], |r| order_from_row(r, 0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    with_sales(c, rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// A state change and its event, written together.

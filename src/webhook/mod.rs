@@ -81,6 +81,9 @@ struct Data<'a> {
     status: &'a str,
     paid_at: Option<String>,
     created_at: String,
+    // additive: how it was paid and what was given back (docs/SALES.md)
+    payment_method: &'a str,
+    refunded_amount: u64,
 }
 
 #[derive(Serialize)]
@@ -106,6 +109,8 @@ pub fn order_body(order: &Order, event: OrderEvent, at: Millis) -> String {
             status: order.status.as_str(),
             paid_at: order.paid_at.map(rfc3339),
             created_at: rfc3339(order.created_at),
+            payment_method: order.payment_method.as_str(),
+            refunded_amount: order.refunded_amount,
         },
     };
     serde_json::to_string(&body).expect("plain data serializes")

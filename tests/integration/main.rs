@@ -23,6 +23,7 @@ mod printer;
 mod printer_paper;
 mod qr_image;
 mod qr_photos;
+mod sales;
 mod statements;
 mod support;
 mod urls;

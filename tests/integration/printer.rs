@@ -377,3 +377,115 @@ async fn the_daily_report_prints_as_a_slip_with_the_days_totals() {
         .unwrap_err();
     assert_eq!(bad.field(), Some("date"), "{bad}");
 }
+
+/// Issue 13 meets issue 15: a cash sale prints its lines, tender and change,
+/// then opens the drawer (a job of its own, never on a reprint); a QRIS sale
+/// opens nothing.
+#[tokio::test]
+async fn a_cash_sale_prints_its_lines_and_change_then_opens_the_drawer() {
+    use kasir::service::{Cart, CartLine, ProductInput, Tender};
+    let app = TestApp::with_qris().await;
+    let p = Printer::start(0).await;
+    set_printer(
+        &app,
+        &p,
+        PrinterPatch {
+            auto_print: Some(true),
+            cash_drawer: Some(true),
+            ..Default::default()
+        },
+    )
+    .await;
+    let nasi = app
+        .kasir
+        .save_product(ProductInput {
+            name: Some("Nasi goreng".into()),
+            price: Some(12_000),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let cart = |q| Cart {
+        lines: vec![CartLine {
+            product_id: Some(nasi.id),
+            quantity: q,
+            ..Default::default()
+        }],
+        discount: None,
+    };
+    let o = app
+        .kasir
+        .checkout(cart(2), Tender::Cash { tendered: 50_000 }, None)
+        .await
+        .unwrap();
+    let jobs = printed(&app, &p, 2).await;
+    let lines = paper_lines(&jobs[0]);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("Nasi goreng x2") && l.ends_with("Rp 24.000")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("Tunai") && l.ends_with("Rp 50.000")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("Kembalian") && l.ends_with("Rp 26.000")),
+        "{lines:#?}"
+    );
+    assert!(
+        !jobs[0].windows(3).any(|w| w == [0x1B, b'p', 0]),
+        "the receipt itself kicks nothing"
+    );
+    assert!(
+        jobs[1].starts_with(&[0x1B, b'p', 0, 25, 250]),
+        "{:?}",
+        jobs[1]
+    );
+    let kinds: Vec<String> = app
+        .kasir
+        .print_jobs(10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|j| j.kind)
+        .collect();
+    assert!(kinds.contains(&"drawer".to_string()), "{kinds:?}");
+
+    // a reprint opens nothing; a QRIS sale opens nothing when it is paid
+    app.kasir.print_receipt(&o.order_id).await.unwrap();
+    let q = app
+        .kasir
+        .checkout(cart(1), Tender::Qris, None)
+        .await
+        .unwrap();
+    app.kasir
+        .verify(
+            &q.order_id,
+            kasir::model::ConfirmedBy::Dashboard,
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+    let jobs = printed(&app, &p, 4).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let jobs = if p.jobs().len() > jobs.len() {
+        p.jobs()
+    } else {
+        jobs
+    };
+    assert_eq!(
+        jobs.len(),
+        4,
+        "reprint and the QRIS receipt, no second kick"
+    );
+    for j in &jobs[2..] {
+        assert!(!j.starts_with(&[0x1B, b'p']), "no kick");
+    }
+}

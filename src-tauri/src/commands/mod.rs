@@ -13,6 +13,7 @@ mod payments;
 mod printer;
 mod printing;
 mod qris;
+mod sales;
 mod till;
 mod webhooks;
 mod widget;
@@ -28,6 +29,20 @@ type TillState<'a> = State<'a, Till>;
 
 pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
+        sales::products_list,
+        sales::product_by_barcode,
+        sales::product_save,
+        sales::products_reorder,
+        sales::categories_list,
+        sales::category_save,
+        sales::cart_price,
+        sales::checkout,
+        sales::bills_list,
+        sales::bill_park,
+        sales::bill_take,
+        sales::bill_discard,
+        sales::order_refund,
+        sales::report_daily,
         till::app_info,
         till::settings_update,
         till::server_restart,

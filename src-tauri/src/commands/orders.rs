@@ -91,10 +91,16 @@ pub struct OrderRow {
     pub confirmed_by: Option<ConfirmedBy>,
     pub created_ms: Millis,
     pub paid_ms: Option<Millis>,
+    /// `qris`, `cash` or `split`.
+    pub payment_method: kasir::model::PaymentMethod,
+    /// What the customer paid across tenders (a sale's total, else the amount).
+    pub sale_total: u64,
+    pub refunded_amount: u64,
 }
 
 impl From<Order> for OrderRow {
     fn from(o: Order) -> Self {
+        let sale_total = kasir::service::paid_total(&o);
         OrderRow {
             title: views::title(&o),
             order_id: o.order_id,
@@ -107,6 +113,9 @@ impl From<Order> for OrderRow {
             confirmed_by: o.confirmed_by,
             created_ms: o.created_at,
             paid_ms: o.paid_at,
+            payment_method: o.payment_method,
+            sale_total,
+            refunded_amount: o.refunded_amount,
         }
     }
 }

@@ -38,6 +38,9 @@ fn order() -> Order {
         payer_name: Some("Budi".into()),
         payer_note: None,
         view_count: 3,
+        payment_method: PaymentMethod::Qris,
+        refunded_amount: 0,
+        sale: None,
         is_active: true,
     }
 }
@@ -63,6 +66,12 @@ fn settings() -> Settings {
         unique_code_max: 99,
         unique_match_window_minutes: 30,
         notification_generic_apps: vec![],
+        tax_enabled: true,
+        tax_rate_bp: 1_100,
+        tax_inclusive: false,
+        service_rate_bp: 0,
+        service_taxed: false,
+        cash_rounding: 0,
     }
 }
 

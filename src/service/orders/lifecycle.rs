@@ -1,7 +1,8 @@
 //! An order's lifecycle, in one place: `pending → awaiting_confirmation →
-//! paid`, `cancelled`, `expired`. Every state change goes through [`apply`],
-//! which writes the new status, its event and its webhook in the caller's
-//! transaction, so none of them can exist without the others.
+//! paid`, `cancelled`, `expired`, and refunds of a paid order. Every state
+//! change goes through [`apply`], which writes the new status, its event and
+//! its webhook in the caller's transaction (and, when an order becomes paid,
+//! takes its stock), so none of them can exist without the others.
 
 use crate::clock::Millis;
 use crate::error::{Attempted, Error, Result};
@@ -166,11 +167,38 @@ fn transition(
             at: now,
         },
     )?;
+    if to == OrderStatus::Paid {
+        store::take_stock_of(tx, order.id)?;
+    }
     let order = reload(tx, order.id, now)?;
     if event.is_webhook() {
         super::super::webhooks::enqueue(tx, &order, id, event, now)?;
     }
     let change = change_of(&order, id, event, now);
+    Ok((order, change))
+}
+
+/// A refund was written in `tx`: its event and webhook `payment.refunded`.
+/// The order stays paid; only a paid order is refunded.
+pub fn refunded(
+    tx: &Transaction<'_>,
+    order: &Order,
+    actor: &str,
+    now: Millis,
+) -> Result<(Order, OrderChange)> {
+    debug_assert!(order.is_paid());
+    let id = store::insert_event(
+        tx,
+        order.id,
+        OrderEvent::Refunded,
+        Some(OrderStatus::Paid),
+        OrderStatus::Paid,
+        actor,
+        now,
+    )?;
+    let order = reload(tx, order.id, now)?;
+    super::super::webhooks::enqueue(tx, &order, id, OrderEvent::Refunded, now)?;
+    let change = change_of(&order, id, OrderEvent::Refunded, now);
     Ok((order, change))
 }
 

@@ -130,6 +130,54 @@ fn insert_with_fresh_code(
     Ok(Err(Error::LinkCodesExhausted))
 }
 
+/// Write a new order and its `order.created` event in `tx`. With `unique`
+/// off (a cash sale, paid at once) no unique code is added. `Ok(Err)` is a
+/// refusal: nothing was written.
+pub(super) fn insert_order(
+    tx: &rusqlite::Transaction<'_>,
+    settings: &super::Settings,
+    req: &CheckedOrder,
+    source: OrderSource,
+    unique: bool,
+    now: Millis,
+) -> Result<Result<(Order, OrderChange)>> {
+    let q = req.static_qris(tx)?;
+    let charge = if unique {
+        match super::unique_code::choose(tx, settings, req, now)? {
+            Ok(charge) => charge,
+            Err(refused) => return Ok(Err(refused)),
+        }
+    } else {
+        super::unique_code::without_code(req)
+    };
+    let payload = req.payload(&q, charge.charged)?;
+    let expiry = req
+        .expires_in_minutes
+        .unwrap_or(settings.order_expiry_minutes);
+    let row = OrderRow {
+        order_id: &req.order_id,
+        link_code: "",
+        qris_id: q.id,
+        source,
+        amount: req.amount,
+        unique_code: charge.unique_code,
+        fee: req.fee,
+        fee_amount: charge.fee_amount,
+        total_amount: charge.total_amount,
+        description: req.description.as_deref(),
+        payload: &payload,
+        webhook_url: req.webhook_url.as_deref(),
+        callback_url: req.callback_url.as_deref(),
+        created_at: now,
+        expires_at: now + expiry * 60_000,
+    };
+    let pk = match insert_with_fresh_code(tx, &row, generate_link_code)? {
+        Ok(pk) => pk,
+        Err(refused) => return Ok(Err(refused)),
+    };
+    Ok(Ok(lifecycle::created(tx, pk, source.as_str(), now)?))
+}
+
 impl Kasir {
     /// Make an order: check the request, convert the static QRIS, store it.
     pub async fn create_order(&self, req: NewOrder, source: OrderSource) -> Result<Order> {
@@ -162,40 +210,13 @@ impl Kasir {
                     ));
                 }
             }
-            let q = req.static_qris(&tx)?;
-            let charge = match super::unique_code::choose(&tx, &settings, &req, now)? {
-                Ok(charge) => charge,
-                Err(refused) => return Ok((Err(refused), vec![])),
-            };
-            let payload = req.payload(&q, charge.charged)?;
-            let expiry = match req.expires_in_minutes {
-                Some(m) => m,
-                None => settings.order_expiry_minutes,
-            };
-            let row = OrderRow {
-                order_id: &req.order_id,
-                link_code: "",
-                qris_id: q.id,
-                source,
-                amount: req.amount,
-                unique_code: charge.unique_code,
-                fee: req.fee,
-                fee_amount: charge.fee_amount,
-                total_amount: charge.total_amount,
-                description: req.description.as_deref(),
-                payload: &payload,
-                webhook_url: req.webhook_url.as_deref(),
-                callback_url: req.callback_url.as_deref(),
-                created_at: now,
-                expires_at: now + expiry * 60_000,
-            };
-            let pk = match insert_with_fresh_code(&tx, &row, generate_link_code)? {
-                Ok(pk) => pk,
-                Err(refused) => return Ok((Err(refused), vec![])),
-            };
-            let (order, change) = lifecycle::created(&tx, pk, source.as_str(), now)?;
-            tx.commit()?;
-            Ok((Ok(order), vec![change]))
+            match insert_order(&tx, &settings, &req, source, true, now)? {
+                Ok((order, change)) => {
+                    tx.commit()?;
+                    Ok((Ok(order), vec![change]))
+                }
+                Err(refused) => Ok((Err(refused), vec![])),
+            }
         })
         .await
     }

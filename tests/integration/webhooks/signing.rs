@@ -60,9 +60,11 @@ async fn events_arrive_signed_in_the_references_shape() {
         assert_eq!(body["data"]["amount"], 25000);
         assert_eq!(body["data"]["description"], "Pembayaran Order #12345");
         assert_eq!(body["data"]["status"], status);
-        // exactly the reference's keys, in its order, compact
+        // the reference's keys, in its order, compact; Kasir's two after them
         assert_eq!(body.as_object().unwrap().len(), 3);
-        assert_eq!(body["data"].as_object().unwrap().len(), 7);
+        assert_eq!(body["data"].as_object().unwrap().len(), 9);
+        assert_eq!(body["data"]["payment_method"], "qris");
+        assert_eq!(body["data"]["refunded_amount"], 0);
         let at = |k: &str| hit.body.find(&format!("\"{k}\":")).unwrap();
         let order = [
             "event",
@@ -75,6 +77,8 @@ async fn events_arrive_signed_in_the_references_shape() {
             "status",
             "paid_at",
             "created_at",
+            "payment_method",
+            "refunded_amount",
         ];
         assert!(
             order.windows(2).all(|w| at(w[0]) < at(w[1])),
