@@ -32,6 +32,12 @@ pub enum Preparation {
     Double,
     /// Light on dark, then a border: dark-mode screenshots.
     Inverted,
+    /// Cut out of the photo at its own resolution around a patch that looks
+    /// like a code, and read as it is and thresholded at one, one and a half
+    /// and two times its size (`region`): a small code in a large photo, too
+    /// small once the photo is shrunk and lost among everything else in the
+    /// frame at full size.
+    Region,
     /// The photo at its own resolution, when it was shrunk for speed and the
     /// code is too small in the frame to survive that.
     FullResolution,
@@ -39,7 +45,7 @@ pub enum Preparation {
 
 impl Preparation {
     /// The order `scan` tries them in.
-    pub const ALL: [Preparation; 9] = [
+    pub const ALL: [Preparation; 10] = [
         Preparation::AsIs,
         Preparation::QuietZone,
         Preparation::Otsu,
@@ -48,6 +54,7 @@ impl Preparation {
         Preparation::Half,
         Preparation::Double,
         Preparation::Inverted,
+        Preparation::Region,
         Preparation::FullResolution,
     ];
 
@@ -69,6 +76,8 @@ impl Preparation {
                 imageops::invert(&mut inverted);
                 Some(with_border(&inverted))
             }
+            // more than one picture: `scan` cuts them out and reads each
+            Preparation::Region => None,
             Preparation::FullResolution => original.map(with_border),
         }
     }
@@ -85,6 +94,7 @@ impl fmt::Display for Preparation {
             Preparation::Half => "at half size with a white border",
             Preparation::Double => "at double size with a white border",
             Preparation::Inverted => "inverted with a white border",
+            Preparation::Region => "cut out around the code at full resolution",
             Preparation::FullResolution => "at full resolution with a white border",
         })
     }
@@ -92,7 +102,7 @@ impl fmt::Display for Preparation {
 
 /// A white border an eighth of the long side (at least 8 px): wider than the
 /// 4-module quiet zone of any code that fills the picture.
-fn with_border(g: &GrayImage) -> GrayImage {
+pub(super) fn with_border(g: &GrayImage) -> GrayImage {
     let border = g.width().max(g.height()) / 8 + 8;
     let mut out =
         GrayImage::from_pixel(g.width() + 2 * border, g.height() + 2 * border, Luma([255]));
@@ -107,14 +117,14 @@ fn local_threshold(g: &GrayImage, radius: u32) -> GrayImage {
     ))
 }
 
-fn scale(g: &GrayImage, factor: f32) -> GrayImage {
+pub(super) fn scale(g: &GrayImage, factor: f32) -> GrayImage {
     let w = ((g.width() as f32 * factor) as u32).max(1);
     let h = ((g.height() as f32 * factor) as u32).max(1);
     imageops::resize(g, w, h, FilterType::Triangle)
 }
 
 /// Otsu's method: the global threshold that best separates ink from paper.
-fn otsu(g: &GrayImage) -> GrayImage {
+pub(super) fn otsu(g: &GrayImage) -> GrayImage {
     let mut hist = [0u64; 256];
     for p in g.pixels() {
         hist[usize::from(p[0])] += 1;
