@@ -16,6 +16,15 @@ pub enum Preparation {
     AsIs,
     /// A white border added: a code cropped to its edge has no quiet zone.
     QuietZone,
+    /// Cut out of the photo at its own resolution around a patch that looks
+    /// like a code, and read as it is and thresholded at one, one and a half
+    /// and two times its size (`region`): a small code in a large photo, too
+    /// small once the photo is shrunk and lost among everything else in the
+    /// frame at full size. Tried before the whole-photo thresholds: on a 6 MP
+    /// photo a few cut-outs cost less than those six steps failing (a 360 px
+    /// sticker read in 110-150 ms instead of 250-300, loaded machine), and a
+    /// code filling the photo has no cut-out, so it loses nothing.
+    Region,
     /// Otsu's global threshold, then a border: tinted or glaring stickers
     /// where the detector's local threshold breaks modules apart.
     Otsu,
@@ -32,12 +41,6 @@ pub enum Preparation {
     Double,
     /// Light on dark, then a border: dark-mode screenshots.
     Inverted,
-    /// Cut out of the photo at its own resolution around a patch that looks
-    /// like a code, and read as it is and thresholded at one, one and a half
-    /// and two times its size (`region`): a small code in a large photo, too
-    /// small once the photo is shrunk and lost among everything else in the
-    /// frame at full size.
-    Region,
     /// The photo at its own resolution, when it was shrunk for speed and the
     /// code is too small in the frame to survive that.
     FullResolution,
@@ -48,13 +51,13 @@ impl Preparation {
     pub const ALL: [Preparation; 10] = [
         Preparation::AsIs,
         Preparation::QuietZone,
+        Preparation::Region,
         Preparation::Otsu,
         Preparation::LocalThreshold,
         Preparation::LocalThresholdFine,
         Preparation::Half,
         Preparation::Double,
         Preparation::Inverted,
-        Preparation::Region,
         Preparation::FullResolution,
     ];
 
