@@ -119,7 +119,8 @@ fn read(c: &mut Criterion) {
     }
     // a 360 px sticker in a 3000×2000 photo of a grey counter, as JPEG: too
     // small once the photo is shrunk, so it is read from a cut-out around it
-    // at full resolution, after every whole-photo step has failed
+    // at full resolution, after the shrunk photo has failed as it is and with
+    // a border
     for name in [
         "akbarhabiby_go-qris__testdata_qris.png",
         "Dev4ami_qris-template.jpg",
