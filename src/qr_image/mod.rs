@@ -10,6 +10,7 @@
 //! on its own (`Preparation`).
 
 mod prepare;
+mod region;
 mod render;
 mod scan;
 mod symbol;

@@ -16,6 +16,15 @@ pub enum Preparation {
     AsIs,
     /// A white border added: a code cropped to its edge has no quiet zone.
     QuietZone,
+    /// Cut out of the photo at its own resolution around a patch that looks
+    /// like a code, and read as it is and thresholded at one, one and a half
+    /// and two times its size (`region`): a small code in a large photo, too
+    /// small once the photo is shrunk and lost among everything else in the
+    /// frame at full size. Tried before the whole-photo thresholds: on a 6 MP
+    /// photo a few cut-outs cost less than those six steps failing (a 360 px
+    /// sticker read in 110-150 ms instead of 250-300, loaded machine), and a
+    /// code filling the photo has no cut-out, so it loses nothing.
+    Region,
     /// Otsu's global threshold, then a border: tinted or glaring stickers
     /// where the detector's local threshold breaks modules apart.
     Otsu,
@@ -39,9 +48,10 @@ pub enum Preparation {
 
 impl Preparation {
     /// The order `scan` tries them in.
-    pub const ALL: [Preparation; 9] = [
+    pub const ALL: [Preparation; 10] = [
         Preparation::AsIs,
         Preparation::QuietZone,
+        Preparation::Region,
         Preparation::Otsu,
         Preparation::LocalThreshold,
         Preparation::LocalThresholdFine,
@@ -69,6 +79,8 @@ impl Preparation {
                 imageops::invert(&mut inverted);
                 Some(with_border(&inverted))
             }
+            // more than one picture: `scan` cuts them out and reads each
+            Preparation::Region => None,
             Preparation::FullResolution => original.map(with_border),
         }
     }
@@ -85,6 +97,7 @@ impl fmt::Display for Preparation {
             Preparation::Half => "at half size with a white border",
             Preparation::Double => "at double size with a white border",
             Preparation::Inverted => "inverted with a white border",
+            Preparation::Region => "cut out around the code at full resolution",
             Preparation::FullResolution => "at full resolution with a white border",
         })
     }
@@ -92,7 +105,7 @@ impl fmt::Display for Preparation {
 
 /// A white border an eighth of the long side (at least 8 px): wider than the
 /// 4-module quiet zone of any code that fills the picture.
-fn with_border(g: &GrayImage) -> GrayImage {
+pub(super) fn with_border(g: &GrayImage) -> GrayImage {
     let border = g.width().max(g.height()) / 8 + 8;
     let mut out =
         GrayImage::from_pixel(g.width() + 2 * border, g.height() + 2 * border, Luma([255]));
@@ -107,14 +120,14 @@ fn local_threshold(g: &GrayImage, radius: u32) -> GrayImage {
     ))
 }
 
-fn scale(g: &GrayImage, factor: f32) -> GrayImage {
+pub(super) fn scale(g: &GrayImage, factor: f32) -> GrayImage {
     let w = ((g.width() as f32 * factor) as u32).max(1);
     let h = ((g.height() as f32 * factor) as u32).max(1);
     imageops::resize(g, w, h, FilterType::Triangle)
 }
 
 /// Otsu's method: the global threshold that best separates ink from paper.
-fn otsu(g: &GrayImage) -> GrayImage {
+pub(super) fn otsu(g: &GrayImage) -> GrayImage {
     let mut hist = [0u64; 256];
     for p in g.pixels() {
         hist[usize::from(p[0])] += 1;

@@ -1,7 +1,8 @@
 //! Reading the QR code out of a photo or screenshot of a QRIS sticker.
 
 use super::prepare::Preparation;
-use image::imageops::{self, FilterType};
+use super::region;
+use image::imageops;
 use image::{DynamicImage, GrayImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Luma};
 use std::io::Cursor;
 
@@ -78,21 +79,26 @@ pub fn scan_detailed(bytes: &[u8]) -> Result<Scanned, ScanError> {
         let f = f64::from(DETECT_SIDE) / f64::from(long);
         let w = ((f64::from(original.width()) * f).round() as u32).max(1);
         let h = ((f64::from(original.height()) * f).round() as u32).max(1);
-        let small = imageops::resize(&original, w, h, FilterType::Triangle);
-        let keep = (long <= FULL_RESOLUTION_MAX_SIDE).then_some(original);
-        (small, keep)
+        // an area average: a fifth of the time of a triangle filter on a
+        // 6 MP photo (20 ms against 100 ms), and as sharp at this ratio
+        (imageops::thumbnail(&original, w, h), Some(original))
     } else {
         (original, None)
     };
+    let full_resolution = original
+        .as_ref()
+        .filter(|o| o.width().max(o.height()) <= FULL_RESOLUTION_MAX_SIDE);
     for preparation in Preparation::ALL {
-        if let Some(picture) = preparation.apply(&base, original.as_ref()) {
-            if let Some(payload) = detect(picture) {
-                return Ok(Scanned {
-                    payload,
-                    preparation,
-                    shrunk,
-                });
-            }
+        let payload = match preparation {
+            Preparation::Region => read_regions(&base, original.as_ref().unwrap_or(&base)),
+            p => p.apply(&base, full_resolution).and_then(detect),
+        };
+        if let Some(payload) = payload {
+            return Ok(Scanned {
+                payload,
+                preparation,
+                shrunk,
+            });
         }
     }
     Err(ScanError::NoQrFound)
@@ -156,6 +162,17 @@ fn flatten_on_white(img: DynamicImage) -> GrayImage {
         *o = Luma([((l * a + 255 * (255 - a) + 127) / 255) as u8]);
     }
     out
+}
+
+/// Cut each busy patch of `small` out of `full` (the same photo, at its own
+/// resolution) and read it as a picture of its own.
+fn read_regions(small: &GrayImage, full: &GrayImage) -> Option<String> {
+    region::candidates(small, full.width(), full.height())
+        .into_iter()
+        .find_map(|r| {
+            let crop = imageops::crop_imm(full, r.x, r.y, r.width, r.height).to_image();
+            region::views(crop).find_map(detect)
+        })
 }
 
 fn detect(picture: GrayImage) -> Option<String> {
