@@ -4,7 +4,7 @@
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: run test setup lint unit e2e bench
+.PHONY: run test setup lint unit e2e bench package package-check
 
 setup:
 	@bash scripts/setup.sh
@@ -33,3 +33,15 @@ e2e: setup
 
 bench: setup
 	$(CARGO) bench --workspace
+
+## the till's Debian package (docs/PACKAGING.md): prints its path,
+## target/release/bundle/deb/kasir_<version>_<arch>.deb (under CARGO_TARGET_DIR if set)
+package:
+	@bash scripts/setup.sh package
+	@bash scripts/package.sh
+
+## CI, after `make test`: build the package, install it, run `kasir --version`,
+## start the installed till under Xvfb until its API answers, remove it
+package-check:
+	@bash scripts/setup.sh package
+	bash scripts/package-check.sh

@@ -41,3 +41,13 @@ if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$cargo_bin/tauri-driver"
   echo "setup: installing tauri-driver"
   cargo install tauri-driver --version 2.1.0 --locked
 fi
+
+# `make package` bundles with Tauri's CLI, pinned like tauri-driver; only the
+# packaging targets ask for it (`setup.sh package`), as it takes minutes to build
+if [ "${1:-}" = package ]; then
+  tauri_cli=2.12.4
+  if [ "$(cargo tauri --version 2>/dev/null)" != "tauri-cli $tauri_cli" ]; then
+    echo "setup: installing tauri-cli $tauri_cli"
+    cargo install tauri-cli --version "$tauri_cli" --locked
+  fi
+fi

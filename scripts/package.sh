@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Build the till's Debian package (docs/PACKAGING.md): the release build of
+# `kasir-desktop` and the `kasir` CLI, then Tauri's bundler. Progress goes to
+# stderr; the last thing on stdout is the .deb's path.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+exec 3>&1 1>&2
+
+target_dir="$(cargo metadata --no-deps --format-version 1 |
+  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')"
+
+# The same command and features as `make run`'s build, so the two share every
+# artifact; tauri-cli's own `build` would pass other features and rebuild the
+# till's crate (and it cannot find the till's Cargo.toml from the root config).
+cargo build --release -p kasir -p kasir-desktop --bins
+
+# The root config's name, version and identifier, and the CLI at /usr/bin/kasir
+# (a bundle.linux.deb.files entry: externalBin would make every `cargo build` of
+# the till require the CLI to exist first, as tauri-build checks sidecars).
+merge="$(CLI="$target_dir/release/kasir" node -e '
+  const c = require("./tauri.conf.json");
+  console.log(JSON.stringify({
+    productName: c.productName, version: c.version, identifier: c.identifier,
+    bundle: { linux: { deb: { files: { "/usr/bin/kasir": process.env.CLI } } } },
+  }));')"
+TAURI_APP_PATH=src-tauri cargo tauri bundle --bundles deb --config "$merge"
+
+# Tauri names the file after productName (Kasir_…); Debian's convention, and
+# the package inside, are lowercase
+read -r product version < <(node -e 'const c=require("./tauri.conf.json");console.log(c.productName, c.version)')
+arch="$(dpkg --print-architecture)"
+deb_dir="$target_dir/release/bundle/deb"
+deb="$deb_dir/kasir_${version}_${arch}.deb"
+mv -f "$deb_dir/${product}_${version}_${arch}.deb" "$deb"
+echo "package: $deb ($(du -h "$deb" | cut -f1))"
+echo "$deb" >&3
