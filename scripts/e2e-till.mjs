@@ -283,6 +283,14 @@ async function catalogueSales(api, fullKey) {
   const split = await order(splitId);
   check(split.status === 'paid' && split.payment_method === 'split' && split.cash_amount === 20000, `${splitId} is paid: Rp 20.000 cash and the rest by QRIS`);
   await screenshot('split-lunas');
+  // the sale closed Meja 3
+  await click('#btn-new');
+  await visible('#kasir-cart-view');
+  await click('#cart-bills');
+  await visible('#bills-dialog');
+  await waitFor('no open bills', () => exec('return !document.getElementById("bills-empty").hidden && document.querySelectorAll("#bills-table tbody tr").length === 0;'));
+  check(true, 'paying Meja 3 closed it: no open bills are left');
+  await click('#bills-close');
 
   // 13. Pesanan: the cash sale's lines, and a refund of one Es teh
   await click('#nav-orders');

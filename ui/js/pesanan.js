@@ -46,7 +46,9 @@ export async function loadOrders() {
       const tr = el('tr', { class: 'clickable', tabindex: '0', dataset: { orderId: o.order_id } },
         el('td', {}, dateTime(o.created_ms, language())),
         el('td', {}, o.order_id),
-        el('td', {}, o.description || o.title || '', o.payment_method && o.payment_method !== 'qris' ? el('span', { class: 'badge method' }, t(`method.${o.payment_method}`)) : null),
+        el('td', {}, o.description || o.title || '',
+          o.payment_method && o.payment_method !== 'qris' ? el('span', { class: 'badge method' }, t(`method.${o.payment_method}`)) : null,
+          o.refunded_amount ? el('span', { class: 'badge method cancelled' }, t('orders.refunded', { amount: rupiah(o.refunded_amount) })) : null),
         el('td', { class: 'num' }, rupiah(o.total_amount)),
         el('td', {}, badge(o.status)));
       tr.addEventListener('click', () => openDetail(o.order_id));

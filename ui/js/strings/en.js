@@ -78,6 +78,7 @@ export default {
   'orders.totals.paid': 'Paid',
   'orders.totals.open': 'Unpaid',
   'orders.totals.closed': 'Cancelled/expired',
+  'orders.refunded': 'Refunded {amount}',
   'orders.count': '{n} orders',
 
   'pager.prev': '‹ Previous',

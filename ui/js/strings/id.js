@@ -79,6 +79,7 @@ export default {
   'orders.totals.paid': 'Lunas',
   'orders.totals.open': 'Belum dibayar',
   'orders.totals.closed': 'Batal/kedaluwarsa',
+  'orders.refunded': 'Refund {amount}',
   'orders.count': '{n} pesanan',
 
   'pager.prev': '‹ Sebelumnya',
