@@ -25,6 +25,8 @@ CREATE TABLE products (
     updated_at  INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX products_shelf ON products(active, sort_order, id);
+-- a new product goes last: MAX(sort_order) by the index, not a scan per row
+CREATE INDEX products_sort ON products(sort_order);
 
 -- How the order is paid; `qris` for every order made before.
 ALTER TABLE orders ADD COLUMN payment_method TEXT NOT NULL DEFAULT 'qris'

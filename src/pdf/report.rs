@@ -194,6 +194,59 @@ pub fn render(r: &DailyReport) -> Vec<u8> {
     }
     y += ROW;
 
+    // ---- tenders, refunds, items (issue 13), beside nothing when unused ----
+    let sales = r.sales();
+    if sales.cash > 0 || sales.refunds.count > 0 || sales.items_sold > 0 {
+        c.text(LEFT, y, "Penjualan", Font::Bold, 11.0, Align::Left);
+        y += 7.0;
+        let mut rows = vec![
+            ("Tunai", rupiah(sales.cash), Font::Regular),
+            ("QRIS", rupiah(sales.qris), Font::Regular),
+        ];
+        if sales.refunds.count > 0 {
+            rows.push((
+                "Refund",
+                format!(
+                    "{}x  -{} (laci {})",
+                    sales.refunds.count,
+                    rupiah(sales.refunds.amount),
+                    rupiah(sales.refunds.cash)
+                ),
+                Font::Regular,
+            ));
+        }
+        rows.push(("Bersih", rupiah(sales.net), Font::Bold));
+        if sales.items_sold > 0 {
+            rows.push(("Item terjual", sales.items_sold.to_string(), Font::Regular));
+            rows.push(("Diskon", rupiah(sales.discounts), Font::Regular));
+            rows.push(("Service", rupiah(sales.service), Font::Regular));
+            rows.push(("PPN", rupiah(sales.tax), Font::Regular));
+        }
+        for (label, value, font) in rows {
+            c.text(LEFT, y, label, Font::Regular, 10.0, Align::Left);
+            c.text(95.0, y, &value, font, 10.0, Align::Right);
+            y += ROW + 0.8;
+        }
+        if !sales.best_sellers.is_empty() {
+            y += ROW * 0.5;
+            c.text(LEFT, y, "Terlaris", Font::Bold, 10.0, Align::Left);
+            y += ROW + 0.8;
+            for b in &sales.best_sellers {
+                c.text(
+                    LEFT,
+                    y,
+                    &format!("{}  x{}", b.name, b.quantity),
+                    Font::Regular,
+                    SIZE,
+                    Align::Left,
+                );
+                c.text(95.0, y, &rupiah(b.total), Font::Regular, SIZE, Align::Right);
+                y += ROW;
+            }
+        }
+        y += ROW;
+    }
+
     // ---- the paid orders ----
     if all.0 == 0 {
         c.text(

@@ -142,3 +142,49 @@ async fn an_amount_only_order_reads_as_before_with_the_new_fields_empty() {
     assert_eq!(d["refunded_amount"], 0);
     assert_eq!(d["amount"], 15_000);
 }
+
+#[tokio::test]
+async fn the_daily_pdf_and_slip_show_the_tenders_refunds_and_best_sellers() {
+    let app = TestApp::with_qris().await;
+    let kopi = product(&app, "Kopi susu", 18_000).await;
+    let o = app
+        .kasir
+        .checkout(cart(&[(kopi, 3)]), Tender::Split { cash: 24_000 }, None)
+        .await
+        .unwrap();
+    app.kasir
+        .verify(
+            &o.order_id,
+            kasir::model::ConfirmedBy::Dashboard,
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+    let today = app.kasir.today().await.unwrap();
+    let pdf = app.kasir.daily_report_pdf(&today).await.unwrap();
+    let path = app.dir.path().join("laporan.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let text = pdftotext(&path);
+    for want in [
+        "Penjualan",
+        "Tunai",
+        "Rp 24.000",
+        "QRIS",
+        "Rp 30.000",
+        "Terlaris",
+        "Kopi susu",
+        "x3",
+    ] {
+        assert!(text.contains(want), "{want:?} in {text}");
+    }
+    let (s, r) = app
+        .get(&format!("/api/qris/reports/daily?date={today}"))
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(
+        (r["cash"].as_u64(), r["qris"].as_u64()),
+        (Some(24_000), Some(30_000))
+    );
+    assert_eq!(r["paid_total"], 54_000);
+}
