@@ -148,6 +148,16 @@ fn plan(p: &PricedCart, tender: Tender) -> Result<(PaymentMethod, u64, SaleTotal
         total,
     };
     let nothing = || Error::invalid("lines", "the cart comes to Rp 0: there is nothing to pay");
+    if p.total > qris::MAX_AMOUNT {
+        return Err(Error::invalid(
+            "lines",
+            format!(
+                "the cart comes to Rp {}, more than the Rp {} a QRIS or a till can take",
+                p.total,
+                qris::MAX_AMOUNT
+            ),
+        ));
+    }
     match tender {
         Tender::Qris => {
             if p.total == 0 {
@@ -164,6 +174,12 @@ fn plan(p: &PricedCart, tender: Tender) -> Result<(PaymentMethod, u64, SaleTotal
             let due = p.cash_total;
             if due == 0 {
                 return Err(nothing());
+            }
+            if tendered > qris::MAX_AMOUNT as i64 {
+                return Err(Error::invalid(
+                    "tendered",
+                    format!("Rp {tendered} tendered is not a sum of cash; check the amount"),
+                ));
             }
             if tendered < due as i64 {
                 return Err(Error::invalid(

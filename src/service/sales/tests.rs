@@ -137,6 +137,26 @@ async fn cash_short_of_the_total_and_splits_that_are_not_splits_are_refused_writ
         .unwrap_err();
     assert_eq!(e.field(), Some("tendered"));
     assert!(e.to_string().contains("less than the Rp 25000 due"), "{e}");
+    let e = k
+        .checkout(
+            cart(vec![line(nasi, 1)]),
+            Tender::Cash { tendered: i64::MAX },
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.field(), Some("tendered"));
+    // a cart worth more than a QRIS can say is refused before anything is written
+    let gold = product(k, "Emas batangan", 1_000_000_000, None, None).await;
+    let e = k
+        .checkout(
+            cart(vec![line(gold, 9_999), line(gold, 2)]),
+            Tender::Cash { tendered: 1 },
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.field(), Some("lines"));
     for cash in [0, 25_000, 30_000] {
         let e = k
             .checkout(cart(vec![line(nasi, 1)]), Tender::Split { cash }, None)
