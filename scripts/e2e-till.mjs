@@ -12,12 +12,14 @@
 // screenshot hangs under Xvfb).
 //
 // Env: KASIR_DESKTOP_BIN (default target/debug/kasir-desktop), E2E_OUT (target/e2e),
-// E2E_MODE=bench prints timings as JSON and skips screenshots.
+// E2E_MODE=bench prints timings as JSON and skips screenshots; it then also
+// imports 5,000 products with the CLI (KASIR_BIN, default target/debug/kasir)
+// and times the catalogue: search as you type, and adding to a 50-line cart.
 
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir, homedir } from 'node:os';
+import { tmpdir, homedir, loadavg } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,6 +27,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = resolve(process.env.KASIR_DESKTOP_BIN || join(root, 'target/debug/kasir-desktop'));
 const out = resolve(process.env.E2E_OUT || join(root, 'target/e2e'));
 const bench = process.env.E2E_MODE === 'bench';
+const cli = resolve(process.env.KASIR_BIN || join(root, 'target/debug/kasir'));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function freePort() {
@@ -314,6 +317,117 @@ async function catalogueSales(api, fullKey) {
   await click('#order-dialog button[value="close"]');
 }
 
+// ---- bench: the catalogue of a bigger shop (issue 13) ----
+const BENCH_PRODUCTS = 5000;
+const BASES = [
+  ['Kopi', 'Minuman'], ['Teh', 'Minuman'], ['Susu', 'Minuman'], ['Air mineral', 'Minuman'],
+  ['Roti', 'Makanan'], ['Mie instan', 'Makanan'], ['Biskuit', 'Makanan'], ['Keripik', 'Makanan'],
+  ['Beras', 'Sembako'], ['Gula', 'Sembako'], ['Minyak goreng', 'Sembako'], ['Telur', 'Sembako'],
+  ['Sabun', 'Rumah tangga'], ['Sampo', 'Rumah tangga'], ['Pasta gigi', 'Rumah tangga'], ['Deterjen', 'Rumah tangga'],
+];
+const BRANDS = ['Sari', 'Jaya', 'Makmur', 'Sentosa', 'Indah', 'Rasa', 'Prima', 'Segar'];
+const SIZES = ['100 g', '250 g', '500 g', '1 kg', '600 ml', '1 L', 'sachet', 'pak'];
+
+function ean13(i) {
+  const body = `899${String(i).padStart(9, '0')}`;
+  const sum = [...body].reduce((a, d, k) => a + Number(d) * (k % 2 ? 3 : 1), 0);
+  return body + ((10 - (sum % 10)) % 10);
+}
+
+function benchProducts() {
+  return Array.from({ length: BENCH_PRODUCTS }, (_, i) => {
+    const [base, category] = BASES[i % BASES.length];
+    const name = `${base} ${BRANDS[Math.floor(i / BASES.length) % BRANDS.length]} ${SIZES[Math.floor(i / 128) % SIZES.length]} ${String(i + 1).padStart(4, '0')}`;
+    return { name, price: 1000 + (i % 97) * 500, sku: `BN-${String(i + 1).padStart(4, '0')}`, barcode: ean13(i + 1), category };
+  });
+}
+
+function stats(samples) {
+  const v = [...samples].sort((a, b) => a - b);
+  const r = (x) => Math.round(x * 10) / 10;
+  return { n: v.length, medianMs: r(v[Math.floor(v.length / 2)]), p95Ms: r(v[Math.ceil(v.length * 0.95) - 1]), maxMs: r(v[v.length - 1]) };
+}
+
+async function catalogueBench(data, env) {
+  const res = {};
+  const products = benchProducts();
+  const csv = join(data, 'bench-products.csv');
+  writeFileSync(csv, `name,price,sku,barcode,category,stock\n${products.map((p) => `${p.name},${p.price},${p.sku},${p.barcode},${p.category},`).join('\n')}\n`);
+  const t0 = Date.now();
+  execFileSync(cli, ['products', 'import', csv], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  res.importMs = Date.now() - t0;
+  // Kasir again: it asks for the catalogue when it is entered
+  await click('#nav-settings');
+  await visible('#screen-settings');
+  await click('#nav-kasir');
+  await visible('#kasir-cart-view');
+  await waitFor('the 5,000 tiles', () => exec('return document.querySelectorAll("#p-grid .tile").length === arguments[0];', [BENCH_PRODUCTS]), 60000);
+  check(true, `${BENCH_PRODUCTS} products imported by \`kasir products import\` in ${res.importMs} ms, all on the grid`);
+
+  // search as you type: one key at a time, each to the grid showing its answer
+  const metric = (name) => exec(`return window.kasirMetrics.${name}.length;`);
+  const words = ['kopi', 'teh', 'roti', 'susu', 'gula', 'mie', 'beras', 'sabun', 'kopi', 'minyak', 'kopi'];
+  const clearSearch = async () => {
+    await exec('const e = document.getElementById("p-search"); e.value = ""; e.dispatchEvent(new Event("input", { bubbles: true })); e.focus();');
+    await waitFor('the whole grid', () => exec('return document.querySelectorAll("#p-grid .tile").length === arguments[0];', [BENCH_PRODUCTS]), 30000);
+  };
+  const firsts = [];
+  for (const word of words) {
+    await clearSearch();
+    firsts.push(await metric('searchMs'));
+    for (const ch of word) {
+      const before = await metric('searchMs');
+      await keys(ch);
+      await waitFor('the search timing', async () => (await metric('searchMs')) > before);
+    }
+    const names = await exec('return [...document.querySelectorAll("#p-grid .tile .tile-name")].map((e) => e.textContent);');
+    const want = products.filter((p) => p.name.toLowerCase().includes(word)).length;
+    if (names.length !== Math.min(want, 200) || !names.every((n) => n.toLowerCase().includes(word))) {
+      throw new Error(`"${word}": the grid shows ${names.length} products, expected ${Math.min(want, 200)} all matching`);
+    }
+  }
+  const searchMs = await exec('return window.kasirMetrics.searchMs;');
+  res.searchKeys = searchMs.length;
+  res.search = stats(searchMs);
+  // the first key of a word replaces the 5,000 tiles of Semua; the next ones, at most 200
+  res.searchFirstKey = stats(searchMs.filter((_, i) => firsts.includes(i)));
+  res.searchNextKeys = stats(searchMs.filter((_, i) => !firsts.includes(i)));
+  check(searchMs.length >= 40, `${searchMs.length} keys typed into the search, each timed to the grid's answer`);
+  await clearSearch();
+
+  // a cart of 50 different lines by the scanner, then more lines: by scan and by click
+  await blur();
+  const lines = () => exec('return document.querySelectorAll("#cart-lines .cart-line").length;');
+  let sum = 0;
+  const adds = [];
+  const addOne = async (i, how) => {
+    const before = await metric('addMs');
+    if (how === 'scan') {
+      await blur();
+      await keys(`${products[i].barcode}\uE007`);
+    } else {
+      await click(`#p-grid .tile:nth-child(${i + 1})`);
+    }
+    sum += products[i].price;
+    await waitFor(`line ${i + 1}`, async () => (await metric('addMs')) > before);
+    adds.push(await exec('const m = window.kasirMetrics.addMs; return m[m.length - 1];'));
+  };
+  const step = 37; // spread over the catalogue, every product a new line
+  const pick = (k) => (k * step) % BENCH_PRODUCTS;
+  for (let k = 0; k < 50; k++) await addOne(pick(k), 'scan');
+  check((await lines()) === 50, 'a cart of 50 different lines, scanned');
+  for (let k = 50; k < 75; k++) await addOne(pick(k), 'scan');
+  check((await lines()) === 75, 'lines 51-75 added by scanning their barcodes');
+  for (let k = 75; k < 100; k++) await addOne(pick(k), 'click');
+  check((await lines()) === 100, 'lines 76-100 added by clicking their tiles');
+  const shownTotal = await total('sale.t.total');
+  check(shownTotal.replace(/\D/g, '') === String(sum), `the engine's total for the 100 lines is ${shownTotal}`);
+  res.addFirst50 = stats(adds.slice(0, 50));
+  res.addScanAfter50 = stats(adds.slice(50, 75));
+  res.addClickAfter75 = stats(adds.slice(75, 100));
+  return res;
+}
+
 // ---- the run ----
 async function main() {
   if (!existsSync(bin)) throw new Error(`${bin} is missing; build it first (cargo build -p kasir-desktop)`);
@@ -561,6 +675,20 @@ async function main() {
       await exec('document.getElementById("btn-new").click();');
       await sleep(5000);
       Object.assign(result, treeMemory(driver.pid, bin));
+      // issue 13, after the numbers above so they stay comparable with earlier runs
+      result.loadBefore = loadavg().map((x) => Math.round(x * 100) / 100);
+      result.catalogue = await catalogueBench(data, env);
+      const qrMedian = result.keyToQrMedianMs;
+      const ratio = (x) => Math.round((x / qrMedian) * 100) / 100;
+      result.catalogue.vsKeyToQrMedian = {
+        searchMedian: ratio(result.catalogue.search.medianMs),
+        searchP95: ratio(result.catalogue.search.p95Ms),
+        addScanMedian: ratio(result.catalogue.addScanAfter50.medianMs),
+        addScanP95: ratio(result.catalogue.addScanAfter50.p95Ms),
+        addClickMedian: ratio(result.catalogue.addClickAfter75.medianMs),
+        addClickP95: ratio(result.catalogue.addClickAfter75.p95Ms),
+      };
+      result.loadAfter = loadavg().map((x) => Math.round(x * 100) / 100);
     }
     console.log(bench ? JSON.stringify(result) : 'e2e: the till works end to end');
   } finally {

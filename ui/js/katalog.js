@@ -27,6 +27,14 @@ let category = null; // the category tab, null for Semua
 let shown = []; // the products in the grid
 let gridSeq = 0;
 
+// numbers the benchmark reads (scripts/e2e-till.mjs, E2E_MODE=bench): a key
+// in the search to the frame after the grid shows its answer, and a tile's
+// click or a scan's Enter to the frame after the cart shows the engine's total
+const metrics = Object.assign(window.kasirMetrics ??= {}, { searchMs: [], addMs: [] });
+let searchKeyAt = null;
+let addAt = null;
+const frameAfter = (started, into) => requestAnimationFrame(() => into.push(performance.now() - started));
+
 // ---------- which view ----------
 
 export const cartView = () => !$('kasir-cart-view').hidden;
@@ -98,6 +106,10 @@ async function loadGrid() {
     const list = await call('products_list', args);
     if (mine !== gridSeq) return;
     drawGrid(list, !!query);
+    if (searchKeyAt != null && query === $('p-search').value.trim()) {
+      frameAfter(searchKeyAt, metrics.searchMs);
+      searchKeyAt = null;
+    }
   } catch (e) {
     if (mine === gridSeq) showError($('cart-error'), e);
   }
@@ -118,7 +130,7 @@ function tile(p) {
     p.stock != null ? el('span', { class: `tile-stock${p.stock <= 0 ? ' out' : ''}` }, t('sale.stock', { n: p.stock })) : null);
   const colour = colourOf(p.category_id);
   if (colour) b.style.setProperty('--cat', colour);
-  b.addEventListener('click', () => add(p));
+  b.addEventListener('click', () => { addAt ??= performance.now(); add(p); });
   return b;
 }
 
@@ -132,9 +144,11 @@ function add(p) {
 }
 
 async function scanned(code) {
+  addAt ??= performance.now();
   try {
     add(await call('product_by_barcode', { barcode: code }));
   } catch (e) {
+    addAt = null;
     if (e?.code === 'not_found') say($('scan-msg'), t('sale.scan.unknown', { code }));
     else say($('scan-msg'), errorText(e));
   }
@@ -200,6 +214,7 @@ function changed() {
     p.lines.forEach((l, i) => { if (cart.lines[i]) cart.lines[i].name = l.name; });
     $('cart-error').hidden = true;
     renderCart();
+    if (addAt != null) { frameAfter(addAt, metrics.addMs); addAt = null; }
   }, (e) => {
     if (mine !== priceSeq) return;
     showError($('cart-error'), e);
@@ -383,6 +398,7 @@ export function wireKatalog() {
   const search = $('p-search');
   search.addEventListener('input', loadGrid);
   search.addEventListener('keydown', (e) => {
+    if (e.key.length === 1 || e.key === 'Backspace') searchKeyAt = performance.now();
     if (e.key === 'Enter') { e.preventDefault(); searchEnter(); }
     else if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); search.value = ''; loadGrid(); search.blur(); }
     else if (e.key === 'ArrowDown') { e.preventDefault(); $('p-grid').querySelector('.tile')?.focus(); }
