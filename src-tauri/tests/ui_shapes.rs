@@ -349,6 +349,115 @@ fn the_ui_reads_the_same_shapes_from_every_command() {
         .collect();
     s.check("evidence_dismiss", &dismissed, paths("", &reviewed, &[]));
 
+    // ---- the catalogue, the cart, tenders, open bills, refunds (issue 13) ----
+    let nasi = till.ok(
+        "product_save",
+        json!({ "product": { "name": "Nasi goreng", "price": 15000, "barcode": "8991", "category": "Makanan", "stock": 10 } }),
+    );
+    s.check("product_save", &nasi, paths("", PRODUCT, &[]));
+    let teh = till.ok(
+        "product_save",
+        json!({ "product": { "name": "Es teh", "price": 5000 } }),
+    );
+    let untracked = but(
+        PRODUCT,
+        &[
+            "barcode: string",
+            "category: string",
+            "category_id: number",
+            "stock: number",
+        ],
+        &[
+            "barcode: null",
+            "category: null",
+            "category_id: null",
+            "stock: null",
+        ],
+    );
+    s.check("product_save, no extras", &teh, untracked);
+    s.check(
+        "product_by_barcode",
+        &till.ok("product_by_barcode", json!({ "barcode": "8991" })),
+        paths("", PRODUCT, &[]),
+    );
+    let listed = till.ok("products_list", json!({ "query": "nasi" }));
+    s.check("products_list", &listed, paths("[].", PRODUCT, &[]));
+    s.check(
+        "categories_list",
+        &till.ok("categories_list", json!({})),
+        paths("[].", CATEGORY, &[]),
+    );
+    let cart = json!({ "lines": [
+        { "product_id": nasi["id"], "quantity": 2, "discount": { "kind": "percent", "value": 10 } },
+        { "product_id": teh["id"], "quantity": 1, "note": "tanpa gula" },
+    ]});
+    let quoted = till.ok(
+        "cart_price",
+        json!({ "cart": cart, "tender": { "method": "cash", "tendered": 50000 } }),
+    );
+    s.check(
+        "cart_price with a tender",
+        &quoted,
+        paths("", PRICED_CART, TENDER_QUOTE),
+    );
+    let unquoted = till.ok("cart_price", json!({ "cart": cart }));
+    s.check(
+        "cart_price",
+        &unquoted,
+        paths("", PRICED_CART, &["tender: null"]),
+    );
+    let bill = till.ok("bill_park", json!({ "name": "Meja 3", "cart": cart }));
+    s.check("bill_park", &bill, paths("", OPEN_BILL, &[]));
+    s.check(
+        "bills_list",
+        &till.ok("bills_list", json!({})),
+        paths("[].", OPEN_BILL, &[]),
+    );
+    let sold = till.ok(
+        "checkout",
+        json!({ "cart": cart, "tender": { "method": "cash", "tendered": 50000 }, "bill_id": bill["id"] }),
+    );
+    let sale_order = but(
+        ORDER,
+        &[
+            "items: []",
+            "totals: null",
+            "fee.type: string",
+            "fee.value: number",
+            "description: string",
+        ],
+        SALE,
+    );
+    let sale_order: Vec<&str> = sale_order.iter().map(String::as_str).collect();
+    let paid_sale = but(&sale_order, PENDING, PAID);
+    let paid_sale: Vec<&str> = paid_sale.iter().map(String::as_str).collect();
+    s.check(
+        "checkout, cash",
+        &sold,
+        paths("", &paid_sale, &["fee: null"]),
+    );
+    let refunded = till.ok(
+        "order_refund",
+        json!({ "order_id": sold["order_id"], "lines": [{ "line_no": 2, "quantity": 1 }], "reason": "tumpah" }),
+    );
+    s.check(
+        "order_refund",
+        &refunded,
+        paths("", &paid_sale, &["fee: null"]),
+    );
+    let e = till.err(
+        "order_refund",
+        json!({ "order_id": sold["order_id"], "lines": [{ "line_no": 2, "quantity": 1 }], "reason": "lagi" }),
+    );
+    s.check(
+        "a refused refund",
+        &e,
+        paths("", &["code: string", "message: string"], &[]),
+    );
+    assert_eq!(e["code"], "not_refundable");
+    let report = till.ok("report_daily", json!({}));
+    assert_eq!(report["cash"], 32_000, "{report}");
+
     // ---- errors ----
     let e = till.err("order_get", json!({ "order_id": "NOPE-1" }));
     s.check(
@@ -502,6 +611,102 @@ const ORDER: &[&str] = &[
     "totals: null",
     "unique_code: number",
     "url: string",
+];
+
+/// A product of the catalogue, with its barcode, category and stock count.
+const PRODUCT: &[&str] = &[
+    "active: bool",
+    "barcode: string",
+    "category: string",
+    "category_id: number",
+    "id: number",
+    "name: string",
+    "price: number",
+    "sku: null",
+    "sort_order: number",
+    "stock: number",
+];
+
+const CATEGORY: &[&str] = &[
+    "colour: string",
+    "id: number",
+    "name: string",
+    "sort_order: number",
+];
+
+/// A priced cart: a discounted line and a line with a note.
+const PRICED_CART: &[&str] = &[
+    "cash_total: number",
+    "discount: number",
+    "item_count: number",
+    "lines[].discount: number",
+    "lines[].gross: number",
+    "lines[].name: string",
+    "lines[].net: number",
+    "lines[].note: null",
+    "lines[].note: string",
+    "lines[].product_id: number",
+    "lines[].quantity: number",
+    "lines[].total: number",
+    "lines[].unit_price: number",
+    "rounding: number",
+    "service: number",
+    "subtotal: number",
+    "tax: number",
+    "tax_inclusive: bool",
+    "total: number",
+];
+
+/// What a cash tender would make of it, before enough was tendered or after.
+const TENDER_QUOTE: &[&str] = &[
+    "tender.cash_due: number",
+    "tender.change: number",
+    "tender.qris_amount: number",
+    "tender.short: number",
+];
+
+const OPEN_BILL: &[&str] = &[
+    "cart.lines[].discount.kind: string",
+    "cart.lines[].discount.value: number",
+    "cart.lines[].discount: null",
+    "cart.lines[].name: null",
+    "cart.lines[].note: null",
+    "cart.lines[].note: string",
+    "cart.lines[].product_id: number",
+    "cart.lines[].quantity: number",
+    "cart.lines[].unit_price: null",
+    "cart.discount: null",
+    "created_at: number",
+    "id: number",
+    "item_count: number",
+    "name: string",
+    "taken: bool",
+    "total: number",
+    "updated_at: number",
+];
+
+/// What an order made from a cart has where an amount-only one has `items: []`
+/// and `totals: null`.
+const SALE: &[&str] = &[
+    "description: string",
+    "items[].discount: number",
+    "items[].line_no: number",
+    "items[].name: string",
+    "items[].note: null",
+    "items[].note: string",
+    "items[].product_id: number",
+    "items[].quantity: number",
+    "items[].refunded_amount: number",
+    "items[].refunded_quantity: number",
+    "items[].total: number",
+    "items[].unit_price: number",
+    "totals.discount: number",
+    "totals.rounding: number",
+    "totals.service: number",
+    "totals.subtotal: number",
+    "totals.tax: number",
+    "totals.tax_inclusive: bool",
+    "totals.total: number",
 ];
 
 /// What a pending order has where a paid one has `PAID`.
