@@ -115,12 +115,19 @@ async function loadGrid() {
   }
 }
 
+/** Tiles drawn at once: a shop of thousands finds a product by searching,
+ * and drawing every tile made each keypress slow (docs/BENCHMARKS.md). */
+const MAX_TILES = 120;
+
 function drawGrid(list, searching) {
   gridSeq++;
   shown = list;
-  $('p-grid').replaceChildren(...list.map(tile));
+  $('p-grid').replaceChildren(...list.slice(0, MAX_TILES).map(tile));
   $('p-grid').classList.toggle('searching', searching);
   $('p-empty').hidden = list.length > 0;
+  const more = $('p-more');
+  more.hidden = list.length <= MAX_TILES;
+  more.textContent = t('sale.more_tiles', { shown: digits(MAX_TILES), n: digits(list.length) });
 }
 
 function tile(p) {
@@ -202,13 +209,17 @@ async function searchEnter() {
 function changed() {
   if (selected != null && !cart.lines[selected]) closeEditor();
   priced = null;
-  renderCart();
   const mine = ++priceSeq;
   if (C.isEmpty(cart)) {
+    renderCart();
     pricing = Promise.resolve();
     return pricing;
   }
+  // the engine answers in a few ms: draw once with its money, and only draw
+  // the cart without it if the answer is slow
+  const early = setTimeout(() => { if (mine === priceSeq && !priced) renderCart(); }, 50);
   pricing = call('cart_price', { cart: C.toEngine(cart) }).then((p) => {
+    clearTimeout(early);
     if (mine !== priceSeq) return;
     priced = p;
     p.lines.forEach((l, i) => { if (cart.lines[i]) cart.lines[i].name = l.name; });
@@ -216,6 +227,7 @@ function changed() {
     renderCart();
     if (addAt != null) { frameAfter(addAt, metrics.addMs); addAt = null; }
   }, (e) => {
+    clearTimeout(early);
     if (mine !== priceSeq) return;
     showError($('cart-error'), e);
     renderCart();

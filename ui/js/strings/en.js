@@ -319,6 +319,7 @@ export default {
   'sale.search': 'Search name, SKU or barcode',
   'sale.categories': 'Categories',
   'sale.all': 'All',
+  'sale.more_tiles': 'Showing {shown} of {n} products. Type to search.',
   'sale.noresult': 'No product matches.',
   'sale.stock': 'Stock {n}',
   'sale.cart': 'Cart',

@@ -320,6 +320,7 @@ export default {
   'sale.search': 'Cari nama, SKU atau barcode',
   'sale.categories': 'Kategori',
   'sale.all': 'Semua',
+  'sale.more_tiles': 'Menampilkan {shown} dari {n} produk. Ketik untuk mencari.',
   'sale.noresult': 'Tidak ada produk yang cocok.',
   'sale.stock': 'Stok {n}',
   'sale.cart': 'Keranjang',
