@@ -56,7 +56,7 @@ fn read_rows(text: &str) -> Result<Vec<(u64, CheckedProduct)>> {
         let number = |i: usize, field: &'static str| -> Result<Option<i64>> {
             match cell(i) {
                 None => Ok(None),
-                Some(v) => v.replace('.', "").parse::<i64>().map(Some).map_err(|_| {
+                Some(v) => whole_number(&v).map(Some).ok_or_else(|| {
                     Error::invalid(
                         field,
                         format!("line {line}, {field}: {v:?} is not a whole number"),
@@ -92,6 +92,27 @@ fn read_rows(text: &str) -> Result<Vec<(u64, CheckedProduct)>> {
         rows.push((line, p));
     }
     Ok(rows)
+}
+
+/// `18000` or `18.000` (dots only between groups of three, as a price is
+/// written in Indonesia): `12.5` is not a whole number of rupiah.
+fn whole_number(v: &str) -> Option<i64> {
+    let (sign, digits) = match v.strip_prefix('-') {
+        Some(rest) => (-1, rest),
+        None => (1, v),
+    };
+    let mut groups = digits.split('.');
+    let first = groups.next()?;
+    let rest: Vec<&str> = groups.collect();
+    let ok_first = !first.is_empty() && (rest.is_empty() || first.len() <= 3);
+    if !ok_first || rest.iter().any(|g| g.len() != 3) {
+        return None;
+    }
+    let joined: String = std::iter::once(first).chain(rest).collect();
+    if !joined.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    joined.parse::<i64>().ok().map(|n| sign * n)
 }
 
 /// The check's own sentence, without its field (the line adds it back).
@@ -216,6 +237,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(rows[0].1.price, 18_000);
+        assert_eq!(whole_number("1.250.000"), Some(1_250_000));
+        assert_eq!(whole_number("-3"), Some(-3));
+        for bad in ["12.5", "1.25", "1234.567", ".500", "1..000", "+5", "5e3"] {
+            assert_eq!(whole_number(bad), None, "{bad}");
+        }
         assert_eq!(rows[0].1.stock, Some(12));
         assert_eq!(rows[0].0, 2);
     }
