@@ -367,6 +367,9 @@ impl Kasir {
                 order = lifecycle::reload(&tx, paid.id, now)?;
                 super::printer::queue_if_automatic(&tx, &order, now)?;
                 super::printer::open_drawer_for_cash(&tx, &order, now)?;
+            } else if method == PaymentMethod::Split {
+                // the cash part is in the cashier's hand now; the QRIS part follows
+                super::printer::open_drawer_for_cash(&tx, &order, now)?;
             }
             tx.commit()?;
             Ok((Ok(order), events))

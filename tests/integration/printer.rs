@@ -488,4 +488,15 @@ async fn a_cash_sale_prints_its_lines_and_change_then_opens_the_drawer() {
     for j in &jobs[2..] {
         assert!(!j.starts_with(&[0x1B, b'p']), "no kick");
     }
+    // a split sale takes its cash part at once: the drawer opens at checkout
+    app.kasir
+        .checkout(cart(2), Tender::Split { cash: 10_000 }, None)
+        .await
+        .unwrap();
+    let jobs = printed(&app, &p, 5).await;
+    assert!(
+        jobs[4].starts_with(&[0x1B, b'p', 0, 25, 250]),
+        "{:?}",
+        jobs[4]
+    );
 }
