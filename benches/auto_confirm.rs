@@ -11,6 +11,7 @@
 use axum::extract::State;
 use axum::Router;
 use kasir::model::{NewOrder, OrderSource};
+use kasir::service::Actor;
 use kasir::service::SettingsPatch;
 use kasir::Kasir;
 use kasir_testdata::static_qris;
@@ -44,27 +45,37 @@ fn ms(d: Duration) -> f64 {
 async fn latency(n: usize) {
     let dir = tempfile::tempdir().unwrap();
     let kasir = Kasir::open(dir.path()).unwrap();
-    kasir.import_static_qris(&static_qris()).await.unwrap();
+    kasir
+        .import_static_qris(&Actor::Console, &static_qris())
+        .await
+        .unwrap();
     let (hook, mut arrived) = receiver().await;
     kasir
-        .update_settings(SettingsPatch {
-            unique_code: Some("add".into()),
-            default_webhook_url: Some(Some(hook)),
-            ..Default::default()
-        })
+        .update_settings(
+            &Actor::Console,
+            SettingsPatch {
+                unique_code: Some("add".into()),
+                default_webhook_url: Some(Some(hook)),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     let server = kasir::http::start(kasir.clone(), "127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
     let base = format!("http://{}", server.addr);
-    let (_, key) = kasir.create_api_key("bench", None).await.unwrap();
+    let (_, key) = kasir
+        .create_api_key(&Actor::Console, "bench", None)
+        .await
+        .unwrap();
     let client = reqwest::Client::new();
     let (mut notified, mut verified) = (vec![], vec![]);
     for i in 0..n + 50 {
         // alternate the two paths so both see the same machine
         let o = kasir
             .create_order(
+                &Actor::Console,
                 NewOrder {
                     amount: Some(10_000 + (i as i128 % 50) * 100),
                     ..Default::default()
@@ -124,12 +135,16 @@ async fn latency(n: usize) {
 async fn statement(n: usize) {
     let dir = tempfile::tempdir().unwrap();
     let kasir = Kasir::open(dir.path()).unwrap();
-    kasir.import_static_qris(&static_qris()).await.unwrap();
+    kasir
+        .import_static_qris(&Actor::Console, &static_qris())
+        .await
+        .unwrap();
     let mut rows = String::from("Date,Description,Branch,Amount,,Balance\n");
     let t = Instant::now();
     for i in 0..n {
         let o = kasir
             .create_order(
+                &Actor::Console,
                 NewOrder {
                     amount: Some(10_000 + i as i128),
                     ..Default::default()
@@ -156,7 +171,10 @@ async fn statement(n: usize) {
     let parse = t.elapsed();
     assert_eq!(parsed.lines.len(), n);
     let t = Instant::now();
-    let r = kasir.reconcile_statement(bytes, None).await.unwrap();
+    let r = kasir
+        .reconcile_statement(&Actor::Console, bytes, None)
+        .await
+        .unwrap();
     let whole = t.elapsed();
     assert_eq!(r.confirmed.len(), n, "every credit confirms its order");
     println!(

@@ -5,8 +5,9 @@
 //! Results and the machine they came from: docs/BENCHMARKS.md, "Printed paper".
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use kasir::model::{ConfirmedBy, NewOrder, OrderSource};
+use kasir::model::{NewOrder, OrderSource};
 use kasir::pdf::Paper;
+use kasir::service::Actor;
 use kasir::Kasir;
 use std::hint::black_box;
 use std::time::Duration;
@@ -15,11 +16,15 @@ use kasir_testdata::static_qris;
 
 /// A shop with 2,000 orders made today: 70% paid, the rest pending or cancelled.
 async fn busy_day(kasir: &Kasir) -> (String, String) {
-    kasir.import_static_qris(&static_qris()).await.unwrap();
+    kasir
+        .import_static_qris(&Actor::Console, &static_qris())
+        .await
+        .unwrap();
     let mut last_paid = String::new();
     for i in 0..2000u64 {
         let o = kasir
             .create_order(
+                &Actor::Console,
                 NewOrder {
                     amount: Some(5_000 + (i as i128 * 137) % 200_000),
                     fee_type: (i % 3 == 0).then(|| "rupiah".into()),
@@ -33,20 +38,12 @@ async fn busy_day(kasir: &Kasir) -> (String, String) {
             .unwrap();
         match i % 10 {
             0 => {
-                kasir
-                    .cancel(&o.order_id, ConfirmedBy::Dashboard)
-                    .await
-                    .unwrap();
+                kasir.cancel(&Actor::Console, &o.order_id).await.unwrap();
             }
             1 | 2 => {}
             _ => {
                 kasir
-                    .verify(
-                        &o.order_id,
-                        ConfirmedBy::Dashboard,
-                        Some("Budi".into()),
-                        None,
-                    )
+                    .verify(&Actor::Console, &o.order_id, Some("Budi".into()), None)
                     .await
                     .unwrap();
                 last_paid = o.order_id;
@@ -84,7 +81,7 @@ fn paper(c: &mut Criterion) {
     g.sample_size(10).measurement_time(Duration::from_secs(15));
     g.bench_function("service 2000 orders", |b| {
         b.iter(|| {
-            rt.block_on(kasir.daily_report_pdf(black_box(&day)))
+            rt.block_on(kasir.daily_report_pdf(&Actor::Console, black_box(&day)))
                 .unwrap()
         })
     });

@@ -11,6 +11,7 @@
 //! Results: docs/BENCHMARKS.md, "Sales".
 
 use kasir::model::{NewOrder, OrderSource};
+use kasir::service::Actor;
 use kasir::service::{Cart, CartLine, ProductQuery};
 use kasir::Kasir;
 use kasir_testdata::static_qris;
@@ -50,15 +51,21 @@ fn ms(d: Duration) -> f64 {
 async fn run() {
     let dir = tempfile::tempdir().unwrap();
     let kasir = Kasir::open(dir.path()).unwrap();
-    kasir.import_static_qris(&static_qris()).await.unwrap();
+    kasir
+        .import_static_qris(&Actor::Console, &static_qris())
+        .await
+        .unwrap();
     let file = catalogue(5_000);
 
     let t = Instant::now();
-    let sum = kasir.import_products(file.clone()).await.unwrap();
+    let sum = kasir
+        .import_products(&Actor::Console, file.clone())
+        .await
+        .unwrap();
     let import = t.elapsed();
     assert_eq!(sum.added, 5_000);
     let t = Instant::now();
-    let again = kasir.import_products(file).await.unwrap();
+    let again = kasir.import_products(&Actor::Console, file).await.unwrap();
     let reimport = t.elapsed();
     assert_eq!(again.updated, 5_000);
     let t = Instant::now();
@@ -113,6 +120,7 @@ async fn run() {
     }
     let o = kasir
         .create_order(
+            &Actor::Console,
             NewOrder {
                 amount: Some(15_000),
                 ..Default::default()

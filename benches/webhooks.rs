@@ -8,7 +8,8 @@
 
 use axum::extract::State;
 use axum::Router;
-use kasir::model::{ConfirmedBy, NewOrder, OrderSource};
+use kasir::model::{NewOrder, OrderSource};
+use kasir::service::Actor;
 use kasir::Kasir;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -46,6 +47,7 @@ async fn receiver() -> (String, mpsc::UnboundedReceiver<Instant>, Arc<AtomicUsiz
 async fn order(kasir: &Kasir, url: &str) -> String {
     kasir
         .create_order(
+            &Actor::Console,
             NewOrder {
                 amount: Some(50_000),
                 webhook_url: Some(url.to_string()),
@@ -65,7 +67,10 @@ fn pct(sorted: &[Duration], p: f64) -> Duration {
 async fn latency() {
     let dir = tempfile::tempdir().unwrap();
     let kasir = Kasir::open(dir.path()).unwrap();
-    kasir.import_static_qris(&static_qris()).await.unwrap();
+    kasir
+        .import_static_qris(&Actor::Console, &static_qris())
+        .await
+        .unwrap();
     let (url, mut arrived, _) = receiver().await;
     kasir::webhook::worker::spawn(kasir.clone());
     let mut samples = vec![];
@@ -73,7 +78,7 @@ async fn latency() {
         let id = order(&kasir, &url).await;
         let t0 = Instant::now();
         kasir
-            .verify(&id, ConfirmedBy::Api, None, None)
+            .verify(&Actor::Integration, &id, None, None)
             .await
             .unwrap();
         let at = arrived.recv().await.unwrap();
@@ -95,13 +100,16 @@ async fn latency() {
 async fn drain(n: usize) {
     let dir = tempfile::tempdir().unwrap();
     let kasir = Kasir::open(dir.path()).unwrap();
-    kasir.import_static_qris(&static_qris()).await.unwrap();
+    kasir
+        .import_static_qris(&Actor::Console, &static_qris())
+        .await
+        .unwrap();
     let (url, _arrived, count) = receiver().await;
     // queue n events with no worker running, then start it and time the drain
     for _ in 0..n {
         let id = order(&kasir, &url).await;
         kasir
-            .verify(&id, ConfirmedBy::Api, None, None)
+            .verify(&Actor::Integration, &id, None, None)
             .await
             .unwrap();
     }

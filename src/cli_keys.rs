@@ -3,6 +3,7 @@
 
 use clap::{Subcommand, ValueEnum};
 use kasir::model::KeyScope;
+use kasir::service::Actor;
 use kasir::service::Kasir;
 
 #[derive(Subcommand)]
@@ -21,6 +22,10 @@ pub enum KeysCommand {
         /// payment notifications and nothing else.
         #[arg(long, value_enum, default_value = "full")]
         scope: Scope,
+        /// The person the key acts as (a cashier's tablet on the shop's LAN),
+        /// with their rights; without it the key is the owner's integration.
+        #[arg(long)]
+        person: Option<String>,
     },
     /// List keys (never their secrets).
     List,
@@ -47,7 +52,26 @@ pub async fn run(kasir: &Kasir, cmd: KeysCommand) -> kasir::error::Result<()> {
             daily_limit,
             tier,
             scope,
+            person,
         } => {
+            let person = match person {
+                Some(name) => Some(
+                    kasir
+                        .users(&Actor::Console)
+                        .await?
+                        .into_iter()
+                        .find(|u| u.active && u.name.eq_ignore_ascii_case(name.trim()))
+                        .ok_or_else(|| {
+                            kasir::Error::invalid(
+                                "person",
+                                format!(
+                                    "nobody active is called {name:?}; see `kasir people list`"
+                                ),
+                            )
+                        })?,
+                ),
+                None => None,
+            };
             let limit = daily_limit.or(tier.map(|t| match t {
                 Tier::Free => 50,
                 Tier::Premium => 1000,
@@ -56,7 +80,14 @@ pub async fn run(kasir: &Kasir, cmd: KeysCommand) -> kasir::error::Result<()> {
                 Scope::Full => KeyScope::Full,
                 Scope::Notifications => KeyScope::Notifications,
             };
-            let (_, secret) = kasir.create_scoped_api_key(&name, limit, scope).await?;
+            let (key, secret) = kasir
+                .create_scoped_api_key(&Actor::Console, &name, limit, scope)
+                .await?;
+            if let Some(p) = person {
+                kasir
+                    .set_api_key_person(&Actor::Console, key.id, Some(p.id))
+                    .await?;
+            }
             println!("{secret}");
         }
         KeysCommand::List => {
@@ -85,7 +116,7 @@ pub async fn run(kasir: &Kasir, cmd: KeysCommand) -> kasir::error::Result<()> {
             }
         }
         KeysCommand::Revoke { id } => {
-            kasir.revoke_api_key(id).await?;
+            kasir.revoke_api_key(&Actor::Console, id).await?;
             eprintln!("API key {id} revoked");
         }
     }

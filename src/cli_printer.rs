@@ -2,6 +2,7 @@
 //! queue. The rules are the engine's; this translates and prints.
 
 use clap::Subcommand;
+use kasir::service::Actor;
 use kasir::service::{Kasir, PrinterPatch, PrinterSettings};
 
 #[derive(Subcommand)]
@@ -83,16 +84,19 @@ pub async fn run(kasir: &Kasir, cmd: PrinterCommand) -> kasir::error::Result<()>
             qr,
         } => show(
             &kasir
-                .update_printer(PrinterPatch {
-                    connection,
-                    address,
-                    baud,
-                    paper,
-                    code_page,
-                    auto_print,
-                    cash_drawer,
-                    qr,
-                })
+                .update_printer(
+                    &Actor::Console,
+                    PrinterPatch {
+                        connection,
+                        address,
+                        baud,
+                        paper,
+                        code_page,
+                        auto_print,
+                        cash_drawer,
+                        qr,
+                    },
+                )
                 .await?,
         ),
         PrinterCommand::Test => {
@@ -114,7 +118,9 @@ pub async fn run(kasir: &Kasir, cmd: PrinterCommand) -> kasir::error::Result<()>
             );
         }
         PrinterCommand::Report { date } => {
-            let job = kasir.print_daily_report(date.as_deref()).await?;
+            let job = kasir
+                .print_daily_report(&Actor::Console, date.as_deref())
+                .await?;
             eprintln!(
                 "print job {} queued; `kasir serve` or the till prints it",
                 job.id

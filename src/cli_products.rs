@@ -3,6 +3,7 @@
 
 use clap::Subcommand;
 use kasir::error::Error;
+use kasir::service::Actor;
 use kasir::service::{Kasir, ProductQuery, MAX_CATALOGUE_BYTES};
 use std::io::Read;
 use std::path::PathBuf;
@@ -48,7 +49,7 @@ pub async fn run(kasir: &Kasir, cmd: ProductsCommand) -> kasir::error::Result<()
                 }
                 std::fs::read_to_string(&file).map_err(unreadable)?
             };
-            let sum = kasir.import_products(text).await?;
+            let sum = kasir.import_products(&Actor::Console, text).await?;
             eprintln!("imported: {} added, {} updated", sum.added, sum.updated);
         }
         ProductsCommand::Export => print!("{}", kasir.export_products().await?),

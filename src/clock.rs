@@ -166,6 +166,11 @@ impl Zone {
         }
     }
 
+    /// An instant as a shop writes it: `04-12-2026 08:00 WIB`.
+    pub fn format_local(&self, ms: Millis) -> String {
+        format!("{} {}", self.at(ms).format("%d-%m-%Y %H:%M"), self.label())
+    }
+
     /// The calendar day (`YYYY-MM-DD`) of an instant in this zone.
     pub fn day_of(&self, ms: Millis) -> String {
         self.at(ms).format("%Y-%m-%d").to_string()

@@ -26,6 +26,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/0005_auto_confirm.sql"),
     ),
     ("0006_sales", include_str!("../migrations/0006_sales.sql")),
+    ("0007_people", include_str!("../migrations/0007_people.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -34,6 +34,9 @@ pub enum Missing {
     Barcode(String),
     Category(i64),
     OpenBill(i64),
+    /// A person, by id (an active one where only they can unlock).
+    User(i64),
+    Shift(i64),
 }
 
 impl Missing {
@@ -51,6 +54,8 @@ impl Missing {
             Missing::Product(_) | Missing::Barcode(_) => "product",
             Missing::Category(_) => "category",
             Missing::OpenBill(_) => "open_bill",
+            Missing::User(_) => "user",
+            Missing::Shift(_) => "shift",
         }
     }
 }
@@ -81,6 +86,8 @@ impl std::fmt::Display for Missing {
             Missing::OpenBill(id) => {
                 write!(f, "No open bill with id {id}: it was paid or discarded.")
             }
+            Missing::User(id) => write!(f, "No active user with id {id}."),
+            Missing::Shift(id) => write!(f, "No shift with id {id}."),
         }
     }
 }
@@ -168,6 +175,26 @@ pub enum Error {
     /// more than was paid.
     #[error("{0}")]
     NotRefundable(String),
+    /// Nobody is unlocked at the till, or the till sat idle past its lock time.
+    #[error("The till is locked: unlock it with your PIN.")]
+    Locked,
+    /// A cashier asked for what only the owner may do, without the owner's
+    /// approval.
+    #[error("Only the owner can {action}: ask the owner to approve with their PIN.")]
+    OwnerOnly { action: String },
+    #[error("Wrong PIN for {name}; {tries_left} more wrong and {name} is locked for a minute.")]
+    WrongPin { name: String, tries_left: u32 },
+    #[error("Too many wrong PINs: {name} is locked; try again in {retry_after_secs} s.")]
+    PinLocked { name: String, retry_after_secs: u64 },
+    /// A sale at the till needs the cashier's own open shift.
+    #[error("{}", match open_by {
+        Some(name) => format!("{name}'s shift is open: {name} (or the owner) closes it before another shift opens and sells."),
+        None => "Open a shift first: count the drawer's opening cash.".to_string(),
+    })]
+    NoOpenShift { open_by: Option<String> },
+    /// A shift is open already (one drawer, one shift).
+    #[error("{name}'s shift is open since {since}: close it before opening another.")]
+    ShiftOpen { name: String, since: String },
     /// The webhook worker is sending this delivery right now.
     #[error("Webhook delivery {0} is being sent right now; see its attempts in a moment.")]
     DeliveryBusy(i64),
@@ -224,6 +251,12 @@ impl Error {
             Error::NotRefundable(_) => "not_refundable",
             Error::MerchantBusy { .. } => "merchant_busy",
             Error::PrinterUnavailable(_) => "printer_unavailable",
+            Error::Locked => "locked",
+            Error::OwnerOnly { .. } => "owner_only",
+            Error::WrongPin { .. } => "wrong_pin",
+            Error::PinLocked { .. } => "pin_locked",
+            Error::NoOpenShift { .. } => "no_open_shift",
+            Error::ShiftOpen { .. } => "shift_open",
             Error::TaskFailed(_) | Error::Db(_) => "internal",
         }
     }

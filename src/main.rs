@@ -2,10 +2,12 @@
 //! Each subcommand translates arguments, calls the engine, and prints.
 
 mod cli_keys;
+mod cli_people;
 mod cli_printer;
 mod cli_products;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use kasir::service::Actor;
 use kasir::service::{default_data_dir, Kasir};
 use std::io::Read;
 use std::net::SocketAddr;
@@ -39,6 +41,9 @@ enum Command {
     /// Manage API keys for integrations.
     #[command(subcommand)]
     Keys(cli_keys::KeysCommand),
+    /// The people who unlock the till: list, add, set a forgotten PIN.
+    #[command(subcommand)]
+    People(cli_people::PeopleCommand),
     /// Set up, test and use the thermal printer (ESC/POS).
     #[command(subcommand)]
     Printer(cli_printer::PrinterCommand),
@@ -313,7 +318,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                         .map(|v| v.split(',').map(|s| s.trim().to_string()).collect()),
                     ..Default::default()
                 };
-                let settings = kasir.update_settings(patch).await?;
+                let settings = kasir.update_settings(&Actor::Console, patch).await?;
                 println!("{}", serde_json::to_string_pretty(&settings)?);
                 Ok(ExitCode::SUCCESS)
             })
@@ -326,7 +331,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 .build()?;
             rt.block_on(async move {
                 let kasir = Kasir::open(&data_dir)?;
-                let r = kasir.reconcile_statement(bytes, date.as_deref()).await?;
+                let r = kasir.reconcile_statement(&Actor::Console, bytes, date.as_deref()).await?;
                 println!("{}", serde_json::to_string_pretty(&r)?);
                 eprintln!(
                     "kasir: {} statement, {} credits: {} orders confirmed, {} credits without an order, {} already imported; {} open orders without a credit",
@@ -357,11 +362,11 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             rt.block_on(async move {
                 let kasir = Kasir::open(&data_dir)?;
                 let s = if rotate {
-                    let s = kasir.rotate_webhook_secret().await?;
+                    let s = kasir.rotate_webhook_secret(&Actor::Console).await?;
                     eprintln!("kasir: new secret; the old one also signs for the next 24 hours");
                     s
                 } else {
-                    kasir.webhook_secret().await?
+                    kasir.webhook_secret(&Actor::Console).await?
                 };
                 println!("{}", s.secret);
                 Ok(ExitCode::SUCCESS)
@@ -387,6 +392,16 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             rt.block_on(async move {
                 let kasir = Kasir::open(&data_dir)?;
                 cli_products::run(&kasir, cmd).await?;
+                Ok(ExitCode::SUCCESS)
+            })
+        }
+        Command::People(cmd) => {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            rt.block_on(async move {
+                let kasir = Kasir::open(&data_dir)?;
+                cli_people::run(&kasir, cmd).await?;
                 Ok(ExitCode::SUCCESS)
             })
         }
@@ -523,7 +538,10 @@ fn print_command(cmd: Command, data_dir: &std::path::Path) -> Result<ExitCode, F
                 };
                 (kasir.receipt_pdf(&order_id, paper).await?, output)
             }
-            Command::Report { date, output } => (kasir.daily_report_pdf(&date).await?, output),
+            Command::Report { date, output } => (
+                kasir.daily_report_pdf(&Actor::Console, &date).await?,
+                output,
+            ),
             Command::Standee {
                 amount,
                 paper,

@@ -5,6 +5,7 @@
 
 pub mod report;
 pub mod sales;
+pub mod shift;
 
 use crate::clock::Zone;
 use crate::model::{Order, PaymentMethod, Sale};

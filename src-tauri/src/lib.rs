@@ -17,6 +17,28 @@ pub struct Till {
     pub server: server::ServerControl,
     /// The order the customer-facing window shows.
     pub display: std::sync::Mutex<Option<String>>,
+    /// The unlocked session's token: kept here, never given to the page, so
+    /// the page can't act as anyone it didn't unlock.
+    pub session: std::sync::Mutex<Option<String>>,
+}
+
+impl Till {
+    pub fn token(&self) -> Option<String> {
+        self.session
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub fn set_token(&self, token: Option<String>) {
+        *self.session.lock().unwrap_or_else(|e| e.into_inner()) = token;
+    }
+
+    /// Who is unlocked, or `locked`: every command but the lock screen's asks.
+    pub async fn actor(&self) -> Result<kasir::service::Actor, commands::CmdError> {
+        let token = self.token().ok_or(kasir::Error::Locked)?;
+        Ok(self.kasir.actor(&token).await?)
+    }
 }
 
 /// The data directory as `kasir serve` finds it: `KASIR_DATA_DIR`, else the OS data directory.

@@ -88,6 +88,7 @@ pub async fn start_till_with(kasir: Kasir, bind_override: Option<String>) -> Til
             bind_override,
         },
         display: Default::default(),
+        session: Default::default(),
     }
 }
 

@@ -510,6 +510,8 @@ const SETTINGS: &[&str] = &[
     "service_rate_bp: number",
     "service_taxed: bool",
     "cash_rounding: number",
+    "cashier_discount_limit_bp: number",
+    "lock_after_minutes: number",
 ];
 
 /// Where the embedded server listens, listening on loopback.
@@ -576,6 +578,7 @@ const ORDER: &[&str] = &[
     "amount: number",
     "cash_amount: number",
     "cash_tendered: number",
+    "cashier: string",
     "change_amount: number",
     "confirmed_by: null",
     "created_at: string",
@@ -637,6 +640,7 @@ const CATEGORY: &[&str] = &[
 /// A priced cart: a discounted line and a line with a note.
 const PRICED_CART: &[&str] = &[
     "cash_total: number",
+    "discount_needs_owner: bool",
     "discount: number",
     "item_count: number",
     "lines[].discount: number",
@@ -717,6 +721,8 @@ const PAID: &[&str] = &["confirmed_by: string", "paid_at: string", "paid_ms: num
 /// An order's audit trail.
 const EVENTS: &[&str] = &[
     "[].actor: string",
+    "[].approved_by: null",
+    "[].user_name: string",
     "[].created_at: number",
     "[].event: string",
     "[].from_status: null",
@@ -728,6 +734,7 @@ const EVENTS: &[&str] = &[
 /// A page of Pesanan with a paid and a cancelled order among its rows.
 const ORDERS_PAGE: &[&str] = &[
     "orders[].amount: number",
+    "orders[].cashier: string",
     "orders[].confirmed_by: null",
     "orders[].confirmed_by: string",
     "orders[].created_ms: number",
@@ -789,6 +796,7 @@ const KEY: &[&str] = &[
     "name: string",
     "revoked_at: null",
     "scope: string",
+    "user_id: null",
 ];
 
 /// A webhook delivery with its attempts, delivered.

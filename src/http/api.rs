@@ -11,6 +11,7 @@ use super::views::{
     Fee, OrderDetail, OrderSummary, PaymentLinkCreated, PaymentLinkListed, UsageView,
 };
 use crate::model::{ApiKey, ConfirmedBy, NewOrder, OrderFilter, OrderSource, OrderStatus};
+use crate::service::Actor;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::header;
 use axum::middleware;
@@ -102,11 +103,12 @@ struct Generated {
 
 async fn generate(
     State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
     ApiJson(body): ApiJson<OrderBody>,
 ) -> Result<Json<Generated>, ApiError> {
     let order = state
         .kasir
-        .create_order(body.into_new_order()?, OrderSource::Generate)
+        .create_order(&actor, body.into_new_order()?, OrderSource::Generate)
         .await?;
     let settings = state.kasir.settings().await?;
     let qr_image = qr::data_url(order.payload.clone()).await?;
@@ -131,11 +133,12 @@ struct LinkCreated {
 
 async fn create_payment_link(
     State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
     ApiJson(body): ApiJson<OrderBody>,
 ) -> Result<Json<LinkCreated>, ApiError> {
     let order = state
         .kasir
-        .create_order(body.into_new_order()?, OrderSource::PaymentLink)
+        .create_order(&actor, body.into_new_order()?, OrderSource::PaymentLink)
         .await?;
     let settings = state.kasir.settings().await?;
     Ok(Json(LinkCreated {
@@ -282,18 +285,14 @@ struct VerifiedOrder {
 
 async fn verify(
     State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
     Path(order_id): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Json<Verified>, ApiError> {
     let body: VerifyBody = fields::optional_body(&body)?;
     let order = state
         .kasir
-        .verify(
-            &order_id,
-            ConfirmedBy::Api,
-            body.payer_name,
-            body.payer_note,
-        )
+        .verify(&actor, &order_id, body.payer_name, body.payer_note)
         .await?;
     Ok(Json(Verified {
         message: "Payment verified successfully",
@@ -326,9 +325,10 @@ struct CancelledOrder {
 
 async fn cancel(
     State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
     Path(order_id): Path<String>,
 ) -> Result<Json<Cancelled>, ApiError> {
-    let order = state.kasir.cancel(&order_id, ConfirmedBy::Api).await?;
+    let order = state.kasir.cancel(&actor, &order_id).await?;
     Ok(Json(Cancelled {
         message: "Order cancelled successfully",
         order: CancelledOrder {
@@ -378,6 +378,7 @@ async fn receipt_pdf(
 
 async fn daily_report_pdf(
     State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     let date = q.get("date").map(|d| d.trim()).unwrap_or("");
@@ -388,7 +389,7 @@ async fn daily_report_pdf(
         ));
     }
     let day = crate::service::parse_day(date)?;
-    let bytes = state.kasir.daily_report_pdf(date).await?;
+    let bytes = state.kasir.daily_report_pdf(&actor, date).await?;
     Ok(pdf_response(bytes, &format!("laporan-harian-{day}.pdf")))
 }
 
@@ -396,12 +397,13 @@ async fn daily_report_pdf(
 /// Without `date`, today in the merchant's zone.
 async fn daily_report(
     State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<crate::receipt::report::DailyJson>, ApiError> {
     Ok(Json(
         state
             .kasir
-            .daily_report_json(q.get("date").map(String::as_str))
+            .daily_report_json(&actor, q.get("date").map(String::as_str))
             .await?,
     ))
 }

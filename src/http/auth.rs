@@ -36,6 +36,8 @@ pub async fn require_api_key(
         .unwrap_or_else(|| req.uri().path().to_string());
     state.kasir.check_key_scope(&key, &endpoint)?;
     state.kasir.record_request(&key, &endpoint).await?;
+    let actor = state.kasir.api_actor(&key).await?;
     req.extensions_mut().insert(key);
+    req.extensions_mut().insert(actor);
     Ok(next.run(req).await)
 }

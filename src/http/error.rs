@@ -16,6 +16,9 @@ pub struct ApiError {
     /// come from the serde path of the field that failed.
     pub field: Option<Cow<'static, str>>,
     pub retry_after: Option<u64>,
+    /// The engine's stable code (additive: the reference has none), the same
+    /// `code` the till's commands answer with.
+    pub code: Option<&'static str>,
 }
 
 impl ApiError {
@@ -30,6 +33,7 @@ impl ApiError {
             message: message.into(),
             field: None,
             retry_after: None,
+            code: None,
         }
     }
     pub fn bad_request(message: impl Into<String>) -> ApiError {
@@ -47,6 +51,7 @@ impl ApiError {
     pub fn field(field: impl Into<Cow<'static, str>>, message: impl Into<String>) -> ApiError {
         ApiError {
             field: Some(field.into()),
+            code: Some("invalid_field"),
             ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "Invalid field", message)
         }
     }
@@ -56,7 +61,8 @@ impl From<Error> for ApiError {
     fn from(e: Error) -> ApiError {
         use crate::qr_image::ScanError;
         let message = customer_words(&e).map_or_else(|| e.to_string(), str::to_string);
-        match e {
+        let code = Some(e.code());
+        let api = match e {
             Error::InvalidField { field, .. } => ApiError::field(field, message),
             Error::InvalidQris { .. } => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "Invalid QRIS", message)
@@ -144,6 +150,19 @@ impl From<Error> for ApiError {
             Error::NotRefundable(_) => {
                 ApiError::new(StatusCode::CONFLICT, "Cannot refund", message)
             }
+            Error::Locked | Error::WrongPin { .. } => {
+                ApiError::new(StatusCode::UNAUTHORIZED, "Unauthorized", message)
+            }
+            Error::OwnerOnly { .. } => ApiError::new(StatusCode::FORBIDDEN, "Owner only", message),
+            Error::PinLocked {
+                retry_after_secs, ..
+            } => ApiError {
+                retry_after: Some(retry_after_secs),
+                ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "Locked", message)
+            },
+            Error::NoOpenShift { .. } | Error::ShiftOpen { .. } => {
+                ApiError::new(StatusCode::CONFLICT, "Shift", message)
+            }
             Error::TaskFailed(what) => {
                 tracing::error!("{what} did not finish");
                 ApiError::new(
@@ -160,7 +179,8 @@ impl From<Error> for ApiError {
                     "Something went wrong on the till; the request was not completed.",
                 )
             }
-        }
+        };
+        ApiError { code, ..api }
     }
 }
 
@@ -190,6 +210,8 @@ fn customer_words(e: &Error) -> Option<&'static str> {
 /// serde_json writes a map): the note atop `views.rs` says why.
 #[derive(Serialize)]
 struct ErrorBody {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'static str>,
     error: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     field: Option<Cow<'static, str>>,
@@ -200,6 +222,7 @@ struct ErrorBody {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = ErrorBody {
+            code: self.code,
             error: self.error,
             field: self.field,
             message: self.message,

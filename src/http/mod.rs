@@ -14,6 +14,7 @@ pub mod public;
 mod qr;
 pub mod ratelimit;
 mod serve;
+mod shifts;
 mod state;
 mod statements;
 mod static_qris;
@@ -38,6 +39,7 @@ pub fn app(state: AppState) -> Router {
         .merge(webhooks::router(state.clone()))
         .merge(payments::router(state.clone()))
         .merge(statements::router(state.clone()))
+        .merge(shifts::router(state.clone()))
         .merge(public::router(state.clone()))
         .merge(widget::router(state.clone()))
         .fallback(|| async {

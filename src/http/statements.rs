@@ -34,6 +34,7 @@ fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
 async fn import(
     State(state): State<AppState>,
     Extension(key): Extension<ApiKey>,
+    Extension(actor): Extension<crate::service::Actor>,
     mut mp: Multipart,
 ) -> Result<Json<Imported>, ApiError> {
     let (mut file, mut date) = (None, None);
@@ -53,7 +54,7 @@ async fn import(
     let date = date.filter(|d| !d.trim().is_empty());
     let report = state
         .kasir
-        .reconcile_statement_by(file, date.as_deref(), Some(key.id))
+        .reconcile_statement_by(&actor, file, date.as_deref(), Some(key.id))
         .await?;
     Ok(Json(Imported {
         report,

@@ -62,6 +62,12 @@ struct Warning {
 }
 
 async fn upload(State(state): State<AppState>, req: Request) -> Result<Json<Uploaded>, ApiError> {
+    // put there by the key check this route sits behind
+    let actor = req
+        .extensions()
+        .get::<crate::service::Actor>()
+        .cloned()
+        .ok_or(crate::Error::Unauthorized)?;
     let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -87,8 +93,8 @@ async fn upload(State(state): State<AppState>, req: Request) -> Result<Json<Uplo
             }
         }
         match (image, text) {
-            (Some(bytes), _) => state.kasir.import_static_qris_image(bytes).await?,
-            (None, Some(s)) => state.kasir.import_static_qris(&s).await?,
+            (Some(bytes), _) => state.kasir.import_static_qris_image(&actor, bytes).await?,
+            (None, Some(s)) => state.kasir.import_static_qris(&actor, &s).await?,
             (None, None) => return Err(ApiError::field("qris_image", "Send the sticker's image in the form field qris_image, or the text in qris_string.")),
         }
     } else {
@@ -99,7 +105,7 @@ async fn upload(State(state): State<AppState>, req: Request) -> Result<Json<Uplo
                 "qris_string is required (or upload an image as multipart field qris_image)",
             )
         })?;
-        state.kasir.import_static_qris(&s).await?
+        state.kasir.import_static_qris(&actor, &s).await?
     };
     let q = imported.qris;
     Ok(Json(Uploaded {

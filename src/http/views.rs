@@ -118,6 +118,8 @@ pub struct OrderDetail {
     /// The cash part of the sale (0 for QRIS).
     pub cash_amount: u64,
     pub cash_tendered: u64,
+    /// Who made it at the till; null for an integration's order.
+    pub cashier: Option<String>,
     pub change_amount: u64,
     pub confirmed_by: Option<ConfirmedBy>,
     pub created_at: String,
@@ -153,6 +155,7 @@ impl OrderDetail {
             amount: o.amount,
             cash_amount: cash.cash_amount,
             cash_tendered: cash.cash_tendered,
+            cashier: o.cashier.clone(),
             change_amount: cash.change_amount,
             confirmed_by: o.confirmed_by,
             created_at: rfc3339(o.created_at),
@@ -185,6 +188,7 @@ impl OrderDetail {
 #[derive(Debug, Serialize)]
 pub struct OrderSummary {
     pub amount: u64,
+    pub cashier: Option<String>,
     pub created_at: String,
     pub expires_at: String,
     pub is_expired: bool,
@@ -205,6 +209,7 @@ impl OrderSummary {
     pub fn new(o: &Order) -> OrderSummary {
         OrderSummary {
             amount: o.amount,
+            cashier: o.cashier.clone(),
             created_at: rfc3339(o.created_at),
             expires_at: rfc3339(o.expires_at),
             is_expired: o.is_expired(),

@@ -11,7 +11,7 @@ use crate::webhook::{DeliveryFilter, DeliveryStatus};
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::middleware;
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -76,12 +76,13 @@ struct Redelivered {
 
 async fn redeliver(
     State(state): State<AppState>,
+    Extension(actor): Extension<crate::service::Actor>,
     Path(id): Path<String>,
 ) -> Result<Json<Redelivered>, ApiError> {
     let id: i64 = id.parse().map_err(|_| {
         ApiError::field("id", format!("id must be a delivery's number, got {id:?}"))
     })?;
-    let log = state.kasir.redeliver_webhook(id).await?;
+    let log = state.kasir.redeliver_webhook(&actor, id).await?;
     Ok(Json(Redelivered {
         delivery: DeliveryView::new(&log),
         success: true,
@@ -106,6 +107,7 @@ struct Tested {
 
 async fn test(
     State(state): State<AppState>,
+    Extension(actor): Extension<crate::service::Actor>,
     ApiJson(body): ApiJson<TestBody>,
 ) -> Result<Json<Tested>, ApiError> {
     let url = match body.url {
@@ -120,7 +122,7 @@ async fn test(
             })?
         }
     };
-    let log = state.kasir.send_test_webhook(&url).await?;
+    let log = state.kasir.send_test_webhook(&actor, &url).await?;
     let last = log.attempts.last();
     Ok(Json(Tested {
         delivery: DeliveryView::new(&log),

@@ -2,6 +2,7 @@
 //! deliveries. Plain data: the rules about them live in `service`.
 
 mod evidence;
+mod people;
 mod print_jobs;
 mod sales;
 mod webhooks;
@@ -12,6 +13,7 @@ use serde::{Deserialize, Serialize};
 pub use evidence::{
     Evidence, EvidenceResult, EvidenceSource, NewEvidence, PaymentCandidate, Review,
 };
+pub use people::{CountLine, Role, Shift, ShiftStatus, User, UserRef};
 pub use print_jobs::{PrintJob, PrintJobStatus};
 pub use sales::{
     CashTender, Category, OpenBill, OrderItem, PaymentMethod, Product, Refund, RefundMethod, Sale,
@@ -232,6 +234,11 @@ pub struct Order {
     pub refunded_amount: u64,
     /// The cart it was made from; none for an amount-only order.
     pub sale: Option<Sale>,
+    /// Who made it at the till (their name then), and in which shift; none
+    /// for an integration's order.
+    pub cashier_id: Option<i64>,
+    pub cashier: Option<String>,
+    pub shift_id: Option<i64>,
 }
 
 impl Order {
@@ -368,6 +375,9 @@ pub struct ApiKey {
     pub created_at: Millis,
     pub last_used_at: Option<Millis>,
     pub revoked_at: Option<Millis>,
+    /// The person the key acts as (a cashier's own device); none: the
+    /// owner's integration.
+    pub user_id: Option<i64>,
 }
 
 /// What a key may do.
@@ -423,4 +433,7 @@ pub struct EventRecord {
     /// `customer`, `api`, `dashboard`, `system`, or where an order was made.
     pub actor: String,
     pub created_at: Millis,
+    /// The person at the till who did it, and the owner who approved it.
+    pub user_name: Option<String>,
+    pub approved_by: Option<String>,
 }

@@ -2,6 +2,7 @@
 //! out. An import is all or nothing: every row is checked first, a bad one is
 //! named by its line and field, and the file is written in one transaction.
 
+use super::people::{Actor, Right};
 use super::products::{CheckedProduct, ProductInput};
 use super::Kasir;
 use crate::error::{Error, Result};
@@ -132,7 +133,8 @@ fn strip_field(e: Error) -> Error {
 impl Kasir {
     /// Add and update products from a catalogue file; nothing is written
     /// unless every row is good.
-    pub async fn import_products(&self, text: String) -> Result<ImportSummary> {
+    pub async fn import_products(&self, actor: &Actor, text: String) -> Result<ImportSummary> {
+        self.require(actor, Right::Settings).await?;
         if text.len() > MAX_CATALOGUE_BYTES {
             return Err(Error::invalid(
                 "file",

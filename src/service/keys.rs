@@ -1,6 +1,7 @@
 //! API keys and their daily limits. Keys are shown once and stored hashed;
 //! requests are counted in memory and written once a second.
 
+use super::people::{Actor, Right};
 use super::Kasir;
 use crate::clock::{self, Millis};
 use crate::error::{Error, Missing, Result};
@@ -61,20 +62,23 @@ impl Kasir {
     /// only its hash is kept.
     pub async fn create_api_key(
         &self,
+        actor: &Actor,
         name: &str,
         daily_limit: Option<i64>,
     ) -> Result<(ApiKey, String)> {
-        self.create_scoped_api_key(name, daily_limit, KeyScope::Full)
+        self.create_scoped_api_key(actor, name, daily_limit, KeyScope::Full)
             .await
     }
 
     /// Make a key limited to `scope` (the shop phone's `notifications` key).
     pub async fn create_scoped_api_key(
         &self,
+        actor: &Actor,
         name: &str,
         daily_limit: Option<i64>,
         scope: KeyScope,
     ) -> Result<(ApiKey, String)> {
+        self.require(actor, Right::Settings).await?;
         let name = name.trim().to_string();
         if name.is_empty() || name.chars().count() > 100 {
             return Err(Error::invalid(
@@ -103,7 +107,8 @@ impl Kasir {
         self.inner.db.read(store::list_api_keys).await
     }
 
-    pub async fn revoke_api_key(&self, id: i64) -> Result<()> {
+    pub async fn revoke_api_key(&self, actor: &Actor, id: i64) -> Result<()> {
+        self.require(actor, Right::Settings).await?;
         let now = self.now();
         let done = self
             .inner
@@ -113,7 +118,13 @@ impl Kasir {
         found_key(done, id, true)
     }
 
-    pub async fn set_api_key_limit(&self, id: i64, daily_limit: Option<i64>) -> Result<()> {
+    pub async fn set_api_key_limit(
+        &self,
+        actor: &Actor,
+        id: i64,
+        daily_limit: Option<i64>,
+    ) -> Result<()> {
+        self.require(actor, Right::Settings).await?;
         check_daily_limit(daily_limit)?;
         let done = self
             .inner
@@ -138,6 +149,57 @@ impl Kasir {
                 allowed: "post payment notifications (POST /api/qris/payments/notifications)",
             }),
         }
+    }
+
+    /// Make key `key_id` act as person `user_id` (a cashier's tablet on the
+    /// shop's LAN), with that person's rights; `None`: the owner's again.
+    pub async fn set_api_key_person(
+        &self,
+        actor: &Actor,
+        key_id: i64,
+        user_id: Option<i64>,
+    ) -> Result<()> {
+        self.require(actor, Right::Settings).await?;
+        self.inner
+            .db
+            .write(move |c| {
+                if let Some(u) = user_id {
+                    store::get_user(c, u)?
+                        .filter(|u| u.active)
+                        .ok_or(Error::NotFound(crate::error::Missing::User(u)))?;
+                }
+                if store::set_key_user(c, key_id, user_id)? {
+                    Ok(())
+                } else {
+                    Err(Error::NotFound(crate::error::Missing::ApiKey {
+                        id: key_id,
+                        active_only: false,
+                    }))
+                }
+            })
+            .await
+    }
+
+    /// Who a request's key acts as: its person (while active), else the
+    /// owner's integration.
+    pub async fn api_actor(&self, key: &ApiKey) -> Result<Actor> {
+        let Some(user_id) = key.user_id else {
+            return Ok(Actor::Integration);
+        };
+        let user = self
+            .inner
+            .db
+            .read(move |c| store::get_user(c, user_id))
+            .await?
+            .filter(|u| u.active)
+            .ok_or(Error::Unauthorized)?;
+        Ok(Actor::api_key_person(Some((
+            crate::model::UserRef {
+                id: user.id,
+                name: user.name,
+            },
+            user.role,
+        ))))
     }
 
     /// The key a request presents, compared in constant time; revoked keys fail.

@@ -13,6 +13,7 @@ mod keys;
 mod merchant_limits;
 mod orders;
 mod payment_links;
+mod people;
 mod phone;
 mod printer;
 mod printing;
@@ -21,6 +22,7 @@ mod reconciliation;
 mod refunds;
 mod sales;
 mod settings;
+mod shifts;
 mod static_qris;
 mod trusted_proxy;
 mod unique_code;
@@ -32,6 +34,7 @@ pub use checks::{check_fee, check_order_id, check_url, parse_day};
 pub use evidence::{Notification, NotificationOutcome};
 pub use keys::hash_key;
 pub use orders::lifecycle;
+pub use people::{Actor, People, Right, Rights, Session, UserInput, PIN_LOCK_MS, PIN_TRIES};
 pub use phone::PhoneSetup;
 pub use printer::{spawn_print_worker, PrinterPatch, PrinterSettings};
 pub use products::{ProductInput, ProductQuery};
@@ -39,6 +42,7 @@ pub use reconciliation::{Reconciliation, MAX_STATEMENT_BYTES};
 pub use refunds::{paid_total, RefundLine, RefundRequest};
 pub use sales::{summary, Cart, CartLine, Quote, Tender, TenderQuote};
 pub use settings::{Settings, SettingsPatch, DEFAULT_EXPIRY_MINUTES, MAX_RECEIPT_FOOTER_LEN};
+pub use shifts::{count_cash, CashCount, Counted, Pieces, DENOMINATIONS};
 pub use static_qris::{check_importable, ImportedQris};
 pub use trusted_proxy::TrustedProxy;
 pub use unique_code::UniqueCode;
@@ -78,6 +82,7 @@ struct Inner {
     merchant_limits: merchant_limits::MerchantLimits,
     /// Rung when a print job may be due (queued, or the printer set up).
     print_wake: tokio::sync::Notify,
+    sessions: people::Sessions,
 }
 
 /// How to open a [`Kasir`]: the production defaults, or a test's own clock
@@ -159,6 +164,7 @@ impl Kasir {
                 usage: keys::UsageMeter::default(),
                 merchant_limits: Default::default(),
                 print_wake: tokio::sync::Notify::new(),
+                sessions: Default::default(),
             }),
         })
     }

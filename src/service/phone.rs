@@ -2,6 +2,7 @@
 //! post notifications, and where to post them, as text and as a QR the phone
 //! scans instead of typing a 52-character key (docs/AUTO-CONFIRM.md).
 
+use super::people::{Actor, Right};
 use super::Kasir;
 use crate::error::{Error, Result};
 use crate::model::{ApiKey, KeyScope};
@@ -28,7 +29,8 @@ pub struct PhoneSetup {
 impl Kasir {
     /// A `notifications` key for the phone named `name`, and how to reach
     /// this till from it; `base` is the server's address on the shop's LAN.
-    pub async fn phone_setup(&self, name: &str, base: &str) -> Result<PhoneSetup> {
+    pub async fn phone_setup(&self, actor: &Actor, name: &str, base: &str) -> Result<PhoneSetup> {
+        self.require(actor, Right::Settings).await?;
         let base = base.trim().trim_end_matches('/');
         if base.is_empty() {
             return Err(Error::invalid(
@@ -37,7 +39,8 @@ impl Kasir {
             ));
         }
         let (key, secret) = self
-            .create_scoped_api_key(name, None, KeyScope::Notifications)
+            // the right was checked above, once (a cashier's approval is used up)
+            .create_scoped_api_key(&Actor::Console, name, None, KeyScope::Notifications)
             .await?;
         let url = format!("{base}{NOTIFICATIONS_PATH}");
         let text = format!("{url}\nX-API-Key: {secret}");
@@ -50,11 +53,11 @@ impl Kasir {
         let qr_image = match drawn {
             Ok(Ok(q)) => q,
             Ok(Err(e)) => {
-                self.revoke_api_key(key.id).await?;
+                self.revoke_api_key(&Actor::Console, key.id).await?;
                 return Err(Error::invalid("base", e.to_string()));
             }
             Err(e) => {
-                self.revoke_api_key(key.id).await?;
+                self.revoke_api_key(&Actor::Console, key.id).await?;
                 return Err(e);
             }
         };

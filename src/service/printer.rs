@@ -4,6 +4,7 @@
 //! cashier reprints one from Pesanan; a worker sends the queue, in order, and
 //! retries, so a printer that is off never blocks a sale nor loses a receipt.
 
+use super::people::{Actor, Right};
 use super::settings::read_settings;
 use super::{parse_day, Kasir};
 use crate::clock::Millis;
@@ -286,7 +287,12 @@ impl Kasir {
         self.inner.db.read(read_printer).await
     }
 
-    pub async fn update_printer(&self, patch: PrinterPatch) -> Result<PrinterSettings> {
+    pub async fn update_printer(
+        &self,
+        actor: &Actor,
+        patch: PrinterPatch,
+    ) -> Result<PrinterSettings> {
+        self.require(actor, Right::Settings).await?;
         let s = self
             .inner
             .db
@@ -370,7 +376,8 @@ impl Kasir {
 
     /// Queue the daily report of `date` (`YYYY-MM-DD` in the merchant's zone;
     /// today when `None`) as a slip: the same report as the A4 PDF.
-    pub async fn print_daily_report(&self, date: Option<&str>) -> Result<PrintJob> {
+    pub async fn print_daily_report(&self, actor: &Actor, date: Option<&str>) -> Result<PrintJob> {
+        self.require(actor, Right::DailyReport).await?;
         let now = self.now();
         let day = match date {
             Some(d) => parse_day(d)?,
@@ -390,6 +397,28 @@ impl Kasir {
                     None,
                 )?;
                 let job = store::insert_print_job(&tx, "report", None, &bytes, now)?;
+                let job = store::get_print_job(&tx, job)?.ok_or(Error::StaleStatus)?;
+                tx.commit()?;
+                Ok::<_, Error>(job)
+            })
+            .await?;
+        self.inner.print_wake.notify_one();
+        Ok(job)
+    }
+
+    /// Queue a shift's report as a slip.
+    pub async fn print_shift_report(&self, actor: &Actor, shift_id: i64) -> Result<PrintJob> {
+        let slip = self.shift_slip(actor, shift_id).await?;
+        let now = self.now();
+        let job = self
+            .inner
+            .db
+            .write(move |c| {
+                let tx = c.transaction()?;
+                let p = read_printer(&tx)?;
+                p.target()?;
+                let bytes = printer::receipt(&slip, &p.layout(false), None)?;
+                let job = store::insert_print_job(&tx, "shift", None, &bytes, now)?;
                 let job = store::get_print_job(&tx, job)?.ok_or(Error::StaleStatus)?;
                 tx.commit()?;
                 Ok::<_, Error>(job)

@@ -2,10 +2,11 @@
 //! counter's standee, all in the merchant's zone.
 
 use super::orders::CheckedOrder;
+use super::people::{Actor, Right};
 use super::settings::read_settings;
 use super::{blocking, parse_day, Kasir};
 use crate::error::{Error, Missing, Result};
-use crate::model::{ConfirmedBy, NewOrder, Order, OrderSource, StaticQris};
+use crate::model::{NewOrder, Order, OrderSource, StaticQris};
 use crate::pdf::{self, Paper};
 use crate::store::{self, OrderKey};
 
@@ -100,7 +101,8 @@ impl Kasir {
     /// The closing report of one calendar day (`YYYY-MM-DD`, in the merchant's
     /// zone) over the orders made that day. A day without orders is a report
     /// that says so.
-    pub async fn daily_report_pdf(&self, date: &str) -> Result<Vec<u8>> {
+    pub async fn daily_report_pdf(&self, actor: &Actor, date: &str) -> Result<Vec<u8>> {
+        self.require(actor, Right::DailyReport).await?;
         let day = parse_day(date)?;
         let now = self.now();
         self.inner
@@ -109,12 +111,43 @@ impl Kasir {
             .await
     }
 
+    /// A shift's report as a PDF (the slip's lines on 80 mm paper), for
+    /// whoever may see that shift.
+    pub async fn shift_report_pdf(&self, actor: &Actor, shift_id: i64) -> Result<Vec<u8>> {
+        let receipt = self.shift_slip(actor, shift_id).await?;
+        blocking("drawing the shift report", move || {
+            pdf::receipt::render(&receipt, Paper::Roll80)
+        })
+        .await
+    }
+
+    /// What a shift's report says, on paper or a PDF.
+    pub(super) async fn shift_slip(
+        &self,
+        actor: &Actor,
+        shift_id: i64,
+    ) -> Result<crate::receipt::Receipt> {
+        let shift = self.shift(actor, shift_id).await?;
+        let merchant = match self.static_qris(None).await {
+            Ok(q) => merchant_of(&q),
+            Err(_) => pdf::Merchant {
+                name: String::new(),
+                city: String::new(),
+                nmid: None,
+            },
+        };
+        let zone = self.zone().await?;
+        Ok(crate::receipt::shift::shift(&shift, &merchant, &zone))
+    }
+
     /// The day's report as data: `GET /api/qris/reports/daily` and the till.
     /// Without a date, today in the merchant's zone.
     pub async fn daily_report_json(
         &self,
+        actor: &Actor,
         date: Option<&str>,
     ) -> Result<crate::receipt::report::DailyJson> {
+        self.require(actor, Right::DailyReport).await?;
         let date = match date.map(str::trim).filter(|d| !d.is_empty()) {
             Some(d) => d.to_string(),
             None => self.today().await?,
@@ -155,7 +188,10 @@ impl Kasir {
         })?;
         // the sticker drawn is the sticker the order is made from
         req.qris_id = Some(q.id);
-        let order = self.create_checked_order(req, OrderSource::Till).await?;
+        // a standee is put up for the day, not a sale of one shift
+        let order = self
+            .create_checked_order(&super::Actor::Integration, req, OrderSource::Till)
+            .await?;
         let drawn = draw_standee(
             merchant,
             order.payload.clone(),
@@ -167,7 +203,8 @@ impl Kasir {
         match drawn {
             Ok(bytes) => Ok((bytes, Some(order))),
             Err(e) => {
-                self.cancel(&order.order_id, ConfirmedBy::Dashboard).await?;
+                self.cancel(&super::Actor::Integration, &order.order_id)
+                    .await?;
                 Err(e)
             }
         }

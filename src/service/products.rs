@@ -4,6 +4,7 @@
 
 use super::cart::{MAX_NAME_LEN, MAX_UNIT_PRICE};
 use super::checks::check_text;
+use super::people::{Actor, Right};
 use super::Kasir;
 use crate::error::{Error, Missing, Result};
 use crate::model::{Category, Product};
@@ -201,7 +202,8 @@ impl Kasir {
     }
 
     /// Add a product (no `id`) or replace one.
-    pub async fn save_product(&self, p: ProductInput) -> Result<Product> {
+    pub async fn save_product(&self, actor: &Actor, p: ProductInput) -> Result<Product> {
+        self.require(actor, Right::Settings).await?;
         let checked = CheckedProduct::check(&p)?;
         let now = self.now();
         self.inner
@@ -220,7 +222,8 @@ impl Kasir {
     }
 
     /// The shelf's order: these products first, in this order.
-    pub async fn reorder_products(&self, ids: Vec<i64>) -> Result<()> {
+    pub async fn reorder_products(&self, actor: &Actor, ids: Vec<i64>) -> Result<()> {
+        self.require(actor, Right::Settings).await?;
         if ids.len() > LIST_LIMIT as usize {
             return Err(Error::invalid(
                 "ids",
@@ -250,10 +253,12 @@ impl Kasir {
     /// Add a category (no `id`) or rename and recolour one.
     pub async fn save_category(
         &self,
+        actor: &Actor,
         id: Option<i64>,
         name: Option<String>,
         colour: Option<String>,
     ) -> Result<Category> {
+        self.require(actor, Right::Settings).await?;
         let name = check_text("name", name.as_deref(), MAX_CATEGORY_LEN)?
             .ok_or_else(|| Error::invalid("name", "a category needs a name"))?;
         let colour = match colour.as_deref().map(str::trim).filter(|c| !c.is_empty()) {

@@ -6,6 +6,7 @@
 
 use super::checks::parse_day;
 use super::evidence::{record, Seen};
+use super::people::{Actor, Right};
 use super::settings::read_settings;
 use super::Kasir;
 use crate::clock::Millis;
@@ -70,19 +71,23 @@ impl Kasir {
     /// `only_day` (YYYY-MM-DD) keeps the lines of that day.
     pub async fn reconcile_statement(
         &self,
+        actor: &Actor,
         bytes: Vec<u8>,
         only_day: Option<&str>,
     ) -> Result<Reconciliation> {
-        self.reconcile_statement_by(bytes, only_day, None).await
+        self.reconcile_statement_by(actor, bytes, only_day, None)
+            .await
     }
 
     /// The same, posted with API key `api_key_id` (kept with the evidence).
     pub async fn reconcile_statement_by(
         &self,
+        actor: &Actor,
         bytes: Vec<u8>,
         only_day: Option<&str>,
         api_key_id: Option<i64>,
     ) -> Result<Reconciliation> {
+        self.require(actor, Right::Settings).await?;
         if bytes.len() > MAX_STATEMENT_BYTES {
             return Err(Error::invalid(
                 "file",

@@ -5,6 +5,7 @@
 use super::cart::refund_share;
 use super::checks::check_text;
 use super::orders::lifecycle;
+use super::people::{Actor, Right};
 use super::Kasir;
 use crate::error::{Error, Missing, Result};
 use crate::model::{Order, OrderItem, RefundMethod};
@@ -99,24 +100,28 @@ fn capped(mut parts: Parts, cap: u64) -> Parts {
 }
 
 impl Kasir {
-    /// Give money back for a paid order; `actor` is who did it.
-    pub async fn refund(
-        &self,
-        order_id: &str,
-        req: RefundRequest,
-        actor: &'static str,
-    ) -> Result<Order> {
+    /// Give money back for a paid order: the owner's to do (a cashier with
+    /// the owner's approval). A cash refund leaves the open shift's drawer.
+    pub async fn refund(&self, actor: &Actor, order_id: &str, req: RefundRequest) -> Result<Order> {
+        let approved_by = self.require(actor, Right::Refund).await?;
+        let user_name = actor.name().map(str::to_string);
+        let by = actor.confirmed_by().as_str();
         let reason = check_text("reason", req.reason.as_deref(), MAX_REASON_LEN)?
             .ok_or_else(|| Error::invalid("reason", "a refund needs a reason"))?;
         let method = req.method.unwrap_or(RefundMethod::Cash);
         let id = order_id.to_string();
         let now = self.now();
+        let actor_at_till = actor.at_till();
         self.write_outcome(move |c| {
             let tx = c.transaction()?;
             let refused = |e| Ok((Err(e), vec![]));
             let Some(order) = store::get_order(&tx, OrderKey::OrderId(&id), now)? else {
                 return refused(Error::NotFound(Missing::Order(id)));
             };
+            let shift_id = store::open_shift(&tx)?.map(|s| s.id);
+            if method == RefundMethod::Cash && shift_id.is_none() && actor_at_till {
+                return refused(Error::NoOpenShift { open_by: None });
+            }
             if !order.is_paid() {
                 return refused(Error::NotRefundable(format!(
                     "order {} is {}, not paid: only a paid sale is refunded (an unpaid one is cancelled)",
@@ -187,12 +192,18 @@ impl Kasir {
                     method,
                     reason: &reason,
                     lines,
-                    actor,
+                    actor: by,
                     at: now,
+                    shift_id,
+                    user_name: user_name.as_deref(),
+                    approved_by: approved_by.as_deref(),
                 },
             )?;
             let order = lifecycle::reload(&tx, order.id, now)?;
-            let (order, change) = lifecycle::refunded(&tx, &order, actor, now)?;
+            let (order, change) = lifecycle::refunded(&tx, &order, by, now)?;
+            if let Some(name) = &user_name {
+                store::stamp_events(&tx, &[change.id], name, approved_by.as_deref())?;
+            }
             tx.commit()?;
             Ok((Ok(order), vec![change]))
         })

@@ -7,6 +7,7 @@ use super::checks::check_text;
 use super::orders::lifecycle::{self, Step};
 use super::orders::{insert_order, CheckedOrder};
 use super::payment_links::generate_order_id;
+use super::people::{Actor, Right};
 use super::products::check_price;
 use super::settings::read_settings;
 use super::Kasir;
@@ -227,6 +228,16 @@ pub struct Quote {
     #[serde(flatten)]
     pub cart: PricedCart,
     pub tender: Option<TenderQuote>,
+    /// The cart's discounts pass the cashier's limit: checkout needs the owner.
+    pub discount_needs_owner: bool,
+}
+
+/// The cart's discounts (its lines' and its own) are more than `limit_bp` of
+/// its price before them.
+fn discount_over(p: &PricedCart, limit_bp: u32) -> bool {
+    let gross: u128 = p.lines.iter().map(|l| l.gross as u128).sum();
+    let off: u128 = p.lines.iter().map(|l| l.discount as u128).sum::<u128>() + p.discount as u128;
+    off * 10_000 > gross * limit_bp as u128
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -298,28 +309,44 @@ impl Kasir {
 
     /// The cart's money and, with a tender, the cash due, the change and the
     /// QRIS part: the tender dialog's numbers while the cashier types.
-    pub async fn quote(&self, cart: Cart, tender: Option<Tender>) -> Result<Quote> {
+    pub async fn quote(&self, actor: &Actor, cart: Cart, tender: Option<Tender>) -> Result<Quote> {
         let cart = self.price_cart(cart).await?;
+        let limit = self.settings().await?.cashier_discount_limit_bp;
         Ok(Quote {
             tender: tender.map(|t| quote(&cart, t)),
+            discount_needs_owner: !actor.is_owner() && discount_over(&cart, limit),
             cart,
         })
     }
 
     /// Sell the cart. Cash: paid at once. QRIS or split: an open order for the
     /// QRIS part, shown as any other. `bill_id`: the open bill it came from,
-    /// closed with it.
+    /// closed with it. At the till, a sale of the cashier's open shift; a
+    /// discount past the cashier's limit needs the owner.
     pub async fn checkout(
         &self,
+        actor: &Actor,
         cart: Cart,
         tender: Tender,
         bill_id: Option<i64>,
     ) -> Result<Order> {
+        let mut approved_by = None;
+        if !actor.is_owner() {
+            let limit = self.settings().await?.cashier_discount_limit_bp;
+            if discount_over(&self.price_cart(cart.clone()).await?, limit) {
+                approved_by = self.require(actor, Right::BigDiscount).await?;
+            }
+        }
+        let actor = actor.clone();
         let now = self.now();
         self.write_outcome(move |c| {
             let tx = c.transaction()?;
             let settings = read_settings(&tx)?;
             let refused = |e| Ok((Err(e), vec![]));
+            let made_by = match super::shifts::sale_shift(&tx, &actor) {
+                Ok(m) => m,
+                Err(e) => return refused(e),
+            };
             let priced = match price_in(&tx, &cart) {
                 Ok(p) => p,
                 Err(e @ (Error::InvalidField { .. } | Error::NotFound(_))) => return refused(e),
@@ -340,11 +367,18 @@ impl Kasir {
                 qris_id: None,
             };
             let paid_now = method == PaymentMethod::Cash;
-            let (order, created) =
-                match insert_order(&tx, &settings, &req, OrderSource::Till, !paid_now, now)? {
-                    Ok(made) => made,
-                    Err(e) => return refused(e),
-                };
+            let (order, created) = match insert_order(
+                &tx,
+                &settings,
+                &req,
+                OrderSource::Till,
+                !paid_now,
+                made_by.as_ref(),
+                now,
+            )? {
+                Ok(made) => made,
+                Err(e) => return refused(e),
+            };
             store::set_payment_method(&tx, order.id, method)?;
             let sale = Sale {
                 items: items_of(&priced),
@@ -357,10 +391,17 @@ impl Kasir {
                     return refused(Error::NotFound(Missing::OpenBill(b)));
                 }
             }
+            if let (Some(name), Some(_)) = (actor.name(), &approved_by) {
+                store::stamp_events(&tx, &[created.id], name, approved_by.as_deref())?;
+            }
             let mut events = vec![created];
             let mut order = lifecycle::reload(&tx, order.id, now)?;
             if paid_now {
                 let (outcome, evs) = lifecycle::apply(&tx, order, Step::Verify, "dashboard", now)?;
+                if let Some(name) = actor.name() {
+                    let ids: Vec<i64> = evs.iter().map(|e| e.id).collect();
+                    store::stamp_events(&tx, &ids, name, None)?;
+                }
                 events.extend(evs);
                 let paid = outcome?;
                 store::set_payer(&tx, paid.id, ConfirmedBy::Dashboard, None, None)?;

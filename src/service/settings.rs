@@ -5,6 +5,7 @@ use super::merchant_limits::{
     DEFAULT_CUSTOMER_CONFIRMATIONS_PER_MINUTE, DEFAULT_WIDGET_OPEN_ORDERS_MAX,
     DEFAULT_WIDGET_PAYMENTS_PER_MINUTE, MAX_MERCHANT_LIMIT,
 };
+use super::people::{Actor, Right};
 use super::unique_code::{
     check_max, check_mode, check_window, UniqueCode, DEFAULT_MATCH_WINDOW_MINUTES,
     DEFAULT_UNIQUE_CODE_MAX, MAX_UNIQUE_CODE_MAX,
@@ -69,6 +70,11 @@ pub struct Settings {
     pub service_taxed: bool,
     /// Cash totals rounded down to Rp 100, 500 or 1.000; 0 is off.
     pub cash_rounding: u32,
+    /// The till locks after this many idle minutes; 0 is never.
+    pub lock_after_minutes: u32,
+    /// A cashier may discount a cart by up to this share of its price (basis
+    /// points); more needs the owner's PIN.
+    pub cashier_discount_limit_bp: u32,
 }
 
 impl Settings {
@@ -121,12 +127,17 @@ pub struct SettingsPatch {
     pub service_rate_bp: Option<i64>,
     pub service_taxed: Option<bool>,
     pub cash_rounding: Option<i64>,
+    pub lock_after_minutes: Option<i64>,
+    pub cashier_discount_limit_bp: Option<i64>,
 }
 
 /// PPN above 50% or service above 100% is a typo, not a shop's rate.
 const MAX_TAX_RATE_BP: i64 = 5_000;
 const MAX_SERVICE_RATE_BP: i64 = 10_000;
 pub const DEFAULT_TAX_RATE_BP: u32 = 1_100;
+pub const DEFAULT_LOCK_AFTER_MINUTES: u32 = 5;
+const MAX_LOCK_AFTER_MINUTES: i64 = 120;
+pub const DEFAULT_CASHIER_DISCOUNT_LIMIT_BP: u32 = 1_000;
 
 fn check_rate(field: &'static str, v: Option<i64>, max: i64) -> Result<Option<String>> {
     match v {
@@ -169,7 +180,8 @@ impl Kasir {
         Ok(s)
     }
 
-    pub async fn update_settings(&self, patch: SettingsPatch) -> Result<Settings> {
+    pub async fn update_settings(&self, actor: &Actor, patch: SettingsPatch) -> Result<Settings> {
+        self.require(actor, Right::Settings).await?;
         if let Some(m) = patch.order_expiry_minutes {
             if !(1..=60 * 24 * 90).contains(&m) {
                 return Err(Error::invalid(
@@ -313,6 +325,19 @@ impl Kasir {
                 ));
             }
         }
+        if let Some(m) = patch.lock_after_minutes {
+            if !(0..=MAX_LOCK_AFTER_MINUTES).contains(&m) {
+                return Err(Error::invalid(
+                    "lock_after_minutes",
+                    format!("lock_after_minutes is 0 (never) to {MAX_LOCK_AFTER_MINUTES}; got {m}"),
+                ));
+            }
+        }
+        let discount_limit = check_rate(
+            "cashier_discount_limit_bp",
+            patch.cashier_discount_limit_bp,
+            10_000,
+        )?;
         let flag = |b: bool| Some(if b { "1" } else { "0" });
         let settings = self
             .inner
@@ -399,6 +424,12 @@ impl Kasir {
                 }
                 if let Some(r) = patch.cash_rounding {
                     store::set_setting(&tx, "cash_rounding", Some(&r.to_string()))?;
+                }
+                if let Some(m) = patch.lock_after_minutes {
+                    store::set_setting(&tx, "lock_after_minutes", Some(&m.to_string()))?;
+                }
+                if let Some(v) = &discount_limit {
+                    store::set_setting(&tx, "cashier_discount_limit_bp", Some(v))?;
                 }
                 let s = read_settings(&tx)?;
                 tx.commit()?;
@@ -501,5 +532,13 @@ pub(super) fn read_settings(c: &rusqlite::Connection) -> Result<Settings> {
             .and_then(|v| v.parse().ok())
             .filter(|v| [100, 500, 1_000].contains(v))
             .unwrap_or(0),
+        lock_after_minutes: map
+            .get("lock_after_minutes")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(DEFAULT_LOCK_AFTER_MINUTES),
+        cashier_discount_limit_bp: map
+            .get("cashier_discount_limit_bp")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(DEFAULT_CASHIER_DISCOUNT_LIMIT_BP),
     })
 }

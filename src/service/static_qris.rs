@@ -1,5 +1,6 @@
 //! The shop's static QRIS stickers: import (text or photo), the default one.
 
+use super::people::{Actor, Right};
 use super::{blocking, Kasir};
 use crate::error::{Error, Missing, Result};
 use crate::model::StaticQris;
@@ -15,7 +16,8 @@ pub struct ImportedQris {
 
 impl Kasir {
     /// Read a static QRIS from its text, check it can be converted, and store it.
-    pub async fn import_static_qris(&self, payload: &str) -> Result<ImportedQris> {
+    pub async fn import_static_qris(&self, actor: &Actor, payload: &str) -> Result<ImportedQris> {
+        self.require(actor, Right::Settings).await?;
         let payload = payload.trim_end_matches(['\r', '\n']).to_string();
         let (summary, warnings) = check_importable(&payload)?;
         let name = summary.merchant_name.clone().unwrap_or_default();
@@ -59,13 +61,17 @@ impl Kasir {
     }
 
     /// Read a QR code from a photo or screenshot of the sticker and import it.
-    pub async fn import_static_qris_image(&self, image: Vec<u8>) -> Result<ImportedQris> {
+    pub async fn import_static_qris_image(
+        &self,
+        actor: &Actor,
+        image: Vec<u8>,
+    ) -> Result<ImportedQris> {
         let payload = blocking("reading the QR image", move || {
             crate::qr_image::scan(&image)
         })
         .await?
         .map_err(Error::Image)?;
-        self.import_static_qris(&payload).await
+        self.import_static_qris(actor, &payload).await
     }
 
     pub async fn list_static_qris(&self) -> Result<Vec<StaticQris>> {
@@ -85,7 +91,8 @@ impl Kasir {
             .await
     }
 
-    pub async fn set_default_static_qris(&self, id: i64) -> Result<StaticQris> {
+    pub async fn set_default_static_qris(&self, actor: &Actor, id: i64) -> Result<StaticQris> {
+        self.require(actor, Right::Settings).await?;
         self.inner
             .db
             .write(move |c| {
@@ -102,7 +109,8 @@ impl Kasir {
             .await
     }
 
-    pub async fn delete_static_qris(&self, id: i64) -> Result<()> {
+    pub async fn delete_static_qris(&self, actor: &Actor, id: i64) -> Result<()> {
+        self.require(actor, Right::Settings).await?;
         self.inner
             .db
             .write(move |c| {

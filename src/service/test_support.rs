@@ -3,6 +3,7 @@
 
 use super::{Kasir, Options};
 use crate::clock::ManualClock;
+use crate::service::Actor;
 use std::sync::Arc;
 
 pub struct Shop {
@@ -26,11 +27,26 @@ impl Shop {
             },
         )
         .unwrap();
-        kasir.import_static_qris(&static_qris()).await.unwrap();
+        kasir
+            .import_static_qris(&Actor::Console, &static_qris())
+            .await
+            .unwrap();
         Shop {
             kasir,
             clock,
             _dir: dir,
         }
+    }
+
+    /// The till restarted: a new engine on the same data directory and clock.
+    pub fn restart(&mut self) {
+        self.kasir = Kasir::open_with_options(
+            self._dir.path(),
+            Options {
+                clock: Arc::new(self.clock.clone()),
+                ..Options::default()
+            },
+        )
+        .unwrap();
     }
 }

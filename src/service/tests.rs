@@ -1,6 +1,6 @@
 use super::test_support::Shop;
 use super::*;
-use crate::model::{ConfirmedBy, DeliveryFilter, NewOrder, OrderFilter, OrderSource};
+use crate::model::{DeliveryFilter, NewOrder, OrderFilter, OrderSource};
 
 /// 2025-12-26T16:30:00Z: 23:30 WIB on the 26th, 00:30 WITA on the 27th.
 const LATE_EVENING_UTC: Millis = 1_766_766_600_000;
@@ -10,10 +10,13 @@ async fn a_makassar_shop_reads_its_day_in_its_own_zone() {
     let shop = Shop::open_at(LATE_EVENING_UTC).await;
     let k = &shop.kasir;
     assert_eq!(k.today().await.unwrap(), "2025-12-26");
-    k.update_settings(SettingsPatch {
-        timezone: Some("Asia/Makassar".into()),
-        ..Default::default()
-    })
+    k.update_settings(
+        &Actor::Console,
+        SettingsPatch {
+            timezone: Some("Asia/Makassar".into()),
+            ..Default::default()
+        },
+    )
     .await
     .unwrap();
     assert_eq!(k.zone().await.unwrap().label(), "WITA");
@@ -94,6 +97,7 @@ async fn a_redelivery_while_the_worker_sends_the_same_delivery_is_refused() {
     let (url, _receiver) = silent_receiver().await;
     let o = k
         .create_order(
+            &Actor::Console,
             NewOrder {
                 amount: Some(10_000),
                 webhook_url: Some(url),
@@ -103,7 +107,7 @@ async fn a_redelivery_while_the_worker_sends_the_same_delivery_is_refused() {
         )
         .await
         .unwrap();
-    k.verify(&o.order_id, ConfirmedBy::Api, None, None)
+    k.verify(&Actor::Integration, &o.order_id, None, None)
         .await
         .unwrap();
     let worker = crate::webhook::worker::spawn(k.clone());
@@ -124,7 +128,7 @@ async fn a_redelivery_while_the_worker_sends_the_same_delivery_is_refused() {
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
     assert!(outbox.is_held(id), "the worker took the delivery");
-    let e = k.redeliver_webhook(id).await.unwrap_err();
+    let e = k.redeliver_webhook(&Actor::Console, id).await.unwrap_err();
     assert!(matches!(e, Error::DeliveryBusy(d) if d == id), "{e:?}");
     worker.abort();
 }

@@ -3,6 +3,7 @@
 //! each state change. Sending and retrying is `webhook::worker`'s.
 
 use super::checks::check_url;
+use super::people::{Actor, Right};
 use super::Kasir;
 use crate::clock::Millis;
 use crate::error::{Error, Missing, Result};
@@ -138,13 +139,20 @@ impl Kasir {
         }
     }
 
-    pub async fn webhook_secret(&self) -> Result<WebhookSecret> {
+    /// The signing secret, shown in Pengaturan: the owner's to see.
+    pub async fn webhook_secret(&self, actor: &Actor) -> Result<WebhookSecret> {
+        self.require(actor, Right::Settings).await?;
+        self.signing_secret().await
+    }
+
+    async fn signing_secret(&self) -> Result<WebhookSecret> {
         self.inner.db.read(store::webhook_secret).await
     }
 
     /// Replace the signing secret. For 24 h the old one still signs beside the
     /// new (in `webhook-signature`), so receivers can switch without a gap.
-    pub async fn rotate_webhook_secret(&self) -> Result<WebhookSecret> {
+    pub async fn rotate_webhook_secret(&self, actor: &Actor) -> Result<WebhookSecret> {
+        self.require(actor, Right::Settings).await?;
         let now = self.now();
         self.inner
             .db
@@ -203,7 +211,8 @@ impl Kasir {
     /// A pending one keeps its schedule if this fails; a delivered one stays
     /// delivered. One the worker is sending right now is refused, so a receiver
     /// never gets the same event twice at once.
-    pub async fn redeliver_webhook(&self, id: i64) -> Result<DeliveryLog> {
+    pub async fn redeliver_webhook(&self, actor: &Actor, id: i64) -> Result<DeliveryLog> {
+        self.require(actor, Right::Settings).await?;
         let outbox = &self.inner.webhooks;
         if !outbox.hold(id) {
             return Err(Error::DeliveryBusy(id));
@@ -219,7 +228,8 @@ impl Kasir {
 
     /// Send a signed `ping` event to `url` once, so an integrator can check a
     /// receiver. It is logged like any delivery and never retried.
-    pub async fn send_test_webhook(&self, url: &str) -> Result<DeliveryLog> {
+    pub async fn send_test_webhook(&self, actor: &Actor, url: &str) -> Result<DeliveryLog> {
+        self.require(actor, Right::Settings).await?;
         let url = check_url("url", url)?;
         self.check_receiver("url", Some(&url)).await?;
         let now = self.now();
@@ -249,7 +259,7 @@ impl Kasir {
     }
 
     async fn attempt_now(&self, d: Delivery, scheduled: bool) -> Result<DeliveryLog> {
-        let secret = self.webhook_secret().await?;
+        let secret = self.signing_secret().await?;
         let sender = self.webhook_sender();
         self.refresh_webhook_policy().await?;
         let result = sender.send_delivery(&d, &secret).await;

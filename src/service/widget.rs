@@ -116,6 +116,8 @@ impl Kasir {
             .admit(counted, settings.widget_payments_per_minute)?;
         let made = self
             .create_order(
+                // a customer on the merchant's site: the shop's integration
+                &super::Actor::Integration,
                 NewOrder {
                     amount: req.amount,
                     description,

@@ -6,7 +6,7 @@ use crate::model::*;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 const KEY_COLS: &str =
-    "id, name, key_prefix, daily_limit, created_at, last_used_at, revoked_at, scope";
+    "id, name, key_prefix, daily_limit, created_at, last_used_at, revoked_at, scope, user_id";
 
 fn key_from_row(r: &Row<'_>) -> rusqlite::Result<ApiKey> {
     Ok(ApiKey {
@@ -19,6 +19,7 @@ fn key_from_row(r: &Row<'_>) -> rusqlite::Result<ApiKey> {
         revoked_at: r.get(6)?,
         // a value this build doesn't know gives the narrowest rights
         scope: KeyScope::parse(&r.get::<_, String>(7)?).unwrap_or(KeyScope::Notifications),
+        user_id: r.get(8)?,
     })
 }
 
@@ -51,6 +52,14 @@ pub fn revoke_api_key(c: &Connection, id: i64, now: Millis) -> Result<bool> {
     )? > 0)
 }
 
+/// The person a key acts as (a cashier's second device), or none (the owner's integration).
+pub fn set_key_user(c: &Connection, id: i64, user_id: Option<i64>) -> Result<bool> {
+    Ok(c.execute(
+        "UPDATE api_keys SET user_id = ?1 WHERE id = ?2",
+        params![user_id, id],
+    )? > 0)
+}
+
 pub fn set_key_daily_limit(c: &Connection, id: i64, limit: Option<i64>) -> Result<bool> {
     Ok(c.execute(
         "UPDATE api_keys SET daily_limit = ?1 WHERE id = ?2",
@@ -64,7 +73,7 @@ pub fn api_key_by_hash(c: &Connection, hash: &[u8]) -> Result<Option<(ApiKey, Ve
         "SELECT {KEY_COLS}, key_hash FROM api_keys WHERE key_hash = ?1"
     ))?;
     Ok(st
-        .query_row([hash], |r| Ok((key_from_row(r)?, r.get(8)?)))
+        .query_row([hash], |r| Ok((key_from_row(r)?, r.get(9)?)))
         .optional()?)
 }
 

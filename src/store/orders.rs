@@ -8,7 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 const ORDER_COLS: &str = "o.id, o.order_id, o.link_code, o.qris_id, q.merchant_name, q.merchant_city, o.source, o.amount,
     o.fee_type, o.fee_value, o.fee_amount, o.total_amount, o.description, o.payload, o.status, o.webhook_url,
     o.callback_url, o.created_at, o.expires_at, o.paid_at, o.customer_confirmed_at, o.confirmed_by, o.payer_name,
-    o.payer_note, o.view_count, o.is_active, o.unique_code, o.payment_method, o.refunded_amount";
+    o.payer_note, o.view_count, o.is_active, o.unique_code, o.payment_method, o.refunded_amount, o.cashier_id, o.cashier, o.shift_id";
 
 fn order_from_row(r: &Row<'_>, now: Millis) -> rusqlite::Result<Order> {
     let fee_type: Option<String> = r.get(8)?;
@@ -52,6 +52,9 @@ fn order_from_row(r: &Row<'_>, now: Millis) -> rusqlite::Result<Order> {
         payment_method: PaymentMethod::parse(&r.get::<_, String>(27)?),
         refunded_amount: r.get::<_, i64>(28)? as u64,
         sale: None,
+        cashier_id: r.get(29)?,
+        cashier: r.get(30)?,
+        shift_id: r.get(31)?,
     })
 }
 
@@ -286,6 +289,36 @@ pub fn insert_event(
     Ok(tx.last_insert_rowid())
 }
 
+/// Who made the order at the till, and in which shift.
+pub fn set_cashier(
+    tx: &Transaction<'_>,
+    order_pk: i64,
+    user: &UserRef,
+    shift_id: Option<i64>,
+) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE orders SET cashier_id = ?2, cashier = ?3, shift_id = ?4 WHERE id = ?1",
+    )?
+    .execute(params![order_pk, user.id, user.name, shift_id])?;
+    Ok(())
+}
+
+/// Name who did the state changes `event_ids` (a person at the till, and the
+/// owner who approved it for a cashier).
+pub fn stamp_events(
+    tx: &Transaction<'_>,
+    event_ids: &[i64],
+    user: &str,
+    approved_by: Option<&str>,
+) -> Result<()> {
+    let mut st = tx
+        .prepare_cached("UPDATE order_events SET user_name = ?2, approved_by = ?3 WHERE id = ?1")?;
+    for id in event_ids {
+        st.execute(params![id, user, approved_by])?;
+    }
+    Ok(())
+}
+
 /// The status as written in the row, before the read rule (an open order
 /// past its expiry reads as expired) is applied.
 pub fn stored_status(c: &Connection, order_pk: i64) -> Result<OrderStatus> {
@@ -324,7 +357,7 @@ pub fn count_view(c: &Connection, link_code: &str) -> Result<bool> {
 
 pub fn events_of_order(c: &Connection, order_pk: i64) -> Result<Vec<EventRecord>> {
     let mut st = c.prepare_cached(
-        "SELECT id, event, from_status, to_status, actor, created_at FROM order_events WHERE order_pk = ?1 ORDER BY id",
+        "SELECT id, event, from_status, to_status, actor, created_at, user_name, approved_by FROM order_events WHERE order_pk = ?1 ORDER BY id",
     )?;
     let rows = st.query_map([order_pk], |r| {
         Ok(EventRecord {
@@ -334,6 +367,8 @@ pub fn events_of_order(c: &Connection, order_pk: i64) -> Result<Vec<EventRecord>
             to_status: r.get(3)?,
             actor: r.get(4)?,
             created_at: r.get(5)?,
+            user_name: r.get(6)?,
+            approved_by: r.get(7)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -128,12 +128,16 @@ pub struct RefundRow<'a> {
     pub lines: Option<String>,
     pub actor: &'a str,
     pub at: Millis,
+    /// The shift open when it was given (a cash refund leaves its drawer).
+    pub shift_id: Option<i64>,
+    pub user_name: Option<&'a str>,
+    pub approved_by: Option<&'a str>,
 }
 
 pub fn insert_refund(c: &Connection, r: &RefundRow<'_>) -> Result<i64> {
     c.prepare_cached(
-        "INSERT INTO refunds (order_pk, amount, method, reason, lines, actor, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO refunds (order_pk, amount, method, reason, lines, actor, created_at, shift_id, user_name, approved_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
         r.order_pk,
@@ -142,7 +146,10 @@ pub fn insert_refund(c: &Connection, r: &RefundRow<'_>) -> Result<i64> {
         r.reason,
         r.lines,
         r.actor,
-        r.at
+        r.at,
+        r.shift_id,
+        r.user_name,
+        r.approved_by
     ])?;
     c.prepare_cached("UPDATE orders SET refunded_amount = refunded_amount + ?2 WHERE id = ?1")?
         .execute(params![r.order_pk, r.amount as i64])?;

@@ -84,6 +84,8 @@ struct Data<'a> {
     // additive: how it was paid and what was given back (docs/SALES.md)
     payment_method: &'a str,
     refunded_amount: u64,
+    /// Who made the order at the till (docs/PEOPLE.md); null for an integration's.
+    cashier: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -111,6 +113,7 @@ pub fn order_body(order: &Order, event: OrderEvent, at: Millis) -> String {
             created_at: rfc3339(order.created_at),
             payment_method: order.payment_method.as_str(),
             refunded_amount: order.refunded_amount,
+            cashier: order.cashier.as_deref(),
         },
     };
     serde_json::to_string(&body).expect("plain data serializes")

@@ -2,6 +2,7 @@
 //! photo) and usage, over real HTTP against a real SQLite file.
 
 use crate::support::*;
+use kasir::service::Actor;
 use reqwest::Method;
 use serde_json::json;
 
@@ -14,12 +15,15 @@ async fn requests_without_or_with_a_wrong_key_are_refused() {
         b,
         json!({ "success": false, "error": "Unauthorized", "message": "Missing API key: send it in the X-API-Key header." })
     );
-    let invalid = json!({ "success": false, "error": "Unauthorized", "message": "Invalid API key. Send a key made with `kasir keys create` in the X-API-Key header." });
+    let invalid = json!({ "success": false, "code": "unauthorized", "error": "Unauthorized", "message": "Invalid API key. Send a key made with `kasir keys create` in the X-API-Key header." });
     let (s, b) = app.as_key("ksr_wrong").get("/api/qris/my-qris").await;
     assert_eq!((s, &b), (401, &invalid));
     // a revoked key stops working
     let keys = app.kasir.list_api_keys().await.unwrap();
-    app.kasir.revoke_api_key(keys[0].id).await.unwrap();
+    app.kasir
+        .revoke_api_key(&Actor::Console, keys[0].id)
+        .await
+        .unwrap();
     let (s, b) = app.get("/api/qris/my-qris").await;
     assert_eq!((s, &b), (401, &invalid));
     // keys are stored hashed, never in clear
@@ -86,9 +90,8 @@ async fn uploads_that_are_not_qris_are_refused_and_nothing_is_stored() {
     let good = &vectors[0];
     let mut broken_crc = good.clone();
     broken_crc.replace_range(good.len() - 4.., "0000");
-    let invalid_qris =
-        |message: &str| json!({ "success": false, "error": "Invalid QRIS", "message": message });
-    let invalid_field = |message: &str| json!({ "success": false, "error": "Invalid field", "field": "qris_string", "message": message });
+    let invalid_qris = |message: &str| json!({ "success": false, "code": "invalid_qris", "error": "Invalid QRIS", "message": message });
+    let invalid_field = |message: &str| json!({ "success": false, "code": "invalid_field", "error": "Invalid field", "field": "qris_string", "message": message });
     let cases = [
         (
             json!({ "qris_string": "hello" }),
@@ -181,8 +184,16 @@ async fn usage_counts_per_endpoint_and_unlimited_keys_say_so() {
 #[tokio::test]
 async fn a_key_over_its_daily_limit_gets_429_with_retry_after() {
     let app = TestApp::with_qris().await;
-    let (_, limited) = app.kasir.create_api_key("free", Some(50)).await.unwrap();
-    let (_, small) = app.kasir.create_api_key("small", Some(2)).await.unwrap();
+    let (_, limited) = app
+        .kasir
+        .create_api_key(&Actor::Console, "free", Some(50))
+        .await
+        .unwrap();
+    let (_, small) = app
+        .kasir
+        .create_api_key(&Actor::Console, "small", Some(2))
+        .await
+        .unwrap();
     for _ in 0..2 {
         let res = app.as_key(&small).fetch("/api/qris/usage").await;
         assert_eq!(res.status(), 200);
@@ -224,7 +235,7 @@ async fn render_draws_a_string_or_a_stored_qris() {
     let (s, b) = app
         .post("/api/qris/render", json!({ "qris_data_id": 999 }))
         .await;
-    let invalid = |field: &str, message: &str| json!({ "success": false, "error": "Invalid field", "field": field, "message": message });
+    let invalid = |field: &str, message: &str| json!({ "success": false, "code": "invalid_field", "error": "Invalid field", "field": field, "message": message });
     assert_eq!(
         (s, b),
         (

@@ -5,6 +5,7 @@
 use crate::support::receiver::Receiver;
 use crate::support::*;
 use kasir::model::KeyScope;
+use kasir::service::Actor;
 use kasir::service::SettingsPatch;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -15,11 +16,14 @@ const NOTIFY: &str = "/api/qris/payments/notifications";
 async fn shop(unique: &str, max: i64) -> TestApp {
     let app = TestApp::with_qris().await;
     app.kasir
-        .update_settings(SettingsPatch {
-            unique_code: Some(unique.into()),
-            unique_code_max: Some(max),
-            ..Default::default()
-        })
+        .update_settings(
+            &Actor::Console,
+            SettingsPatch {
+                unique_code: Some(unique.into()),
+                unique_code_max: Some(max),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     app
@@ -116,10 +120,13 @@ async fn subtracted_codes_lower_the_total_and_refuse_an_amount_too_small() {
     // and the setting is checked
     let e = app
         .kasir
-        .update_settings(SettingsPatch {
-            unique_code_max: Some(1000),
-            ..Default::default()
-        })
+        .update_settings(
+            &Actor::Console,
+            SettingsPatch {
+                unique_code_max: Some(1000),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap_err();
     assert_eq!(e.field(), Some("unique_code_max"));
@@ -130,10 +137,13 @@ async fn a_dana_notification_marks_the_one_order_of_its_total_paid_and_sends_the
     let app = shop("add", 99).await;
     let rx = Receiver::start().await;
     app.kasir
-        .update_settings(SettingsPatch {
-            default_webhook_url: Some(Some(rx.url.clone())),
-            ..Default::default()
-        })
+        .update_settings(
+            &Actor::Console,
+            SettingsPatch {
+                default_webhook_url: Some(Some(rx.url.clone())),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     let o = order(&app, 15_000).await;
@@ -376,10 +386,13 @@ async fn an_app_without_a_table_is_refused_until_the_merchant_allows_it() {
     assert_eq!((s, r["field"].as_str()), (422, Some("app")), "{r}");
     assert_eq!(app.count("payment_evidence"), 0);
     app.kasir
-        .update_settings(SettingsPatch {
-            notification_generic_apps: Some(vec!["com.example.bank".into()]),
-            ..Default::default()
-        })
+        .update_settings(
+            &Actor::Console,
+            SettingsPatch {
+                notification_generic_apps: Some(vec!["com.example.bank".into()]),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     let (s, r) = app.post(NOTIFY, n).await;
@@ -411,7 +424,7 @@ async fn the_phones_key_posts_notifications_and_nothing_else() {
     let app = TestApp::with_qris().await;
     let (key, secret) = app
         .kasir
-        .create_scoped_api_key("hp-toko", None, KeyScope::Notifications)
+        .create_scoped_api_key(&Actor::Console, "hp-toko", None, KeyScope::Notifications)
         .await
         .unwrap();
     assert_eq!(key.scope, KeyScope::Notifications);

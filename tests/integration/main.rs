@@ -19,6 +19,7 @@ mod pay_page_browser;
 mod pay_page_preview;
 mod payment_links;
 mod pdf;
+mod people;
 mod printer;
 mod printer_paper;
 mod qr_image;

@@ -2,6 +2,7 @@
 //! order spam stays bounded even when every request names a new client.
 
 use crate::support::*;
+use kasir::service::Actor;
 use kasir::service::SettingsPatch;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -12,10 +13,13 @@ use serde_json::{json, Value};
 async fn behind_a_trusted_tunnel(patch: SettingsPatch) -> (TestApp, String) {
     let app = TestApp::with_qris().await;
     app.kasir
-        .update_settings(SettingsPatch {
-            trusted_proxy: Some("loopback".into()),
-            ..patch
-        })
+        .update_settings(
+            &Actor::Console,
+            SettingsPatch {
+                trusted_proxy: Some("loopback".into()),
+                ..patch
+            },
+        )
         .await
         .unwrap();
     let merchant = app.kasir.merchant_id().await.unwrap();
@@ -236,7 +240,11 @@ async fn the_limits_are_settings_with_a_range() {
             },
         ),
     ] {
-        let e = app.kasir.update_settings(patch).await.unwrap_err();
+        let e = app
+            .kasir
+            .update_settings(&Actor::Console, patch)
+            .await
+            .unwrap_err();
         assert_eq!(e.field(), Some(field), "{e}");
     }
 }

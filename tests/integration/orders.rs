@@ -170,7 +170,7 @@ async fn bad_amounts_and_fields_are_refused_by_name_and_nothing_is_stored() {
             (s, b),
             (
                 422,
-                json!({ "success": false, "error": "Invalid field", "field": field, "message": message })
+                json!({ "success": false, "code": "invalid_field", "error": "Invalid field", "field": field, "message": message })
             ),
             "{body}"
         );
@@ -196,7 +196,7 @@ async fn generate_without_a_stored_qris_says_to_upload_one() {
     assert_eq!(s, 400);
     assert_eq!(
         b,
-        json!({ "success": false, "error": "No QRIS found", "message": "No QRIS found. Please upload your static QRIS first (only needed once)." })
+        json!({ "success": false, "code": "no_static_qris", "error": "No QRIS found", "message": "No QRIS found. Please upload your static QRIS first (only needed once)." })
     );
 }
 
@@ -219,7 +219,7 @@ async fn a_duplicate_order_id_is_a_409_naming_it() {
     assert_eq!(s, 409);
     assert_eq!(
         b,
-        json!({ "success": false, "error": "Duplicate order_id", "field": "order_id", "message": "order_id \"INV-1\" is already used by another order" })
+        json!({ "success": false, "code": "duplicate_order_id", "error": "Duplicate order_id", "field": "order_id", "message": "order_id \"INV-1\" is already used by another order" })
     );
     assert_eq!(app.count("orders"), 1);
 }
@@ -273,7 +273,7 @@ async fn the_payment_lifecycle_customer_confirms_then_merchant_verifies() {
     assert_eq!(s, 400);
     assert_eq!(
         b,
-        json!({ "success": false, "error": "Order already verified", "message": "This order has already been marked as paid." })
+        json!({ "success": false, "code": "already_verified", "error": "Order already verified", "message": "This order has already been marked as paid." })
     );
 
     let (s, b) = app
@@ -282,7 +282,7 @@ async fn the_payment_lifecycle_customer_confirms_then_merchant_verifies() {
     assert_eq!(s, 400);
     assert_eq!(
         b,
-        json!({ "success": false, "error": "Cannot cancel paid order", "message": "This order has already been verified as paid and cannot be cancelled." })
+        json!({ "success": false, "code": "cannot_cancel_paid", "error": "Cannot cancel paid order", "message": "This order has already been verified as paid and cannot be cancelled." })
     );
 
     let (_, o) = app.get(&format!("/api/qris/orders/{order_id}")).await;
@@ -336,7 +336,7 @@ async fn a_cancelled_order_cannot_be_confirmed_or_verified() {
     assert_eq!(s, 410, "{b}");
     assert_eq!(
         b,
-        json!({ "success": false, "error": "Order cancelled", "message": "Pembayaran ini sudah dibatalkan." })
+        json!({ "success": false, "code": "order_closed", "error": "Order cancelled", "message": "Pembayaran ini sudah dibatalkan." })
     );
     let (s, b) = app
         .post_empty(&format!("/api/qris/orders/{order_id}/verify"))
@@ -344,7 +344,7 @@ async fn a_cancelled_order_cannot_be_confirmed_or_verified() {
     assert_eq!(s, 410);
     assert_eq!(
         b,
-        json!({ "success": false, "error": "Order cancelled", "message": format!("Order \"{order_id}\" was cancelled and cannot be verified.") })
+        json!({ "success": false, "code": "order_closed", "error": "Order cancelled", "message": format!("Order \"{order_id}\" was cancelled and cannot be verified.") })
     );
 }
 
@@ -436,6 +436,6 @@ async fn orders_list_filters_pages_and_counts() {
     assert_eq!(s, 404);
     assert_eq!(
         b,
-        json!({ "success": false, "error": "Order not found", "message": "No order found with order_id \"NOPE-1\" for your account." })
+        json!({ "success": false, "code": "not_found", "error": "Order not found", "message": "No order found with order_id \"NOPE-1\" for your account." })
     );
 }

@@ -2,6 +2,7 @@
 //! follows them.
 
 use crate::support::*;
+use kasir::service::Actor;
 use serde_json::json;
 
 #[tokio::test]
@@ -74,13 +75,13 @@ async fn payment_links_are_created_listed_viewed_and_deleted() {
     assert_eq!(s, 404);
     assert_eq!(
         b,
-        json!({ "success": false, "error": "Link pembayaran tidak ditemukan", "message": format!("No payment link with id {id}.") })
+        json!({ "success": false, "code": "not_found", "error": "Link pembayaran tidak ditemukan", "message": format!("No payment link with id {id}.") })
     );
     let (s, b) = app.delete("/api/qris/payment-link/abc").await;
     assert_eq!(s, 422);
     assert_eq!(
         b,
-        json!({ "success": false, "error": "Invalid field", "field": "id", "message": "payment link id must be a number, got \"abc\"" })
+        json!({ "success": false, "code": "invalid_field", "error": "Invalid field", "field": "id", "message": "payment link id must be a number, got \"abc\"" })
     );
     // a deleted link is gone for the customer, and its order is cancelled
     let res = app.public_fetch(&format!("/p/{code}")).await;
@@ -98,10 +99,13 @@ async fn payment_links_are_created_listed_viewed_and_deleted() {
 async fn public_base_url_makes_links_absolute() {
     let app = TestApp::with_qris().await;
     app.kasir
-        .update_settings(kasir::service::SettingsPatch {
-            public_base_url: Some(Some("https://toko.example.com/".into())),
-            ..Default::default()
-        })
+        .update_settings(
+            &Actor::Console,
+            kasir::service::SettingsPatch {
+                public_base_url: Some(Some("https://toko.example.com/".into())),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     let (_, b) = app

@@ -7,6 +7,7 @@ use crate::support::*;
 use kasir::clock::Zone;
 use kasir::model::{ConfirmedBy, NewOrder, OrderSource, OrderStatus};
 use kasir::pdf::{date_time, rupiah, Paper};
+use kasir::service::Actor;
 use kasir::service::SettingsPatch;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -77,11 +78,19 @@ async fn pay(
 ) -> kasir::model::Order {
     let o = app
         .kasir
-        .create_order(order, OrderSource::Till)
+        .create_order(&Actor::Console, order, OrderSource::Till)
         .await
         .unwrap();
     app.kasir
-        .verify(&o.order_id, by, Some(payer.into()), Some(note.into()))
+        .verify(
+            match by {
+                ConfirmedBy::Api => &Actor::Integration,
+                _ => &Actor::Console,
+            },
+            &o.order_id,
+            Some(payer.into()),
+            Some(note.into()),
+        )
         .await
         .unwrap()
 }
@@ -108,10 +117,13 @@ async fn paid_order(app: &TestApp) -> kasir::model::Order {
 async fn a_paid_orders_receipt_reads_back_on_58_80_and_a4() {
     let app = TestApp::with_qris().await;
     app.kasir
-        .update_settings(SettingsPatch {
-            receipt_footer: Some(Some("Terima kasih, datang lagi!".into())),
-            ..Default::default()
-        })
+        .update_settings(
+            &Actor::Console,
+            SettingsPatch {
+                receipt_footer: Some(Some("Terima kasih, datang lagi!".into())),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     let q = app.kasir.static_qris(None).await.unwrap();
@@ -170,10 +182,13 @@ async fn receipt_times_follow_the_merchants_zone() {
     let app = TestApp::with_qris().await;
     let o = paid_order(&app).await;
     app.kasir
-        .update_settings(SettingsPatch {
-            timezone: Some("Asia/Makassar".into()),
-            ..Default::default()
-        })
+        .update_settings(
+            &Actor::Console,
+            SettingsPatch {
+                timezone: Some("Asia/Makassar".into()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     let bytes = app
@@ -188,10 +203,13 @@ async fn receipt_times_follow_the_merchants_zone() {
     // a zone Kasir cannot print is refused, naming the setting
     let e = app
         .kasir
-        .update_settings(SettingsPatch {
-            timezone: Some("Asia/Tokyoo".into()),
-            ..Default::default()
-        })
+        .update_settings(
+            &Actor::Console,
+            SettingsPatch {
+                timezone: Some("Asia/Tokyoo".into()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap_err();
     assert!(matches!(
@@ -383,6 +401,7 @@ async fn a_2000_order_day_makes_a_multi_page_report_whose_totals_match() {
         let o = app
             .kasir
             .create_order(
+                &Actor::Console,
                 NewOrder {
                     amount: Some(5_000 + (i as i128 * 137) % 200_000),
                     fee_type: (i % 3 == 0).then(|| "rupiah".into()),
@@ -402,21 +421,21 @@ async fn a_2000_order_day_makes_a_multi_page_report_whose_totals_match() {
         match i % 10 {
             0 => {
                 app.kasir
-                    .cancel(&o.order_id, ConfirmedBy::Dashboard)
+                    .cancel(&Actor::Console, &o.order_id)
                     .await
                     .unwrap();
             }
             1 | 2 => {} // still pending
             3 => {
                 app.kasir
-                    .verify(&o.order_id, ConfirmedBy::Api, None, None)
+                    .verify(&Actor::Integration, &o.order_id, None, None)
                     .await
                     .unwrap();
                 paid_ids.push(o.order_id);
             }
             _ => {
                 app.kasir
-                    .verify(&o.order_id, ConfirmedBy::Dashboard, None, None)
+                    .verify(&Actor::Console, &o.order_id, None, None)
                     .await
                     .unwrap();
                 paid_ids.push(o.order_id);
@@ -565,7 +584,11 @@ async fn a_day_with_orders_but_none_paid_says_so_under_its_totals() {
     let (order_id, _) = app.generate(12_500).await;
     let o = app.kasir.order(&order_id).await.unwrap();
     let day = kasir::clock::jakarta_day(o.created_at);
-    let bytes = app.kasir.daily_report_pdf(&day).await.unwrap();
+    let bytes = app
+        .kasir
+        .daily_report_pdf(&Actor::Console, &day)
+        .await
+        .unwrap();
     let t = pdftotext(&save(app.dir.path(), "report-unpaid", &bytes));
     assert_has(&t, "Menunggu 1 Rp 12.500 Rp 0");
     assert_has(&t, "Semua pesanan 1 Rp 12.500 Rp 0");

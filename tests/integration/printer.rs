@@ -3,6 +3,7 @@
 
 use crate::support::thermal::{printed, set_printer, Printer, STATUS_REQUEST};
 use crate::support::*;
+use kasir::service::Actor;
 use kasir::service::PrinterPatch;
 use std::time::Duration;
 
@@ -204,12 +205,15 @@ async fn a_printer_that_is_off_never_blocks_the_sale_and_keeps_the_receipt() {
         .local_addr()
         .unwrap();
     app.kasir
-        .update_printer(PrinterPatch {
-            connection: Some("network".into()),
-            address: Some(off.to_string()),
-            auto_print: Some(true),
-            ..Default::default()
-        })
+        .update_printer(
+            &Actor::Console,
+            PrinterPatch {
+                connection: Some("network".into()),
+                address: Some(off.to_string()),
+                auto_print: Some(true),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     let e = app.kasir.print_test().await.unwrap_err();
@@ -260,10 +264,13 @@ async fn text_is_in_the_chosen_code_page_without_mojibake() {
     )
     .await;
     app.kasir
-        .update_settings(kasir::service::SettingsPatch {
-            receipt_footer: Some(Some("Terima kasih — Café Ibu ☺ €".into())),
-            ..Default::default()
-        })
+        .update_settings(
+            &Actor::Console,
+            kasir::service::SettingsPatch {
+                receipt_footer: Some(Some("Terima kasih — Café Ibu ☺ €".into())),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     let (order_id, _) = app.generate(10_000).await;
@@ -282,20 +289,26 @@ async fn text_is_in_the_chosen_code_page_without_mojibake() {
 
     let bad = app
         .kasir
-        .update_printer(PrinterPatch {
-            code_page: Some("utf8".into()),
-            ..Default::default()
-        })
+        .update_printer(
+            &Actor::Console,
+            PrinterPatch {
+                code_page: Some("utf8".into()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap_err();
     assert_eq!(bad.field(), Some("code_page"));
     let bad = app
         .kasir
-        .update_printer(PrinterPatch {
-            connection: Some("usb".into()),
-            address: Some("lp0".into()),
-            ..Default::default()
-        })
+        .update_printer(
+            &Actor::Console,
+            PrinterPatch {
+                connection: Some("usb".into()),
+                address: Some("lp0".into()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap_err();
     assert_eq!(bad.field(), Some("address"), "{bad}");
@@ -320,7 +333,11 @@ async fn the_daily_report_prints_as_a_slip_with_the_days_totals() {
     let paid_total: u64 = paid.iter().map(|o| o.total_amount).sum();
     let rp = kasir::pdf::rupiah;
 
-    let job = app.kasir.print_daily_report(None).await.unwrap();
+    let job = app
+        .kasir
+        .print_daily_report(&Actor::Console, None)
+        .await
+        .unwrap();
     assert_eq!(job.order_id, None, "a report is for no one order");
     let slip = printed(&app, &p, 1).await.remove(0);
     let picture = crate::support::escpos_paper::render(&slip, 384).unwrap();
@@ -372,7 +389,7 @@ async fn the_daily_report_prints_as_a_slip_with_the_days_totals() {
     );
     let bad = app
         .kasir
-        .print_daily_report(Some("2020-02-30"))
+        .print_daily_report(&Actor::Console, Some("2020-02-30"))
         .await
         .unwrap_err();
     assert_eq!(bad.field(), Some("date"), "{bad}");
@@ -398,11 +415,14 @@ async fn a_cash_sale_prints_its_lines_and_change_then_opens_the_drawer() {
     .await;
     let nasi = app
         .kasir
-        .save_product(ProductInput {
-            name: Some("Nasi goreng".into()),
-            price: Some(12_000),
-            ..Default::default()
-        })
+        .save_product(
+            &Actor::Console,
+            ProductInput {
+                name: Some("Nasi goreng".into()),
+                price: Some(12_000),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     let cart = |q| Cart {
@@ -415,7 +435,12 @@ async fn a_cash_sale_prints_its_lines_and_change_then_opens_the_drawer() {
     };
     let o = app
         .kasir
-        .checkout(cart(2), Tender::Cash { tendered: 50_000 }, None)
+        .checkout(
+            &Actor::Console,
+            cart(2),
+            Tender::Cash { tendered: 50_000 },
+            None,
+        )
         .await
         .unwrap();
     let jobs = printed(&app, &p, 2).await;
@@ -461,16 +486,11 @@ async fn a_cash_sale_prints_its_lines_and_change_then_opens_the_drawer() {
     app.kasir.print_receipt(&o.order_id).await.unwrap();
     let q = app
         .kasir
-        .checkout(cart(1), Tender::Qris, None)
+        .checkout(&Actor::Console, cart(1), Tender::Qris, None)
         .await
         .unwrap();
     app.kasir
-        .verify(
-            &q.order_id,
-            kasir::model::ConfirmedBy::Dashboard,
-            None,
-            None,
-        )
+        .verify(&Actor::Console, &q.order_id, None, None)
         .await
         .unwrap();
     let jobs = printed(&app, &p, 4).await;
@@ -490,7 +510,12 @@ async fn a_cash_sale_prints_its_lines_and_change_then_opens_the_drawer() {
     }
     // a split sale takes its cash part at once: the drawer opens at checkout
     app.kasir
-        .checkout(cart(2), Tender::Split { cash: 10_000 }, None)
+        .checkout(
+            &Actor::Console,
+            cart(2),
+            Tender::Split { cash: 10_000 },
+            None,
+        )
         .await
         .unwrap();
     let jobs = printed(&app, &p, 5).await;

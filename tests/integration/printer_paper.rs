@@ -6,6 +6,7 @@
 use crate::support::escpos_paper::{self, e2e_dir};
 use crate::support::thermal::{printed, set_printer, Printer};
 use crate::support::*;
+use kasir::service::Actor;
 use kasir::service::PrinterPatch;
 
 /// An open order printed on `paper` with the QR sent as `qr`: its QRIS, the
@@ -91,10 +92,13 @@ async fn a_printer_without_the_qr_command_gets_the_qr_as_an_image_that_reads_bac
     assert_eq!(s.qr.as_str(), "bitmap");
     let bad = app
         .kasir
-        .update_printer(PrinterPatch {
-            qr: Some("svg".into()),
-            ..Default::default()
-        })
+        .update_printer(
+            &Actor::Console,
+            PrinterPatch {
+                qr: Some("svg".into()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap_err();
     assert_eq!(bad.field(), Some("qr"), "{bad}");
@@ -107,10 +111,13 @@ async fn a_paid_receipt_is_drawn_too_for_a_person_to_look_at() {
     let p = Printer::start(0).await;
     set_printer(&app, &p, PrinterPatch::default()).await;
     app.kasir
-        .update_settings(kasir::service::SettingsPatch {
-            receipt_footer: Some(Some("Terima kasih, sampai jumpa lagi!".into())),
-            ..Default::default()
-        })
+        .update_settings(
+            &Actor::Console,
+            kasir::service::SettingsPatch {
+                receipt_footer: Some(Some("Terima kasih, sampai jumpa lagi!".into())),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     let (order_id, _) = app.generate(15_000).await;

@@ -5,6 +5,7 @@
 
 use crate::support::receiver::Receiver;
 use crate::support::*;
+use kasir::service::Actor;
 use kasir::service::{Cart, CartLine, ProductInput, RefundRequest, SettingsPatch, Tender};
 use serde_json::json;
 use std::time::Duration;
@@ -15,11 +16,14 @@ async fn shop_with_receiver() -> (TestApp, Receiver) {
     let app = crate::webhooks::app_with(crate::webhooks::fast()).await;
     let rx = Receiver::start().await;
     app.kasir
-        .update_settings(SettingsPatch {
-            default_webhook_url: Some(Some(rx.url.clone())),
-            tax_enabled: Some(true),
-            ..Default::default()
-        })
+        .update_settings(
+            &Actor::Console,
+            SettingsPatch {
+                default_webhook_url: Some(Some(rx.url.clone())),
+                tax_enabled: Some(true),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     (app, rx)
@@ -27,11 +31,14 @@ async fn shop_with_receiver() -> (TestApp, Receiver) {
 
 async fn product(app: &TestApp, name: &str, price: i64) -> i64 {
     app.kasir
-        .save_product(ProductInput {
-            name: Some(name.into()),
-            price: Some(price),
-            ..Default::default()
-        })
+        .save_product(
+            &Actor::Console,
+            ProductInput {
+                name: Some(name.into()),
+                price: Some(price),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap()
         .id
@@ -59,6 +66,7 @@ async fn a_cash_sale_and_its_refund_reach_the_integrator_with_their_lines() {
     let o = app
         .kasir
         .checkout(
+            &Actor::Console,
             cart(&[(nasi, 2), (teh, 1)]),
             Tender::Cash { tendered: 100_000 },
             None,
@@ -92,12 +100,12 @@ async fn a_cash_sale_and_its_refund_reach_the_integrator_with_their_lines() {
 
     app.kasir
         .refund(
+            &Actor::Console,
             &o.order_id,
             RefundRequest {
                 reason: Some("pelanggan batal".into()),
                 ..Default::default()
             },
-            "dashboard",
         )
         .await
         .unwrap();
@@ -149,20 +157,24 @@ async fn the_daily_pdf_and_slip_show_the_tenders_refunds_and_best_sellers() {
     let kopi = product(&app, "Kopi susu", 18_000).await;
     let o = app
         .kasir
-        .checkout(cart(&[(kopi, 3)]), Tender::Split { cash: 24_000 }, None)
-        .await
-        .unwrap();
-    app.kasir
-        .verify(
-            &o.order_id,
-            kasir::model::ConfirmedBy::Dashboard,
-            None,
+        .checkout(
+            &Actor::Console,
+            cart(&[(kopi, 3)]),
+            Tender::Split { cash: 24_000 },
             None,
         )
         .await
         .unwrap();
+    app.kasir
+        .verify(&Actor::Console, &o.order_id, None, None)
+        .await
+        .unwrap();
     let today = app.kasir.today().await.unwrap();
-    let pdf = app.kasir.daily_report_pdf(&today).await.unwrap();
+    let pdf = app
+        .kasir
+        .daily_report_pdf(&Actor::Console, &today)
+        .await
+        .unwrap();
     let path = app.dir.path().join("laporan.pdf");
     std::fs::write(&path, &pdf).unwrap();
     let text = pdftotext(&path);

@@ -2,16 +2,20 @@
 //! the one order of their total made that day; a second import changes nothing.
 
 use crate::support::*;
+use kasir::service::Actor;
 use kasir::service::SettingsPatch;
 use serde_json::{json, Value};
 
 async fn shop() -> TestApp {
     let app = TestApp::with_qris().await;
     app.kasir
-        .update_settings(SettingsPatch {
-            unique_code: Some("add".into()),
-            ..Default::default()
-        })
+        .update_settings(
+            &Actor::Console,
+            SettingsPatch {
+                unique_code: Some("add".into()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     app

@@ -3,6 +3,7 @@
 //! what a receiver is sent to is what every answer shows.
 
 use crate::support::*;
+use kasir::service::Actor;
 use serde_json::json;
 
 #[tokio::test]
@@ -34,10 +35,13 @@ async fn credentials_in_a_url_are_refused_naming_the_field_and_nothing_is_stored
     assert_eq!(app.count("orders"), 0);
     let refused = app
         .kasir
-        .update_settings(kasir::service::SettingsPatch {
-            default_webhook_url: Some(Some("https://u:p@shop.example/".into())),
-            ..Default::default()
-        })
+        .update_settings(
+            &Actor::Console,
+            kasir::service::SettingsPatch {
+                default_webhook_url: Some(Some("https://u:p@shop.example/".into())),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap_err();
     assert!(

@@ -3,6 +3,7 @@
 
 use crate::support::receiver::{Receiver, Reply};
 use crate::support::*;
+use kasir::service::Actor;
 use kasir::webhook::WebhookConfig;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -228,10 +229,13 @@ async fn cancel_and_expiry_are_sent_and_the_default_url_is_used() {
     let rx = Receiver::start().await;
     let (s, b) = app
         .kasir
-        .update_settings(kasir::service::SettingsPatch {
-            default_webhook_url: Some(Some(rx.url.clone())),
-            ..Default::default()
-        })
+        .update_settings(
+            &Actor::Console,
+            kasir::service::SettingsPatch {
+                default_webhook_url: Some(Some(rx.url.clone())),
+                ..Default::default()
+            },
+        )
         .await
         .map(|s| (200, s))
         .unwrap();
@@ -282,10 +286,13 @@ async fn at_most_1kb_of_the_answer_is_kept() {
     rx.set_default(Reply::Full(200, vec![], "x".repeat(5000)));
     // a loopback receiver's answer is kept only when the merchant named it
     app.kasir
-        .update_settings(kasir::service::SettingsPatch {
-            default_webhook_url: Some(Some(rx.url.clone())),
-            ..Default::default()
-        })
+        .update_settings(
+            &Actor::Console,
+            kasir::service::SettingsPatch {
+                default_webhook_url: Some(Some(rx.url.clone())),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     let (order_id, code) = link(&app, &rx.url, "big answer").await;

@@ -2,6 +2,7 @@
 //! `/widget.js` is served.
 
 use crate::support::*;
+use kasir::service::Actor;
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -107,11 +108,14 @@ async fn the_merchants_limit_and_allow_list_apply() {
     let m = merchant(&app).await;
     let path = format!("/api/widget/{m}/payments");
     app.kasir
-        .update_settings(kasir::service::SettingsPatch {
-            widget_max_amount: Some(100_000),
-            widget_webhook_allowlist: Some(vec!["https://shop.example/hooks/".into()]),
-            ..Default::default()
-        })
+        .update_settings(
+            &Actor::Console,
+            kasir::service::SettingsPatch {
+                widget_max_amount: Some(100_000),
+                widget_webhook_allowlist: Some(vec!["https://shop.example/hooks/".into()]),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     let (s, b) = app
@@ -263,10 +267,13 @@ async fn a_burst_of_payments_from_one_address_is_limited() {
 async fn customers_behind_a_tunnel_are_limited_one_by_one() {
     let app = TestApp::with_qris().await;
     app.kasir
-        .update_settings(kasir::service::SettingsPatch {
-            trusted_proxy: Some("loopback".into()),
-            ..Default::default()
-        })
+        .update_settings(
+            &Actor::Console,
+            kasir::service::SettingsPatch {
+                trusted_proxy: Some("loopback".into()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     let path = format!("/api/widget/{}/payments", merchant(&app).await);

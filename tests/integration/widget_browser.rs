@@ -9,6 +9,7 @@ use crate::support::*;
 use axum::response::Html;
 use axum::routing::get;
 use axum::Router;
+use kasir::service::Actor;
 use serde_json::json;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -74,10 +75,13 @@ async fn a_customer_pays_through_the_widget_on_another_site() {
     let rx = Receiver::start().await;
     let merchant = app.kasir.merchant_id().await.unwrap();
     app.kasir
-        .update_settings(kasir::service::SettingsPatch {
-            widget_webhook_allowlist: Some(vec![format!("http://{}", rx.addr)]),
-            ..Default::default()
-        })
+        .update_settings(
+            &Actor::Console,
+            kasir::service::SettingsPatch {
+                widget_webhook_allowlist: Some(vec![format!("http://{}", rx.addr)]),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     let origin = shop(&app.base, &merchant, &rx.url).await;

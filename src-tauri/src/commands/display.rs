@@ -28,6 +28,7 @@ pub async fn display_set<R: Runtime>(
     till: TillState<'_>,
     order_id: Option<String>,
 ) -> CmdResult<()> {
+    till.actor().await?;
     *till.display.lock().unwrap_or_else(|e| e.into_inner()) = order_id.clone();
     let _ = app.emit_to("customer", "display", order_id);
     Ok(())
@@ -40,4 +41,20 @@ pub async fn display_get(till: TillState<'_>) -> CmdResult<Option<String>> {
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .clone())
+}
+
+/// The order the customer window shows, with its QR: only that one, and
+/// while the till is locked too (the customer is still paying).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn display_order(till: TillState<'_>) -> CmdResult<Option<super::orders::TillOrder>> {
+    let shown = till
+        .display
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    let Some(order_id) = shown else {
+        return Ok(None);
+    };
+    let o = till.kasir.order(&order_id).await?;
+    Ok(Some(super::orders::TillOrder::of(&till, o, true).await?))
 }

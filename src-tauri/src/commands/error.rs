@@ -58,12 +58,30 @@ impl std::error::Error for CmdError {}
 impl Serialize for CmdError {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let field = self.field();
-        let mut m = s.serialize_struct("CmdError", 2 + usize::from(field.is_some()))?;
+        // the numbers a PIN error carries, for the till to word itself
+        let (tries_left, retry_after_secs) = match self {
+            CmdError::Engine(kasir::Error::WrongPin { tries_left, .. }) => {
+                (Some(*tries_left), None)
+            }
+            CmdError::Engine(kasir::Error::PinLocked {
+                retry_after_secs, ..
+            }) => (None, Some(*retry_after_secs)),
+            _ => (None, None),
+        };
+        let mut m = s.serialize_struct("CmdError", 5)?;
         m.serialize_field("code", self.code())?;
         m.serialize_field("message", &self.to_string())?;
         match field {
             Some(field) => m.serialize_field("field", field)?,
             None => m.skip_field("field")?,
+        }
+        match tries_left {
+            Some(n) => m.serialize_field("tries_left", &n)?,
+            None => m.skip_field("tries_left")?,
+        }
+        match retry_after_secs {
+            Some(n) => m.serialize_field("retry_after_secs", &n)?,
+            None => m.skip_field("retry_after_secs")?,
         }
         m.end()
     }

@@ -13,6 +13,7 @@ pub struct KeyCreated {
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn keys_list(till: TillState<'_>) -> CmdResult<Vec<ApiKey>> {
+    till.actor().await?;
     Ok(till.kasir.list_api_keys().await?)
 }
 
@@ -22,13 +23,18 @@ pub async fn keys_create(
     name: String,
     daily_limit: Option<i64>,
 ) -> CmdResult<KeyCreated> {
-    let (key, secret) = till.kasir.create_api_key(&name, daily_limit).await?;
+    let actor = till.actor().await?;
+    let (key, secret) = till
+        .kasir
+        .create_api_key(&actor, &name, daily_limit)
+        .await?;
     Ok(KeyCreated { key, secret })
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn key_revoke(till: TillState<'_>, id: i64) -> CmdResult<()> {
-    Ok(till.kasir.revoke_api_key(id).await?)
+    let actor = till.actor().await?;
+    Ok(till.kasir.revoke_api_key(&actor, id).await?)
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -37,5 +43,9 @@ pub async fn key_set_limit(
     id: i64,
     daily_limit: Option<i64>,
 ) -> CmdResult<()> {
-    Ok(till.kasir.set_api_key_limit(id, daily_limit).await?)
+    let actor = till.actor().await?;
+    Ok(till
+        .kasir
+        .set_api_key_limit(&actor, id, daily_limit)
+        .await?)
 }

@@ -37,6 +37,7 @@ pub async fn links_create(
     fee_type: Option<String>,
     fee_value: Option<String>,
 ) -> CmdResult<TillOrder> {
+    let actor = till.actor().await?;
     let nonempty = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
     let req = NewOrder {
         amount,
@@ -50,7 +51,7 @@ pub async fn links_create(
     };
     let o = till
         .kasir
-        .create_order(req, OrderSource::PaymentLink)
+        .create_order(&actor, req, OrderSource::PaymentLink)
         .await?;
     TillOrder::of(&till, o, false).await
 }
@@ -61,6 +62,7 @@ pub async fn links_list(
     page: Option<u32>,
     per_page: Option<u32>,
 ) -> CmdResult<LinksPage> {
+    till.actor().await?;
     let paging = Paging::new(page, per_page);
     let (links, total) = till
         .kasir
@@ -95,6 +97,7 @@ pub async fn links_list(
 /// Delete a link by its id: it stops working and an unpaid order is cancelled.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn link_delete(till: TillState<'_>, id: i64) -> CmdResult<TillOrder> {
+    till.actor().await?;
     let o = till
         .kasir
         .delete_payment_link(id, ConfirmedBy::Dashboard)

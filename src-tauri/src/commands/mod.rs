@@ -10,10 +10,12 @@ mod keys;
 mod links;
 mod orders;
 mod payments;
+mod people;
 mod printer;
 mod printing;
 mod qris;
 mod sales;
+mod shifts;
 mod till;
 mod webhooks;
 mod widget;
@@ -89,6 +91,23 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         payments::evidence_attach,
         payments::evidence_dismiss,
         payments::statement_import,
+        people::people_list,
+        people::owner_setup,
+        people::unlock,
+        people::lock,
+        people::session_get,
+        people::owner_approve,
+        people::users_list,
+        people::user_save,
+        shifts::cash_count,
+        shifts::shift_current,
+        shifts::shift_open,
+        shifts::shift_close,
+        shifts::shifts_list,
+        shifts::shift_get,
+        shifts::shift_report_save,
+        shifts::shift_print,
+        display::display_order,
     ]
 }
 

@@ -96,12 +96,15 @@ pub struct OrderRow {
     /// What the customer paid across tenders (a sale's total, else the amount).
     pub sale_total: u64,
     pub refunded_amount: u64,
+    /// Who made it at the till; none for an integration's order.
+    pub cashier: Option<String>,
 }
 
 impl From<Order> for OrderRow {
     fn from(o: Order) -> Self {
         let sale_total = kasir::service::paid_total(&o);
         OrderRow {
+            cashier: o.cashier.clone(),
             title: views::title(&o),
             order_id: o.order_id,
             description: o.description,
@@ -136,6 +139,7 @@ pub async fn order_create(
     fee_value: Option<String>,
     description: Option<String>,
 ) -> CmdResult<TillOrder> {
+    let actor = till.actor().await?;
     let req = NewOrder {
         amount,
         fee_type: fee_type.filter(|s| !s.is_empty()),
@@ -143,7 +147,10 @@ pub async fn order_create(
         description: description.filter(|s| !s.trim().is_empty()),
         ..Default::default()
     };
-    let o = till.kasir.create_order(req, OrderSource::Till).await?;
+    let o = till
+        .kasir
+        .create_order(&actor, req, OrderSource::Till)
+        .await?;
     TillOrder::of(&till, o, true).await
 }
 
@@ -153,28 +160,29 @@ pub async fn order_get(
     order_id: String,
     with_qr: Option<bool>,
 ) -> CmdResult<TillOrder> {
+    till.actor().await?;
     let o = till.kasir.order(&order_id).await?;
     TillOrder::of(&till, o, with_qr.unwrap_or(false)).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn order_events(till: TillState<'_>, order_id: String) -> CmdResult<Vec<EventRecord>> {
+    till.actor().await?;
     Ok(till.kasir.order_events(&order_id).await?)
 }
 
 /// "Tandai Lunas": the cashier saw the money arrive.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn order_verify(till: TillState<'_>, order_id: String) -> CmdResult<TillOrder> {
-    let o = till
-        .kasir
-        .verify(&order_id, ConfirmedBy::Dashboard, None, None)
-        .await?;
+    let actor = till.actor().await?;
+    let o = till.kasir.verify(&actor, &order_id, None, None).await?;
     TillOrder::of(&till, o, false).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn order_cancel(till: TillState<'_>, order_id: String) -> CmdResult<TillOrder> {
-    let o = till.kasir.cancel(&order_id, ConfirmedBy::Dashboard).await?;
+    let actor = till.actor().await?;
+    let o = till.kasir.cancel(&actor, &order_id).await?;
     TillOrder::of(&till, o, false).await
 }
 
@@ -190,6 +198,7 @@ pub async fn orders_list(
     page: Option<u32>,
     per_page: Option<u32>,
 ) -> CmdResult<OrdersPage> {
+    till.actor().await?;
     let status = status_filter(status.as_deref())?;
     let (from, to) = match date.as_deref().filter(|s| !s.is_empty()) {
         None => (None, None),

@@ -10,8 +10,9 @@ use kasir::service::{PhoneSetup, Reconciliation};
 /// A key for the shop's phone, with the URL it posts to on this till's LAN.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn phone_key_create(till: TillState<'_>, name: String) -> CmdResult<PhoneSetup> {
+    let actor = till.actor().await?;
     let base = till.server.link_base().await.unwrap_or_default();
-    Ok(till.kasir.phone_setup(&name, &base).await?)
+    Ok(till.kasir.phone_setup(&actor, &name, &base).await?)
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -20,6 +21,7 @@ pub async fn evidence_list(
     to_review: bool,
     limit: Option<u32>,
 ) -> CmdResult<Vec<Evidence>> {
+    till.actor().await?;
     Ok(till
         .kasir
         .payment_evidence(to_review, limit.unwrap_or(20))
@@ -29,6 +31,7 @@ pub async fn evidence_list(
 /// The open orders a piece of evidence could be for.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn evidence_candidates(till: TillState<'_>, id: i64) -> CmdResult<Vec<TillOrder>> {
+    till.actor().await?;
     let mut out = vec![];
     for o in till.kasir.evidence_candidates(id).await? {
         out.push(TillOrder::of(&till, o, false).await?);
@@ -42,12 +45,14 @@ pub async fn evidence_attach(
     id: i64,
     order_id: String,
 ) -> CmdResult<TillOrder> {
+    till.actor().await?;
     let o = till.kasir.attach_evidence(id, &order_id).await?;
     TillOrder::of(&till, o, false).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn evidence_dismiss(till: TillState<'_>, id: i64) -> CmdResult<Evidence> {
+    till.actor().await?;
     Ok(till.kasir.dismiss_evidence(id).await?)
 }
 
@@ -58,9 +63,10 @@ pub async fn statement_import(
     bytes: Vec<u8>,
     date: Option<String>,
 ) -> CmdResult<Reconciliation> {
+    let actor = till.actor().await?;
     let date = date.filter(|d| !d.trim().is_empty());
     Ok(till
         .kasir
-        .reconcile_statement(bytes, date.as_deref())
+        .reconcile_statement(&actor, bytes, date.as_deref())
         .await?)
 }

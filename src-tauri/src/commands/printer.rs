@@ -20,16 +20,19 @@ pub struct PrinterTest {
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn printer_get(till: TillState<'_>) -> CmdResult<PrinterSettings> {
+    till.actor().await?;
     Ok(till.kasir.printer_settings().await?)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn printer_set(till: TillState<'_>, patch: PrinterPatch) -> CmdResult<PrinterSettings> {
-    Ok(till.kasir.update_printer(patch).await?)
+    let actor = till.actor().await?;
+    Ok(till.kasir.update_printer(&actor, patch).await?)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn printer_test(till: TillState<'_>) -> CmdResult<PrinterTest> {
+    till.actor().await?;
     Ok(PrinterTest {
         sent: till.kasir.print_test().await?,
     })
@@ -38,6 +41,7 @@ pub async fn printer_test(till: TillState<'_>) -> CmdResult<PrinterTest> {
 /// Queue a paid order's receipt, or an open order's slip with its QR.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn printer_print(till: TillState<'_>, order_id: String) -> CmdResult<PrintJob> {
+    till.actor().await?;
     Ok(till.kasir.print_receipt(&order_id).await?)
 }
 
@@ -48,11 +52,16 @@ pub async fn printer_print_report(
     till: TillState<'_>,
     date: Option<String>,
 ) -> CmdResult<PrintJob> {
-    Ok(till.kasir.print_daily_report(date.as_deref()).await?)
+    let actor = till.actor().await?;
+    Ok(till
+        .kasir
+        .print_daily_report(&actor, date.as_deref())
+        .await?)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn print_jobs(till: TillState<'_>) -> CmdResult<PrintJobs> {
+    till.actor().await?;
     Ok(PrintJobs {
         jobs: till.kasir.print_jobs(20).await?,
     })
@@ -60,5 +69,6 @@ pub async fn print_jobs(till: TillState<'_>) -> CmdResult<PrintJobs> {
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn print_job_retry(till: TillState<'_>, id: i64) -> CmdResult<PrintJob> {
+    till.actor().await?;
     Ok(till.kasir.retry_print_job(id).await?)
 }

@@ -14,7 +14,7 @@ pub struct Printed {
 
 /// Write a PDF under the data directory's `prints/` and open it with the
 /// system viewer (when there is one); the UI shows where it was saved.
-fn save_and_open(till: &Till, name: &str, bytes: Vec<u8>) -> CmdResult<Printed> {
+pub(super) fn save_and_open(till: &Till, name: &str, bytes: Vec<u8>) -> CmdResult<Printed> {
     let dir = till.kasir.data_dir().join("prints");
     let path = dir.join(name);
     std::fs::create_dir_all(&dir)
@@ -36,6 +36,7 @@ pub async fn print_receipt(
     order_id: String,
     paper: String,
 ) -> CmdResult<Printed> {
+    till.actor().await?;
     let paper = Paper::receipt(&paper)?;
     let bytes = till.kasir.receipt_pdf(&order_id, paper).await?;
     let name = format!("struk-{order_id}-{}.pdf", paper.as_str());
@@ -48,6 +49,7 @@ pub async fn print_standee(
     amount: Option<u64>,
     paper: String,
 ) -> CmdResult<Printed> {
+    till.actor().await?;
     let paper = Paper::standee(&paper)?;
     let (bytes, order) = till.kasir.standee_pdf(amount, paper).await?;
     let name = match &order {
@@ -59,7 +61,8 @@ pub async fn print_standee(
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn print_report(till: TillState<'_>, date: String) -> CmdResult<Printed> {
+    let actor = till.actor().await?;
     let day = kasir::service::parse_day(&date)?;
-    let bytes = till.kasir.daily_report_pdf(&date).await?;
+    let bytes = till.kasir.daily_report_pdf(&actor, &date).await?;
     save_and_open(&till, &format!("laporan-harian-{day}.pdf"), bytes)
 }

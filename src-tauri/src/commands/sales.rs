@@ -14,6 +14,7 @@ pub async fn products_list(
     category_id: Option<i64>,
     include_inactive: Option<bool>,
 ) -> CmdResult<Vec<Product>> {
+    till.actor().await?;
     let q = ProductQuery {
         query,
         category_id,
@@ -24,21 +25,25 @@ pub async fn products_list(
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn product_by_barcode(till: TillState<'_>, barcode: String) -> CmdResult<Product> {
+    till.actor().await?;
     Ok(till.kasir.product_by_barcode(&barcode).await?)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn product_save(till: TillState<'_>, product: ProductInput) -> CmdResult<Product> {
-    Ok(till.kasir.save_product(product).await?)
+    let actor = till.actor().await?;
+    Ok(till.kasir.save_product(&actor, product).await?)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn products_reorder(till: TillState<'_>, ids: Vec<i64>) -> CmdResult<()> {
-    Ok(till.kasir.reorder_products(ids).await?)
+    let actor = till.actor().await?;
+    Ok(till.kasir.reorder_products(&actor, ids).await?)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn categories_list(till: TillState<'_>) -> CmdResult<Vec<Category>> {
+    till.actor().await?;
     Ok(till.kasir.categories().await?)
 }
 
@@ -51,8 +56,12 @@ pub struct CategoryInput {
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn category_save(till: TillState<'_>, category: CategoryInput) -> CmdResult<Category> {
+    let actor = till.actor().await?;
     let c = category;
-    Ok(till.kasir.save_category(c.id, c.name, c.colour).await?)
+    Ok(till
+        .kasir
+        .save_category(&actor, c.id, c.name, c.colour)
+        .await?)
 }
 
 /// The cart's money; with `tender`, the cash due, change and QRIS part too.
@@ -62,7 +71,8 @@ pub async fn cart_price(
     cart: Cart,
     tender: Option<Tender>,
 ) -> CmdResult<Quote> {
-    Ok(till.kasir.quote(cart, tender).await?)
+    let actor = till.actor().await?;
+    Ok(till.kasir.quote(&actor, cart, tender).await?)
 }
 
 /// A cash sale comes back paid; a QRIS or split one opens on the QR screen.
@@ -73,13 +83,15 @@ pub async fn checkout(
     tender: Tender,
     bill_id: Option<i64>,
 ) -> CmdResult<TillOrder> {
-    let order = till.kasir.checkout(cart, tender, bill_id).await?;
+    let actor = till.actor().await?;
+    let order = till.kasir.checkout(&actor, cart, tender, bill_id).await?;
     let with_qr = !order.is_paid();
     TillOrder::of(&till, order, with_qr).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn bills_list(till: TillState<'_>) -> CmdResult<Vec<OpenBill>> {
+    till.actor().await?;
     Ok(till.kasir.open_bills().await?)
 }
 
@@ -90,16 +102,19 @@ pub async fn bill_park(
     cart: Cart,
     id: Option<i64>,
 ) -> CmdResult<OpenBill> {
+    till.actor().await?;
     Ok(till.kasir.park_bill(id, name, cart).await?)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn bill_take(till: TillState<'_>, id: i64) -> CmdResult<OpenBill> {
+    till.actor().await?;
     Ok(till.kasir.take_bill(id).await?)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn bill_discard(till: TillState<'_>, id: i64) -> CmdResult<()> {
+    till.actor().await?;
     Ok(till.kasir.discard_bill(id).await?)
 }
 
@@ -111,12 +126,13 @@ pub async fn order_refund(
     reason: Option<String>,
     method: Option<kasir::model::RefundMethod>,
 ) -> CmdResult<TillOrder> {
+    let actor = till.actor().await?;
     let req = RefundRequest {
         lines,
         reason,
         method,
     };
-    let order = till.kasir.refund(&order_id, req, "dashboard").await?;
+    let order = till.kasir.refund(&actor, &order_id, req).await?;
     TillOrder::of(&till, order, false).await
 }
 
@@ -126,5 +142,9 @@ pub async fn report_daily(
     till: TillState<'_>,
     date: Option<String>,
 ) -> CmdResult<kasir::receipt::report::DailyJson> {
-    Ok(till.kasir.daily_report_json(date.as_deref()).await?)
+    let actor = till.actor().await?;
+    Ok(till
+        .kasir
+        .daily_report_json(&actor, date.as_deref())
+        .await?)
 }

@@ -57,11 +57,13 @@ pub async fn app_info(till: TillState<'_>) -> CmdResult<AppInfo> {
 /// A partial update; an empty string clears an optional URL.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn settings_update(till: TillState<'_>, patch: SettingsPatch) -> CmdResult<Settings> {
-    Ok(till.kasir.update_settings(patch).await?)
+    let actor = till.actor().await?;
+    Ok(till.kasir.update_settings(&actor, patch).await?)
 }
 
 /// Listen again after the cashier switched between this computer and the LAN.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn server_restart(till: TillState<'_>) -> CmdResult<ServerInfo> {
+    till.actor().await?;
     Ok(till.server.restart(&till.kasir).await)
 }

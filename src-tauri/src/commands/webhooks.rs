@@ -24,12 +24,14 @@ pub struct WebhookTest {
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn webhook_secret(till: TillState<'_>) -> CmdResult<WebhookSecret> {
-    Ok(till.kasir.webhook_secret().await?)
+    let actor = till.actor().await?;
+    Ok(till.kasir.webhook_secret(&actor).await?)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn webhook_secret_rotate(till: TillState<'_>) -> CmdResult<WebhookSecret> {
-    Ok(till.kasir.rotate_webhook_secret().await?)
+    let actor = till.actor().await?;
+    Ok(till.kasir.rotate_webhook_secret(&actor).await?)
 }
 
 /// The webhook log, newest first: each event with its attempts.
@@ -40,6 +42,7 @@ pub async fn webhook_deliveries(
     page: Option<u32>,
     per_page: Option<u32>,
 ) -> CmdResult<Deliveries> {
+    till.actor().await?;
     let paging = Paging::new(page, per_page);
     let (deliveries, total) = till
         .kasir
@@ -55,13 +58,15 @@ pub async fn webhook_deliveries(
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn webhook_redeliver(till: TillState<'_>, id: i64) -> CmdResult<DeliveryLog> {
-    Ok(till.kasir.redeliver_webhook(id).await?)
+    let actor = till.actor().await?;
+    Ok(till.kasir.redeliver_webhook(&actor, id).await?)
 }
 
 /// A signed ping to a receiver, and what it answered.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn webhook_test(till: TillState<'_>, url: String) -> CmdResult<WebhookTest> {
-    let log = till.kasir.send_test_webhook(&url).await?;
+    let actor = till.actor().await?;
+    let log = till.kasir.send_test_webhook(&actor, &url).await?;
     let last = log.attempts.last();
     Ok(WebhookTest {
         success: log.delivery.status == DeliveryStatus::Delivered,

@@ -15,6 +15,7 @@ pub struct WidgetInfo {
 /// The merchant ID and a ready snippet, on the address customers reach.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn widget_info(till: TillState<'_>) -> CmdResult<WidgetInfo> {
+    till.actor().await?;
     let merchant_id = till.kasir.merchant_id().await?;
     let settings = till.kasir.settings().await?;
     let base_url = match settings.public_base_url {

@@ -22,12 +22,28 @@ pub struct Till {
     _dir: tempfile::TempDir,
 }
 
+pub const OWNER_PIN: &str = "1234";
+
 impl Till {
+    /// A till with its owner (PIN 1234) unlocked and a shift open on an
+    /// empty drawer: where most tests begin.
     pub fn start() -> Till {
         Self::start_on("127.0.0.1:0")
     }
 
     pub fn start_on(bind: &str) -> Till {
+        let till = Self::start_locked_on(bind);
+        till.ok("owner_setup", json!({"name": "Bu Sari", "pin": OWNER_PIN}));
+        till.ok("shift_open", json!({"opening": {"total": 0}}));
+        till
+    }
+
+    /// A first run: nobody set up, the till locked.
+    pub fn start_locked() -> Till {
+        Self::start_locked_on("127.0.0.1:0")
+    }
+
+    pub fn start_locked_on(bind: &str) -> Till {
         // no desktop notifications or PDF viewers from tests; set once, before
         // any test starts threads
         static QUIET: std::sync::Once = std::sync::Once::new();

@@ -41,6 +41,9 @@ fn order() -> Order {
         payment_method: PaymentMethod::Qris,
         refunded_amount: 0,
         sale: None,
+        cashier_id: None,
+        cashier: None,
+        shift_id: None,
         is_active: true,
     }
 }
@@ -72,6 +75,8 @@ fn settings() -> Settings {
         service_rate_bp: 0,
         service_taxed: false,
         cash_rounding: 0,
+        lock_after_minutes: 5,
+        cashier_discount_limit_bp: 1_000,
     }
 }
 

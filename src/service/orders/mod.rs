@@ -8,6 +8,7 @@ mod tests;
 
 use super::checks::{check_amount, check_fee, check_order_id, check_text, optional_url};
 use super::payment_links::{generate_link_code, generate_order_id};
+use super::people::{Actor, Right};
 use super::settings::read_settings;
 use super::{Kasir, MAX_DESCRIPTION_LEN, MAX_PAYER_FIELD_LEN};
 use crate::clock::Millis;
@@ -102,6 +103,14 @@ impl CheckedOrder {
     }
 }
 
+/// Who to name on an order's events: the person (and approving owner), if one acted.
+pub(super) fn stamp_of(
+    actor: &Actor,
+    approved_by: Option<String>,
+) -> Option<(String, Option<String>)> {
+    actor.name().map(|n| (n.to_string(), approved_by))
+}
+
 /// Fresh link codes tried before giving up (a clash is a 2^-40 event).
 const LINK_CODE_TRIES: usize = 5;
 
@@ -139,6 +148,7 @@ pub(super) fn insert_order(
     req: &CheckedOrder,
     source: OrderSource,
     unique: bool,
+    made_by: Option<&(UserRef, Option<i64>)>,
     now: Millis,
 ) -> Result<Result<(Order, OrderChange)>> {
     let q = req.static_qris(tx)?;
@@ -175,21 +185,36 @@ pub(super) fn insert_order(
         Ok(pk) => pk,
         Err(refused) => return Ok(Err(refused)),
     };
-    Ok(Ok(lifecycle::created(tx, pk, source.as_str(), now)?))
+    if let Some((user, shift_id)) = made_by {
+        store::set_cashier(tx, pk, user, *shift_id)?;
+    }
+    let (order, change) = lifecycle::created(tx, pk, source.as_str(), now)?;
+    if let Some((user, _)) = made_by {
+        store::stamp_events(tx, &[change.id], &user.name, None)?;
+    }
+    Ok(Ok((order, change)))
 }
 
 impl Kasir {
     /// Make an order: check the request, convert the static QRIS, store it.
-    pub async fn create_order(&self, req: NewOrder, source: OrderSource) -> Result<Order> {
+    /// At the till it is a sale of the cashier's open shift, and names them.
+    pub async fn create_order(
+        &self,
+        actor: &Actor,
+        req: NewOrder,
+        source: OrderSource,
+    ) -> Result<Order> {
         let req = CheckedOrder::check(req)?;
-        self.create_checked_order(req, source).await
+        self.create_checked_order(actor, req, source).await
     }
 
     pub(super) async fn create_checked_order(
         &self,
+        actor: &Actor,
         req: CheckedOrder,
         source: OrderSource,
     ) -> Result<Order> {
+        let actor = actor.clone();
         self.check_receiver("webhook_url", req.webhook_url.as_deref())
             .await?;
         let now = self.now();
@@ -210,7 +235,11 @@ impl Kasir {
                     ));
                 }
             }
-            match insert_order(&tx, &settings, &req, source, true, now)? {
+            let made_by = match super::shifts::sale_shift(&tx, &actor) {
+                Ok(m) => m,
+                Err(e) => return Ok((Err(e), vec![])),
+            };
+            match insert_order(&tx, &settings, &req, source, true, made_by.as_ref(), now)? {
                 Ok((order, change)) => {
                     tx.commit()?;
                     Ok((Ok(order), vec![change]))
@@ -258,20 +287,23 @@ impl Kasir {
             .await
     }
 
-    /// The merchant checked the money arrived: the order is paid.
+    /// The merchant checked the money arrived: the order is paid. A cashier
+    /// may, for any order (a customer-claimed QRIS included).
     pub async fn verify(
         &self,
+        actor: &Actor,
         order_id: &str,
-        by: ConfirmedBy,
         payer_name: Option<String>,
         payer_note: Option<String>,
     ) -> Result<Order> {
         let payer_name = check_text("payer_name", payer_name.as_deref(), MAX_PAYER_FIELD_LEN)?;
         let payer_note = check_text("payer_note", payer_note.as_deref(), MAX_PAYER_FIELD_LEN)?;
+        let by = actor.confirmed_by();
         self.step_order(
             order_id,
             Step::Verify,
             by.as_str(),
+            stamp_of(actor, None),
             move |tx, order, now| {
                 store::set_payer(
                     tx,
@@ -290,10 +322,22 @@ impl Kasir {
     }
 
     /// Cancel an unpaid order. Cancelling a cancelled order changes nothing.
-    pub async fn cancel(&self, order_id: &str, actor: ConfirmedBy) -> Result<Order> {
-        self.step_order(order_id, Step::Cancel, actor.as_str(), |_, order, _| {
-            Ok(order)
-        })
+    /// A cashier cancels their own orders; another's needs the owner.
+    pub async fn cancel(&self, actor: &Actor, order_id: &str) -> Result<Order> {
+        let mut approved_by = None;
+        if let Some(p) = actor.person().filter(|_| !actor.is_owner()) {
+            let order = self.order(order_id).await?;
+            if order.cashier_id != Some(p.user.id) {
+                approved_by = self.require(actor, Right::CancelOthersOrder).await?;
+            }
+        }
+        self.step_order(
+            order_id,
+            Step::Cancel,
+            actor.confirmed_by().as_str(),
+            stamp_of(actor, approved_by),
+            |_, order, _| Ok(order),
+        )
         .await
     }
 
@@ -304,6 +348,7 @@ impl Kasir {
         order_id: &str,
         step: Step,
         actor: &'static str,
+        stamp: Option<(String, Option<String>)>,
         then: F,
     ) -> Result<Order>
     where
@@ -317,6 +362,15 @@ impl Kasir {
                 return Ok((Err(Error::NotFound(Missing::Order(id))), vec![]));
             };
             let (outcome, events) = lifecycle::apply(&tx, order, step, actor, now)?;
+            if let Some((name, approved_by)) = &stamp {
+                // the expiry a step may find is the system's, not theirs
+                let theirs: Vec<i64> = events
+                    .iter()
+                    .filter(|e| e.event != OrderEvent::Expired)
+                    .map(|e| e.id)
+                    .collect();
+                store::stamp_events(&tx, &theirs, name, approved_by.as_deref())?;
+            }
             let outcome = match outcome {
                 Ok(order) => Ok(then(&tx, order, now)?),
                 Err(refused) => Err(refused),

@@ -18,6 +18,7 @@ async fn an_order_past_its_expiry_reads_expired_and_cannot_be_verified() {
     let k = &shop.kasir;
     let o = k
         .create_order(
+            &Actor::Console,
             NewOrder {
                 expires_in_minutes: Some(1),
                 ..sale(15_000)
@@ -38,7 +39,7 @@ async fn an_order_past_its_expiry_reads_expired_and_cannot_be_verified() {
         OrderStatus::Expired
     );
     let e = k
-        .verify(&o.order_id, ConfirmedBy::Dashboard, None, None)
+        .verify(&Actor::Console, &o.order_id, None, None)
         .await
         .unwrap_err();
     assert!(
@@ -79,6 +80,7 @@ async fn the_sweeper_expires_due_orders_by_the_engines_clock() {
     let k = &shop.kasir;
     for m in [1, 2, 3] {
         k.create_order(
+            &Actor::Console,
             NewOrder {
                 expires_in_minutes: Some(m),
                 ..sale(1_000 * m as i128)
@@ -105,7 +107,7 @@ async fn a_link_code_that_keeps_clashing_is_its_own_error_and_writes_nothing() {
     let shop = Shop::open_at(T0).await;
     let first = shop
         .kasir
-        .create_order(sale(5_000), OrderSource::Till)
+        .create_order(&Actor::Console, sale(5_000), OrderSource::Till)
         .await
         .unwrap();
     let taken = first.link_code.clone();
@@ -157,11 +159,11 @@ async fn a_transition_from_a_status_the_row_no_longer_has_is_stale() {
     let shop = Shop::open_at(T0).await;
     let o = shop
         .kasir
-        .create_order(sale(5_000), OrderSource::Till)
+        .create_order(&Actor::Console, sale(5_000), OrderSource::Till)
         .await
         .unwrap();
     shop.kasir
-        .verify(&o.order_id, ConfirmedBy::Api, None, None)
+        .verify(&Actor::Integration, &o.order_id, None, None)
         .await
         .unwrap();
     let r = shop.kasir.db().write_blocking(move |c| {
@@ -188,6 +190,7 @@ async fn pages_of_orders_are_bound_not_written_into_the_sql() {
         shop.clock.advance(Duration::from_millis(1));
         shop.kasir
             .create_order(
+                &Actor::Console,
                 NewOrder {
                     order_id: Some(format!("P{i:02}")),
                     ..sale(1_000)

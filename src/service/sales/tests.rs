@@ -13,14 +13,17 @@ async fn product(
     barcode: Option<&str>,
     stock: Option<i64>,
 ) -> i64 {
-    k.save_product(ProductInput {
-        name: Some(name.into()),
-        price: Some(price),
-        barcode: barcode.map(str::to_string),
-        category: Some("Makanan".into()),
-        stock,
-        ..Default::default()
-    })
+    k.save_product(
+        &Actor::Console,
+        ProductInput {
+            name: Some(name.into()),
+            price: Some(price),
+            barcode: barcode.map(str::to_string),
+            category: Some("Makanan".into()),
+            stock,
+            ..Default::default()
+        },
+    )
     .await
     .unwrap()
     .id
@@ -47,11 +50,14 @@ async fn a_cash_sale_is_paid_at_once_with_its_change_its_lines_and_its_stock() {
     let k = &shop.kasir;
     let nasi = product(k, "Nasi goreng", 25_000, Some("8991"), Some(10)).await;
     let teh = product(k, "Es teh", 5_000, None, None).await;
-    k.update_settings(SettingsPatch {
-        cash_rounding: Some(500),
-        tax_enabled: Some(true),
-        ..Default::default()
-    })
+    k.update_settings(
+        &Actor::Console,
+        SettingsPatch {
+            cash_rounding: Some(500),
+            tax_enabled: Some(true),
+            ..Default::default()
+        },
+    )
     .await
     .unwrap();
     // 55.000 + 11% = 61.050, cash rounded down to 61.000
@@ -65,6 +71,7 @@ async fn a_cash_sale_is_paid_at_once_with_its_change_its_lines_and_its_stock() {
     );
     let q = k
         .quote(
+            &Actor::Console,
             cart(vec![line(nasi, 2), line(teh, 1)]),
             Some(Tender::Cash { tendered: 50_000 }),
         )
@@ -74,6 +81,7 @@ async fn a_cash_sale_is_paid_at_once_with_its_change_its_lines_and_its_stock() {
     assert_eq!((t.cash_due, t.change, t.short), (61_000, None, 11_000));
     let q = k
         .quote(
+            &Actor::Console,
             cart(vec![line(nasi, 2), line(teh, 1)]),
             Some(Tender::Split { cash: 20_000 }),
         )
@@ -86,6 +94,7 @@ async fn a_cash_sale_is_paid_at_once_with_its_change_its_lines_and_its_stock() {
     );
     let o = k
         .checkout(
+            &Actor::Console,
             cart(vec![line(nasi, 2), line(teh, 1)]),
             Tender::Cash { tendered: 100_000 },
             None,
@@ -129,6 +138,7 @@ async fn cash_short_of_the_total_and_splits_that_are_not_splits_are_refused_writ
     let nasi = product(k, "Nasi goreng", 25_000, None, Some(3)).await;
     let e = k
         .checkout(
+            &Actor::Console,
             cart(vec![line(nasi, 1)]),
             Tender::Cash { tendered: 20_000 },
             None,
@@ -139,6 +149,7 @@ async fn cash_short_of_the_total_and_splits_that_are_not_splits_are_refused_writ
     assert!(e.to_string().contains("less than the Rp 25000 due"), "{e}");
     let e = k
         .checkout(
+            &Actor::Console,
             cart(vec![line(nasi, 1)]),
             Tender::Cash { tendered: i64::MAX },
             None,
@@ -150,6 +161,7 @@ async fn cash_short_of_the_total_and_splits_that_are_not_splits_are_refused_writ
     let gold = product(k, "Emas batangan", 1_000_000_000, None, None).await;
     let e = k
         .checkout(
+            &Actor::Console,
             cart(vec![line(gold, 9_999), line(gold, 2)]),
             Tender::Cash { tendered: 1 },
             None,
@@ -159,18 +171,33 @@ async fn cash_short_of_the_total_and_splits_that_are_not_splits_are_refused_writ
     assert_eq!(e.field(), Some("lines"));
     for cash in [0, 25_000, 30_000] {
         let e = k
-            .checkout(cart(vec![line(nasi, 1)]), Tender::Split { cash }, None)
+            .checkout(
+                &Actor::Console,
+                cart(vec![line(nasi, 1)]),
+                Tender::Split { cash },
+                None,
+            )
             .await
             .unwrap_err();
         assert_eq!(e.field(), Some("cash"), "{cash}");
     }
     let e = k
-        .checkout(cart(vec![line(nasi, 0)]), Tender::Qris, None)
+        .checkout(
+            &Actor::Console,
+            cart(vec![line(nasi, 0)]),
+            Tender::Qris,
+            None,
+        )
         .await
         .unwrap_err();
     assert_eq!(e.field(), Some("quantity"));
     let e = k
-        .checkout(cart(vec![line(9_999, 1)]), Tender::Qris, None)
+        .checkout(
+            &Actor::Console,
+            cart(vec![line(9_999, 1)]),
+            Tender::Qris,
+            None,
+        )
         .await
         .unwrap_err();
     assert_eq!(e.code(), "not_found");
@@ -192,6 +219,7 @@ async fn a_split_sale_charges_the_rest_by_qris_and_takes_stock_when_that_is_paid
     let nasi = product(k, "Nasi goreng", 25_000, None, Some(5)).await;
     let o = k
         .checkout(
+            &Actor::Console,
             cart(vec![line(nasi, 2)]),
             Tender::Split { cash: 20_000 },
             None,
@@ -211,7 +239,7 @@ async fn a_split_sale_charges_the_rest_by_qris_and_takes_stock_when_that_is_paid
         Some(5),
         "not paid yet"
     );
-    k.verify(&o.order_id, ConfirmedBy::Dashboard, None, None)
+    k.verify(&Actor::Console, &o.order_id, None, None)
         .await
         .unwrap();
     assert_eq!(k.product(nasi).await.unwrap().stock, Some(3));
@@ -223,16 +251,20 @@ async fn refunds_by_line_and_in_full_never_pass_what_was_paid() {
     let k = &shop.kasir;
     let nasi = product(k, "Nasi goreng", 10_000, None, Some(10)).await;
     let teh = product(k, "Es teh", 5_000, None, Some(10)).await;
-    k.update_settings(SettingsPatch {
-        cash_rounding: Some(1_000),
-        tax_enabled: Some(true),
-        ..Default::default()
-    })
+    k.update_settings(
+        &Actor::Console,
+        SettingsPatch {
+            cash_rounding: Some(1_000),
+            tax_enabled: Some(true),
+            ..Default::default()
+        },
+    )
     .await
     .unwrap();
     // 3 × 10.000 + 5.000 = 35.000 + 11% = 38.850 → cash 38.000
     let o = k
         .checkout(
+            &Actor::Console,
             cart(vec![line(nasi, 3), line(teh, 1)]),
             Tender::Cash { tendered: 38_000 },
             None,
@@ -246,19 +278,19 @@ async fn refunds_by_line_and_in_full_never_pass_what_was_paid() {
         method: None,
     };
     let e = k
-        .refund(&o.order_id, RefundRequest::default(), "dashboard")
+        .refund(&Actor::Console, &o.order_id, RefundRequest::default())
         .await
         .unwrap_err();
     assert_eq!(e.field(), Some("reason"));
     // one of three nasi: a third of 33.300 (the line with its PPN)
     let one = k
         .refund(
+            &Actor::Console,
             &o.order_id,
             ask(Some(vec![RefundLine {
                 line_no: 1,
                 quantity: 1,
             }])),
-            "dashboard",
         )
         .await
         .unwrap();
@@ -266,25 +298,28 @@ async fn refunds_by_line_and_in_full_never_pass_what_was_paid() {
     assert_eq!(k.product(nasi).await.unwrap().stock, Some(8));
     let e = k
         .refund(
+            &Actor::Console,
             &o.order_id,
             ask(Some(vec![RefundLine {
                 line_no: 1,
                 quantity: 3,
             }])),
-            "dashboard",
         )
         .await
         .unwrap_err();
     assert_eq!(e.code(), "not_refundable");
     assert!(e.to_string().contains("2 unit(s) left"), "{e}");
     // the rest: what was paid (38.000), not what the lines add up to (38.850)
-    let all = k.refund(&o.order_id, ask(None), "dashboard").await.unwrap();
+    let all = k
+        .refund(&Actor::Console, &o.order_id, ask(None))
+        .await
+        .unwrap();
     assert_eq!(all.refunded_amount, 38_000);
     assert_eq!(all.status, OrderStatus::Paid);
     assert_eq!(k.product(nasi).await.unwrap().stock, Some(10));
     assert_eq!(k.product(teh).await.unwrap().stock, Some(10));
     let e = k
-        .refund(&o.order_id, ask(None), "dashboard")
+        .refund(&Actor::Console, &o.order_id, ask(None))
         .await
         .unwrap_err();
     assert_eq!(e.code(), "not_refundable");
@@ -305,15 +340,23 @@ async fn refunds_by_line_and_in_full_never_pass_what_was_paid() {
     );
     // an unpaid order is cancelled, not refunded
     let open = k
-        .checkout(cart(vec![line(teh, 1)]), Tender::Qris, None)
+        .checkout(
+            &Actor::Console,
+            cart(vec![line(teh, 1)]),
+            Tender::Qris,
+            None,
+        )
         .await
         .unwrap();
     let e = k
-        .refund(&open.order_id, ask(None), "dashboard")
+        .refund(&Actor::Console, &open.order_id, ask(None))
         .await
         .unwrap_err();
     assert_eq!(e.code(), "not_refundable");
-    let report = k.daily_report_json(Some("2025-12-26")).await.unwrap();
+    let report = k
+        .daily_report_json(&Actor::Console, Some("2025-12-26"))
+        .await
+        .unwrap();
     assert_eq!(report.sales.cash, 38_000);
     assert_eq!(report.sales.refunds.amount, 38_000);
     assert_eq!(report.sales.refunds.cash, 38_000);
@@ -342,6 +385,7 @@ async fn open_bills_park_a_cart_and_checkout_closes_the_bill() {
     assert_eq!(k.open_bills().await.unwrap().len(), 1, "taken, still open");
     let o = k
         .checkout(
+            &Actor::Console,
             cart(vec![line(teh, 4)]),
             Tender::Cash { tendered: 20_000 },
             Some(b.id),
@@ -367,12 +411,15 @@ async fn the_barcode_finds_the_product_and_an_unknown_one_says_so() {
     assert_eq!(e.code(), "not_found");
     assert!(e.to_string().contains("barcode 123"), "{e}");
     let e = k
-        .save_product(ProductInput {
-            name: Some("Lain".into()),
-            price: Some(1),
-            barcode: Some("089686010947".into()),
-            ..Default::default()
-        })
+        .save_product(
+            &Actor::Console,
+            ProductInput {
+                name: Some("Lain".into()),
+                price: Some(1),
+                barcode: Some("089686010947".into()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap_err();
     assert_eq!(e.field(), Some("barcode"));
@@ -384,18 +431,27 @@ async fn a_catalogue_file_imports_whole_or_not_at_all() {
     let k = &shop.kasir;
     let good =
         "name,price,sku,barcode,category,stock\nKopi,5000,K1,111,Minum,10\nTeh,4000,T1,,Minum,\n";
-    let sum = k.import_products(good.into()).await.unwrap();
+    let sum = k
+        .import_products(&Actor::Console, good.into())
+        .await
+        .unwrap();
     assert_eq!((sum.added, sum.updated), (2, 0));
     // a file whose third row clashes with a product already there
     let bad = "name,price,sku,barcode,category,stock\nKopi,6000,K1,111,Minum,10\nRoti,8000,R1,,Makan,\nSusu,7000,S1,111,Minum,\n";
-    let e = k.import_products(bad.into()).await.unwrap_err();
+    let e = k
+        .import_products(&Actor::Console, bad.into())
+        .await
+        .unwrap_err();
     assert_eq!(e.field(), Some("barcode"));
     assert!(e.to_string().contains("line 4"), "{e}");
     let all = k.products(ProductQuery::default()).await.unwrap();
     assert_eq!(all.len(), 2, "nothing of the bad file was written");
     assert_eq!(all[0].price, 5_000);
     let sum = k
-        .import_products(bad.replace(",111,Minum,\n", ",222,Minum,\n"))
+        .import_products(
+            &Actor::Console,
+            bad.replace(",111,Minum,\n", ",222,Minum,\n"),
+        )
         .await
         .unwrap();
     assert_eq!((sum.added, sum.updated), (2, 1));

@@ -2,6 +2,7 @@
 //! talks to it over loopback the way an integrator would.
 
 use super::testdata::static_qris;
+use kasir::service::Actor;
 use kasir::webhook::WebhookConfig;
 use kasir::Kasir;
 use reqwest::{Method, RequestBuilder, Response};
@@ -28,7 +29,10 @@ impl Api {
         let server = kasir::http::start(kasir.clone(), "127.0.0.1:0".parse().unwrap())
             .await
             .unwrap();
-        let (_, key) = kasir.create_api_key("test", None).await.unwrap();
+        let (_, key) = kasir
+            .create_api_key(&Actor::Console, "test", None)
+            .await
+            .unwrap();
         Api::new(format!("http://{}", server.addr), key)
     }
 

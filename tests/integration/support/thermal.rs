@@ -2,6 +2,7 @@
 //! a printer on port 9100 would get, and the helpers to point Kasir at it.
 
 use super::TestApp;
+use kasir::service::Actor;
 use kasir::service::PrinterPatch;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -60,11 +61,14 @@ impl Printer {
 
 pub async fn set_printer(app: &TestApp, p: &Printer, patch: PrinterPatch) {
     app.kasir
-        .update_printer(PrinterPatch {
-            connection: Some("network".into()),
-            address: Some(p.addr.to_string()),
-            ..patch
-        })
+        .update_printer(
+            &Actor::Console,
+            PrinterPatch {
+                connection: Some("network".into()),
+                address: Some(p.addr.to_string()),
+                ..patch
+            },
+        )
         .await
         .unwrap();
 }

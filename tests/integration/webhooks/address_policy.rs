@@ -4,12 +4,16 @@
 use super::{app_with, fast, link, until};
 use crate::support::receiver::{Receiver, Reply};
 use crate::support::*;
+use kasir::service::Actor;
 use kasir::service::SettingsPatch;
 use kasir::webhook::WebhookConfig;
 use serde_json::json;
 
 async fn set(app: &TestApp, patch: SettingsPatch) {
-    app.kasir.update_settings(patch).await.unwrap();
+    app.kasir
+        .update_settings(&Actor::Console, patch)
+        .await
+        .unwrap();
 }
 
 /// The till behind a tunnel: the API is reachable beyond this computer.
@@ -69,10 +73,13 @@ async fn metadata_and_kasirs_own_api_are_refused_when_given_whatever_the_setting
     // not even the merchant can aim the default there
     let e = app
         .kasir
-        .update_settings(SettingsPatch {
-            default_webhook_url: Some(Some("http://169.254.169.254/".into())),
-            ..Default::default()
-        })
+        .update_settings(
+            &Actor::Console,
+            SettingsPatch {
+                default_webhook_url: Some(Some("http://169.254.169.254/".into())),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap_err();
     assert!(e.to_string().contains("default_webhook_url"), "{e}");
@@ -163,10 +170,13 @@ async fn behind_a_tunnel_every_spelling_of_a_private_address_is_refused_when_giv
     link(&app, "http://192.168.1.20:8080/hook", "allowed").await;
     let e = app
         .kasir
-        .update_settings(SettingsPatch {
-            webhook_private_receivers: Some("sometimes".into()),
-            ..Default::default()
-        })
+        .update_settings(
+            &Actor::Console,
+            SettingsPatch {
+                webhook_private_receivers: Some("sometimes".into()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap_err();
     assert!(e.to_string().contains("webhook_private_receivers"), "{e}");

@@ -7,11 +7,16 @@ use crate::support::receiver::Receiver;
 use crate::support::*;
 use base64::Engine;
 use hmac::{Hmac, Mac};
+use kasir::service::Actor;
 use serde_json::{json, Value};
 use sha2::Sha256;
 
 async fn secret(app: &TestApp) -> String {
-    app.kasir.webhook_secret().await.unwrap().secret
+    app.kasir
+        .webhook_secret(&Actor::Console)
+        .await
+        .unwrap()
+        .secret
 }
 
 fn hex_hmac(key: &[u8], msg: &str) -> String {
@@ -60,9 +65,10 @@ async fn events_arrive_signed_in_the_references_shape() {
         assert_eq!(body["data"]["amount"], 25000);
         assert_eq!(body["data"]["description"], "Pembayaran Order #12345");
         assert_eq!(body["data"]["status"], status);
-        // the reference's keys, in its order, compact; Kasir's two after them
+        // the reference's keys, in its order, compact; Kasir's three after them
         assert_eq!(body.as_object().unwrap().len(), 3);
-        assert_eq!(body["data"].as_object().unwrap().len(), 9);
+        assert_eq!(body["data"].as_object().unwrap().len(), 10);
+        assert_eq!(body["data"]["cashier"], serde_json::Value::Null);
         assert_eq!(body["data"]["payment_method"], "qris");
         assert_eq!(body["data"]["refunded_amount"], 0);
         let at = |k: &str| hit.body.find(&format!("\"{k}\":")).unwrap();
@@ -131,7 +137,11 @@ async fn after_a_rotation_both_secrets_sign_for_a_day() {
     let app = app_with(fast()).await;
     let rx = Receiver::start().await;
     let old = secret(&app).await;
-    let rotated = app.kasir.rotate_webhook_secret().await.unwrap();
+    let rotated = app
+        .kasir
+        .rotate_webhook_secret(&Actor::Console)
+        .await
+        .unwrap();
     assert_ne!(rotated.secret, old);
     assert_eq!(rotated.previous.as_deref(), Some(old.as_str()));
     let (_, code) = link(&app, &rx.url, "rotation").await;
