@@ -7,7 +7,12 @@
 // "Sudah Bayar" through the public API, sees "customer says paid", verifies,
 // sees "Lunas" and finds the order in Pesanan. Then the owner adds products,
 // and the till sells them by click and by barcode, in cash (with the change)
-// and part cash, part QRIS, parks and reopens a bill and refunds a line. Every screen is captured with
+// and part cash, part QRIS, parks and reopens a bill and refunds a line.
+// People and shifts (issue 14): the run starts on a fresh data directory, so
+// the owner makes her PIN first and opens a shift; at the end she adds a
+// cashier, locks, and the cashier unlocks, takes over the drawer, sells,
+// meets the owner's PIN on a refund, closes her shift short, and five wrong
+// PINs lock her name. Every screen is captured with
 // ImageMagick's `import -window root` into target/e2e/ (WebDriver's own
 // screenshot hangs under Xvfb).
 //
@@ -100,16 +105,22 @@ const visible = (css) => waitFor(`${css} visible`, () =>
   exec('const e = document.querySelector(arguments[0]); return !!e && !e.closest("[hidden]") && e.getClientRects().length > 0;', [css]));
 
 let shot = 0;
+// Screenshots of issue 14 are numbered after the 27 that came before it,
+// wherever in the run they are taken, so the earlier ones keep their names.
+let shotNew = 27;
 // The till's own window, by its title: WebDriver's "close window" leaves the
 // customer window's empty frame on the screen, over the till's left half.
 // `root` takes the whole screen (both windows).
-async function screenshot(name, window = 'Kasir') {
+async function screenshot(name, window = 'Kasir', { late = false } = {}) {
   if (bench) return;
   await sleep(250); // let WebKit paint
-  const file = join(out, `${String(++shot).padStart(2, '0')}-${name}.png`);
+  const file = join(out, `${String(late ? ++shotNew : ++shot).padStart(2, '0')}-${name}.png`);
   execFileSync('import', ['-window', window, file]);
   console.log(`  screenshot ${file}`);
 }
+
+/** A screenshot of issue 14 (numbered from 28). */
+const screenshot14 = (name, window = 'Kasir') => screenshot(name, window, { late: true });
 
 function check(cond, msg) {
   if (!cond) throw new Error(`check failed: ${msg}`);
@@ -162,6 +173,38 @@ async function keys(str) {
 const blur = () => exec('document.activeElement?.blur();');
 const setValue = (css, value) => exec('const e = document.querySelector(arguments[0]); e.value = arguments[1]; e.dispatchEvent(new Event("change", { bubbles: true }));', [css, value]);
 const total = (key) => text(`#cart-totals dd[data-total="${key}"]`);
+
+// ---- people (issue 14) ----
+const OWNER = { name: 'Bu Sari', pin: '1234' };
+const CASHIER = { name: 'Ani', pin: '2468' };
+const chord = (...ks) => wd('POST', s('/actions'), { actions: [{ type: 'key', id: 'kb', actions: [
+  ...ks.map((k) => ({ type: 'keyDown', value: k })), ...[...ks].reverse().map((k) => ({ type: 'keyUp', value: k })),
+] }] });
+const ctrlL = () => chord('\uE009', 'l');
+const lockShown = () => exec('return document.getElementById("lock-dialog").open;');
+
+/** On the lock screen: the name's button, then the PIN and Enter. */
+async function pickUser(name) {
+  await waitFor('the names on the lock screen', () => exec('return document.getElementById("lock-dialog").open && !document.getElementById("lock-users-view").hidden && document.querySelectorAll("#lock-users .lock-user").length > 0;'));
+  const id = await exec('return [...document.querySelectorAll("#lock-users .lock-user")].find((b) => b.querySelector(".lu-name").textContent === arguments[0])?.dataset.userId;', [name]);
+  if (!id) throw new Error(`${name} is not on the lock screen`);
+  await click(`#lock-users .lock-user[data-user-id="${id}"]`);
+  await visible('#lock-pin');
+}
+async function unlock({ name, pin }) {
+  await pickUser(name);
+  await type('#lock-pin', pin);
+  await type('#lock-pin', '\uE007');
+  await waitFor(`${name} unlocked`, async () => !(await lockShown()) && (await text('#lock-user')) === name);
+}
+
+/** Buka shift with the opening cash as one total. */
+async function openShiftTotal(amount) {
+  await visible('#screen-shift');
+  await waitFor('Buka shift', async () => /Buka shift/.test(await text('#shift-title')));
+  await click('#sc-by-total');
+  await type('#sc-total', amount);
+}
 
 async function catalogueSales(api, fullKey) {
   const order = async (id) => (await (await fetch(`${api}/api/qris/orders/${id}`, { headers: { 'x-api-key': fullKey } })).json()).order;
@@ -315,6 +358,214 @@ async function catalogueSales(api, fullKey) {
   check(true, 'refunding one Es teh gives back Rp 5.000, shown on the order');
   await screenshot('refunded');
   await click('#order-dialog button[value="close"]');
+}
+
+// ---- people and shifts (issue 14) ----
+async function peopleAndShifts(api, fullKey) {
+  const order = async (id) => (await (await fetch(`${api}/api/qris/orders/${id}`, { headers: { 'x-api-key': fullKey } })).json()).order;
+
+  // 14. the owner adds a cashier in Pengaturan → Orang
+  await click('#nav-settings');
+  await visible('#people-card');
+  await waitFor('the owner in Orang', () => exec('return document.querySelectorAll("#people-table tbody tr").length === 1;'));
+  check((await exec('return document.getElementById("pp-discount-limit").value;')) === '10',
+    'Orang shows the cashier discount limit as 10 (%): the engine\'s 1000 basis points');
+  check((await exec('return document.getElementById("pp-lock-after").value;')) === '5', 'and the lock after 5 idle minutes');
+  await exec('document.getElementById("pp-discount-limit").value = "15";');
+  await click('#pp-save');
+  await waitFor('the limit saved', async () => /Tersimpan/.test(await text('#pp-status')));
+  const limit = await exec('return window.__TAURI__.core.invoke("app_info").then((i) => i.settings.cashier_discount_limit_bp);');
+  check(limit === 1500, `15 (%) is saved as ${limit} basis points (settings_update)`);
+  await type('#pp-name', CASHIER.name);
+  await setValue('#pp-role', 'cashier');
+  await type('#pp-pin', CASHIER.pin);
+  await click('#pp-add');
+  await waitFor(`${CASHIER.name} in Orang`, () => exec('return document.querySelectorAll("#people-table tbody tr").length === 2;'));
+  const ani = await exec('return [...document.querySelectorAll("#people-table tbody tr")].map((r) => r.textContent).find((t) => t.includes(arguments[0]));', [CASHIER.name]);
+  check(/Kasir/.test(ani) && /Aktif/.test(ani), `the owner added ${CASHIER.name} as Kasir, Aktif (user_save)`);
+  await exec('document.getElementById("people-card").scrollIntoView();');
+  await screenshot14('pengaturan-orang');
+
+  // 15. the owner locks the till (Ctrl+L): the lock screen shows both names
+  await blur();
+  await ctrlL();
+  await waitFor('the lock screen', () => lockShown());
+  await waitFor('both names', async () => (await exec('return [...document.querySelectorAll("#lock-users .lu-name")].map((e) => e.textContent).join("|");')) === `${OWNER.name}|${CASHIER.name}`);
+  check(true, `Ctrl+L locks the till; the lock screen lists ${OWNER.name} and ${CASHIER.name}`);
+  const still = await exec('return window.__TAURI__.core.invoke("orders_list", {}).then(() => "answered", (e) => e.code);');
+  check(still === 'locked', `a command while locked answers ${still}`);
+  await screenshot14('kunci');
+
+  // 16. the cashier unlocks; the owner's shift is still open
+  await pickUser(CASHIER.name);
+  await type('#lock-pin', CASHIER.pin);
+  await screenshot14('pin');
+  await type('#lock-pin', '\uE007');
+  await waitFor(`${CASHIER.name} unlocked`, async () => !(await lockShown()) && (await text('#lock-user')) === CASHIER.name);
+  await visible('#screen-shift');
+  const notice = await text('#shift-notice');
+  check(new RegExp(`Shift ${OWNER.name} masih terbuka sejak`).test(notice), `${CASHIER.name} is told: "${notice}"`);
+  await screenshot14('shift-lain-terbuka');
+  // she counts the drawer over: closing another's shift asks the owner's PIN
+  await click('#sc-by-total');
+  await type('#sc-total', '200000');
+  await click('#shift-go');
+  await visible('#owner-dialog');
+  await type('#ow-pin', OWNER.pin);
+  await type('#ow-pin', '\uE007');
+  await visible('#shift-result');
+  check(/Bu Sari ditutup/.test(await text('#shift-title')), `the owner's PIN closed ${OWNER.name}'s shift (owner_approve, then shift_close again)`);
+  await click('#shift-new');
+
+  // 17. her own shift, counted note by note: the engine adds it up
+  await waitFor('Buka shift', async () => /Buka shift/.test(await text('#shift-title')));
+  await type('#sc-n-50000', '2');
+  await type('#sc-n-10000', '5');
+  await type('#sc-n-1000', '10');
+  await waitFor('the engine\'s sum', async () => (await text('#sc-sum')) === 'Rp 160.000');
+  check((await text('#sc-denoms .cc-amount[data-value="10000"]')) === 'Rp 50.000', 'cash_count: 2 × Rp 50.000 + 5 × Rp 10.000 + 10 × Rp 1.000 = Rp 160.000, each line\'s amount from the engine');
+  await screenshot14('buka-shift-pecahan');
+  await click('#shift-go');
+  await visible('#kasir-cart-view');
+  check(true, `${CASHIER.name}'s shift is open with Rp 160.000; Kasir is up`);
+  // Pengaturan for a cashier: no owner's PIN asked just to look; Orang says it is the owner's
+  await click('#nav-settings');
+  await visible('#people-ask');
+  await sleep(1000);
+  check(!(await exec('return document.getElementById("owner-dialog").open;')) && !(await exec('return document.getElementById("settings-owner-note").hidden;')),
+    `a cashier opens Pengaturan without a PIN prompt; it says "${await text('#settings-owner-note')}"`);
+  await click('#nav-kasir');
+  await visible('#kasir-cart-view');
+
+  // 18. a cash sale: one Nasi goreng, the exact cash
+  const nasi = await exec('return [...document.querySelectorAll("#p-grid .tile")].find((b) => b.textContent.includes("Nasi goreng"))?.dataset.productId;');
+  await click(`#p-grid .tile[data-product-id="${nasi}"]`);
+  await waitFor('the cart priced', async () => /Rp 15\.000/.test(await total('sale.t.total')));
+  // 20% off is over a cashier's 10%: the cart says paying will ask the owner
+  await setValue('#cart-disc-kind', 'percent');
+  await exec('const e = document.getElementById("cart-disc-value"); e.value = "20"; e.dispatchEvent(new Event("input", { bubbles: true }));');
+  await visible('#cart-owner-hint');
+  check(/PIN pemilik/.test(await text('#cart-owner-hint')), `a 20% discount by the cashier: "${await text('#cart-owner-hint')}" (cart_price's discount_needs_owner)`);
+  await exec('const e = document.getElementById("cart-disc-value"); e.value = ""; e.dispatchEvent(new Event("input", { bubbles: true }));');
+  await waitFor('the hint gone', async () => /Rp 15\.000/.test(await total('sale.t.total')) && await exec('return document.getElementById("cart-owner-hint").hidden;'));
+  await click('#cart-pay');
+  await visible('#pay-dialog');
+  await click('#pay-exact');
+  await visible('#pay-done');
+  const saleId = await text('#pay-done-fields dd[data-field="pay.done.order"]');
+  const sale = await order(saleId);
+  check(sale.status === 'paid' && sale.payment_method === 'cash', `${CASHIER.name} sold ${saleId} in cash`);
+  await keys('\uE007');
+  await waitFor('an empty cart', () => exec('return !document.getElementById("pay-dialog").open;'));
+
+  // 19. she tries a refund: the owner's PIN is asked on the spot
+  await click('#nav-orders');
+  await visible('#screen-orders');
+  const row = `#orders-table tr[data-order-id="${saleId}"]`;
+  await waitFor('the sale in Pesanan', () => exec('return !!document.querySelector(arguments[0]);', [row]));
+  await click(`${row} td:nth-child(2)`);
+  await visible('#order-dialog');
+  await waitFor('its detail', async () => /Kasir\s*Ani/.test(await text('#od-fields')));
+  check(true, `the order's detail says Kasir: ${CASHIER.name}`);
+  await click('#od-refund');
+  await visible('#refund-dialog');
+  await type('#rf-reason', 'Salah pesan');
+  await click('#rf-go');
+  await visible('#owner-dialog');
+  check(/Perlu persetujuan pemilik/.test(await text('#ow-title')) && /refund/.test(await text('#ow-why')), `a cashier's refund asks: "${await text('#ow-why')}"`);
+  check((await text('#ow-owners')) === OWNER.name, 'the prompt names the owner');
+  await screenshot14('persetujuan-pemilik');
+  await type('#ow-pin', '0000');
+  await type('#ow-pin', '\uE007');
+  await visible('#ow-error');
+  check(await exec('return document.getElementById("ow-error").dataset.code === "wrong_pin";'), `a wrong owner's PIN is refused: ${await text('#ow-error')}`);
+  await type('#ow-pin', OWNER.pin);
+  await type('#ow-pin', '\uE007');
+  await waitFor('the refund shown', async () => /Sudah dikembalikan\s*Rp 15\.000/.test(await text('#od-fields')));
+  check(true, 'the owner\'s PIN approved it: the same order_refund ran again and gave back Rp 15.000');
+  // the detail is taller than the screen now: its Tutup is scrolled to first
+  await exec('document.querySelector(\'#order-dialog button[value="close"]\').scrollIntoView({ block: "center" });');
+  await click('#order-dialog button[value="close"]');
+
+  // 20. she closes her shift with a count that is short
+  await blur();
+  await keys('\uE03A'); // F10
+  await visible('#screen-shift');
+  await waitFor('Tutup shift', async () => /Tutup shift/.test(await text('#shift-title')));
+  await click('#sc-by-total');
+  await type('#sc-total', '150000');
+  await type('#shift-note', 'Uang kembalian kurang');
+  await click('#shift-go');
+  await visible('#shift-result');
+  const field = (k) => text(`#shift-summary-slot dd[data-field="${k}"]`);
+  const expected = await field('shift.f.expected');
+  const variance = await field('shift.f.variance');
+  check(expected === 'Rp 160.000', `expected in the drawer ${expected}: Rp 160.000 opening + Rp 15.000 sold − Rp 15.000 refunded`);
+  check((await field('shift.f.counted')) === 'Rp 150.000', 'counted Rp 150.000');
+  check(variance === 'Kurang Rp 10.000' && await exec('return !!document.querySelector("#shift-summary-slot .variance.short");'), `the variance reads "${variance}", in red`);
+  check(/Rp 0/.test(await field('shift.f.qris')) && (await field('shift.f.sales')) === '1', `QRIS ${await field('shift.f.qris')}, ${await field('shift.f.sales')} sale`);
+  await screenshot14('tutup-shift-selisih');
+  await click('#shift-pdf');
+  await waitFor('the shift PDF', async () => /\.pdf/.test(await exec('return document.getElementById("shift-print-out").textContent;')));
+  const pdf = (await exec('return document.getElementById("shift-print-out").textContent;')).replace(/^Disimpan: /, '');
+  check(existsSync(pdf) && readFileSync(pdf).subarray(0, 5).toString() === '%PDF-', `shift_report_save wrote ${pdf}`);
+  // a sale with no shift of her own: Buka shift, the cart kept
+  await click('#nav-kasir');
+  await visible('#kasir-cart-view');
+  await click(`#p-grid .tile[data-product-id="${nasi}"]`);
+  await waitFor('the cart priced', async () => /Rp 15\.000/.test(await total('sale.t.total')));
+  await click('#cart-pay');
+  await visible('#pay-dialog');
+  await click('#pay-exact');
+  await visible('#screen-shift');
+  check(!(await exec('return document.getElementById("pay-dialog").open;')) && /Buka shift dulu/.test(await text('#shift-notice')),
+    `checkout without her shift (no_open_shift) goes to Buka shift: "${await text('#shift-notice')}"`);
+
+  // 21. five wrong PINs lock her name for a minute
+  await blur();
+  await ctrlL();
+  await pickUser(CASHIER.name);
+  for (let i = 1; i <= 5; i++) {
+    await exec('document.getElementById("lock-error").hidden = true;');
+    await type('#lock-pin', '9999');
+    await type('#lock-pin', '\uE007');
+    await visible('#lock-error');
+  }
+  const code = await exec('return document.getElementById("lock-error").dataset.code;');
+  const lockout = await text('#lock-error');
+  check(code === 'pin_locked' && /dikunci sampai/.test(lockout), `the fifth wrong PIN: "${lockout}"`);
+  await screenshot14('pin-terkunci');
+  await exec('document.getElementById("lock-error").hidden = true;');
+  await type('#lock-pin', CASHIER.pin);
+  await type('#lock-pin', '\uE007');
+  await visible('#lock-error');
+  await waitFor('still locked out', async () => (await exec('return document.getElementById("lock-error").dataset.code;')) === 'pin_locked' && (await lockShown()));
+  check(true, 'even the right PIN waits for the minute');
+
+  // 22. the owner reads the shifts in Pengaturan → Shift
+  await click('#lock-back');
+  await unlock(OWNER);
+  await click('#nav-settings');
+  await visible('#shifts-card');
+  await waitFor('two closed shifts', () => exec('return document.querySelectorAll("#shifts-table tbody tr").length === 2;'));
+  const rows = await exec('return [...document.querySelectorAll("#shifts-table tbody tr")].map((r) => r.textContent);');
+  check(rows[0].includes(CASHIER.name) && rows[0].includes('−Rp 10.000') && rows[1].includes(OWNER.name), `Shift lists ${CASHIER.name}'s shift (−Rp 10.000) above ${OWNER.name}'s`);
+  await click('#shifts-table tbody tr:first-child td:first-child');
+  await visible('#shift-dialog');
+  await waitFor('the shift report', async () => /Kurang Rp 10\.000/.test(await text('#sd-summary')));
+  check(/Uang kembalian kurang/.test(await text('#sd-summary')), 'shift_get shows the closed shift with its note');
+  await screenshot14('pengaturan-shift');
+  await click('#sd-close');
+
+  // 23. the idle lock: one minute without a key or the mouse locks the till
+  await exec('document.getElementById("people-card").scrollIntoView();');
+  await exec('document.getElementById("pp-lock-after").value = "1";');
+  await click('#pp-save');
+  await waitFor('the lock time saved', async () => /Tersimpan/.test(await text('#pp-status')));
+  const idleFrom = Date.now();
+  await waitFor('the idle lock', () => lockShown(), 90000);
+  const idle = Math.round((Date.now() - idleFrom) / 1000);
+  check(idle >= 55, `after ${idle} s with no key or mouse the till locked itself (lock_after_minutes 1)`);
 }
 
 // ---- bench: the catalogue of a bigger shop (issue 13) ----
@@ -471,6 +722,7 @@ async function main() {
     KASIR_DATA_DIR: data,
     KASIR_BIND: `127.0.0.1:${apiPort}`,
     KASIR_NO_NOTIFY: '1',
+    KASIR_NO_OPEN: '1', // a saved PDF (the shift's report) opens no viewer
     WEBKIT_DISABLE_COMPOSITING_MODE: '1',
     RUST_LOG: process.env.RUST_LOG || 'warn',
   };
@@ -491,6 +743,21 @@ async function main() {
     result.coldStartMs = Math.round(ready - launched);
     console.log(`  window ready ${result.coldStartMs} ms after the session was asked for`);
 
+    // 0. first run: the owner's name and PIN, before anything else (issue 14)
+    await visible('#lock-setup-view');
+    check(/Buat PIN pemilik/.test(await text('#lock-setup-view h1')), 'a fresh till asks for the owner\'s PIN first (Buat PIN pemilik)');
+    await type('#owner-name', OWNER.name);
+    await type('#owner-pin', OWNER.pin);
+    await type('#owner-pin2', '4321');
+    await type('#owner-pin2', '\uE007');
+    await visible('#lock-setup-error');
+    check(/tidak sama/.test(await text('#lock-setup-error')), 'two different PINs are refused before the engine is asked');
+    await type('#owner-pin2', OWNER.pin);
+    await screenshot14('pemilik-pin');
+    await click('#owner-go');
+    await waitFor('the owner unlocked', async () => !(await lockShown()) && (await text('#lock-user')) === OWNER.name);
+    check(true, `owner_setup made ${OWNER.name} and unlocked the till; the top bar says 🔒 ${OWNER.name}`);
+
     // 1. first run: import the static QRIS by pasting its text
     await visible('#screen-setup');
     await screenshot('first-run');
@@ -501,6 +768,11 @@ async function main() {
     check(merchant.length > 0, `the import shows the merchant name (${merchant})`);
     await screenshot('qris-imported');
     await click('#setup-done');
+
+    // the owner's shift: no sale before the drawer is counted
+    await openShiftTotal('200000');
+    await screenshot14('buka-shift');
+    await type('#sc-total', '\uE007');
 
     // 2. Kasir: type the amount, Enter makes the QR
     await visible('#screen-kasir');
@@ -676,6 +948,8 @@ async function main() {
     // 8-12. a shop with a catalogue (docs/SALES.md); the benchmark keeps the
     // amount-only till it measures
     if (!bench) await catalogueSales(api, fullKey);
+    // 14-20. people and shifts (issue 14)
+    if (!bench) await peopleAndShifts(api, fullKey);
 
     if (bench) {
       // cold start to the Kasir screen: a new process over the data it made
@@ -687,7 +961,11 @@ async function main() {
         capabilities: { alwaysMatch: { 'tauri:options': { application: bin } } },
       })).sessionId;
       await waitFor('the UI to start', () => exec('return document.body.dataset.ready === "1";'), 30000);
+      // cold start to the first screen (the lock screen, for a new process)
       result.coldStartMs = Math.round((await exec('return window.kasirMetrics.readyEpochMs;')) - relaunched);
+      if (await waitFor('the lock screen or Kasir', async () => ((await lockShown()) ? 'lock' : (await exec('return !document.getElementById("screen-kasir").hidden;')) && 'kasir')) === 'lock') {
+        await unlock(OWNER);
+      }
       await visible('#screen-kasir');
       // keypress→QR samples
       const samples = [];
@@ -721,6 +999,13 @@ async function main() {
       result.loadAfter = loadavg().map((x) => Math.round(x * 100) / 100);
     }
     console.log(bench ? JSON.stringify(result) : 'e2e: the till works end to end');
+  } catch (e) {
+    // what the till showed when it failed: the screen, and which dialogs were up
+    try {
+      execFileSync('import', ['-window', 'root', join(out, 'failed.png')]);
+      console.error(`  the screen: ${join(out, 'failed.png')}; open dialogs: ${await exec('return [...document.querySelectorAll("dialog[open]")].map((d) => d.id).join(", ") || "none";')}`);
+    } catch { /* the window is gone */ }
+    throw e;
   } finally {
     if (process.env.E2E_HOLD) await sleep(Number(process.env.E2E_HOLD));
     if (session) await wd('DELETE', `/session/${session}`).catch(() => {});

@@ -1,5 +1,6 @@
 // The cashier UI's shell: the menu, the keys, the banner for "customer says
-// paid", the server pill and the start. Each screen is its own module; every
+// paid", the server pill and the start: the lock screen first, then the
+// shop's QRIS (first run), then the cashier's shift, then the till. Each screen is its own module; every
 // action calls one Tauri command and the engine decides everything
 // (validation, statuses, totals). The UI only shows and asks.
 import { listen } from './api.js';
@@ -8,7 +9,7 @@ import { rupiah } from './format.js';
 import { t, setLanguage } from './i18n.js';
 import { beep } from './sound.js';
 import { show, screen } from './nav.js';
-import { session, loadInfo, onChange } from './session.js';
+import { session, loadInfo, loadLogin, onChange } from './session.js';
 import * as kasir from './kasir.js';
 import * as katalog from './katalog.js';
 import { wireBayar } from './bayar.js';
@@ -18,8 +19,10 @@ import * as links from './links.js';
 import { wirePengaturan } from './pengaturan.js';
 import { wireSetup, hasQris } from './setup.js';
 import { startCustomer } from './customer.js';
+import { wirePeople, startSession, onLockKey } from './people.js';
+import { wireShift, openShiftScreen } from './shift.js';
 
-const NAV = { F1: 'kasir', F2: 'orders', F3: 'links', F4: 'settings' };
+const NAV = { F1: 'kasir', F2: 'orders', F3: 'links', F4: 'settings', F10: 'shift' };
 
 let pendingOpen = null; // an order a customer says is paid, opened when the till is focused
 let bannerOrder = null; // the order the banner names ("Buka" opens it)
@@ -90,7 +93,9 @@ function wireBanner() {
 // ---------- keyboard ----------
 
 function onKey(e) {
-  // a dialog (an order, Bayar, Tagihan, Refund) has the keys to itself
+  // Ctrl+L locks from anywhere, over a dialog too
+  if (onLockKey(e)) return;
+  // a dialog (an order, Bayar, Tagihan, Refund, the lock screen) has the keys to itself
   if (document.querySelector('dialog[open]')) return;
   if (NAV[e.key]) {
     e.preventDefault();
@@ -118,10 +123,33 @@ function onKey(e) {
   }
 }
 
+// ---------- who is at the till ----------
+
+/** Someone unlocked: the QRIS first (first run), then their shift, then
+ * back where the till was (the same person) or Kasir. */
+function afterUnlock(login, before) {
+  if (!hasQris()) return show('setup');
+  if (!login.shift_is_mine || login.shift_stale) return openShiftScreen();
+  if (before === login.user.id && screen() && screen() !== 'setup') return show(screen());
+  return show('kasir');
+}
+
+/** A sale needs the cashier's own shift: Buka shift (the cart waits). */
+async function noShift() {
+  for (const d of document.querySelectorAll('dialog[open]')) if (d.id !== 'lock-dialog') d.close();
+  await loadLogin().catch(() => {});
+  if (session.login) openShiftScreen('sale');
+}
+
+/** Back from the shift screen, or a shift just opened: to the till. */
+const toTill = () => show(hasQris() ? 'kasir' : 'setup');
+
 // ---------- start ----------
 
 async function start() {
-  wireSetup();
+  wirePeople({ onUnlock: afterUnlock, onNoShift: noShift });
+  wireShift({ onBack: toTill });
+  wireSetup({ onDone: () => session.login && afterUnlock(session.login, session.login.user.id) });
   kasir.wireKasir({ onVerified: (id) => pendingOpen === id && clearBanner() });
   katalog.wireKatalog();
   wireBayar();
@@ -137,7 +165,9 @@ async function start() {
   setLanguage(info.settings.language);
   renderServer();
   await listen('order-event', onOrderEvent);
-  show(info.has_qris ? 'kasir' : 'setup');
+  // locked: the lock screen is up, and afterUnlock runs once someone unlocks
+  const login = await startSession();
+  if (login) afterUnlock(login, login.user.id);
   requestAnimationFrame(() => {
     window.kasirMetrics.readyEpochMs = performance.timeOrigin + performance.now();
     document.body.dataset.ready = '1';

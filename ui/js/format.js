@@ -44,6 +44,15 @@ export function dateTime(ms, lang, { seconds = false } = {}) {
   }).format(new Date(new Date(ms).getTime() + offsetMinutes * 60000));
 }
 
+/** Only the time of day on the merchant's wall clock ("11.20.50"): for
+ * moments a minute or two away, such as a PIN lockout's end. */
+export function timeOfDay(ms, lang, { seconds = false } = {}) {
+  if (ms == null) return '';
+  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'id-ID', {
+    timeZone: 'UTC', hour: '2-digit', minute: '2-digit', ...(seconds ? { second: '2-digit' } : {}),
+  }).format(new Date(new Date(ms).getTime() + offsetMinutes * 60000));
+}
+
 /** Today (YYYY-MM-DD) on the merchant's wall clock, for an engine that does not say it yet. */
 export function todayHere(nowMs = Date.now()) {
   return new Date(nowMs + offsetMinutes * 60000).toISOString().slice(0, 10);

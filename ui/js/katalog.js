@@ -13,6 +13,7 @@ import { createScanner } from './scanner.js';
 import { focusAmount } from './kasir.js';
 import { openPay } from './bayar.js';
 import { openBills } from './tagihan.js';
+import { may } from './session.js';
 
 let cart = C.emptyCart();
 let priced = null; // the engine's answer for `cart`, or null while none is right
@@ -265,6 +266,8 @@ function renderCart() {
     }
   }
   $('cart-totals').replaceChildren(...rows);
+  // a cashier's discount over the limit: checkout asks an owner's PIN (api.js)
+  $('cart-owner-hint').hidden = !(priced?.discount_needs_owner && !may('discount_any'));
   $('cart-count').textContent = priced ? t('sale.items', { n: digits(priced.item_count) }) : '';
   $('cart-pay').disabled = empty || !priced;
   $('cart-bill').hidden = !bill;

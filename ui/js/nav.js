@@ -2,7 +2,7 @@
 // goes away; the shell (app.js) decides when to go where.
 import { $ } from './dom.js';
 
-const SCREENS = ['setup', 'kasir', 'qr', 'orders', 'links', 'settings', 'customer'];
+const SCREENS = ['setup', 'kasir', 'qr', 'shift', 'orders', 'links', 'settings', 'customer'];
 const hooks = {};
 let current = null;
 

@@ -1,16 +1,18 @@
 // Pengaturan: the settings, the shop's static QRIS, the API keys; the
 // Webhook, Widget and Cetak cards come from integrations.js, Produk and
-// Pajak & layanan from produk.js.
+// Pajak & layanan from produk.js, Orang and Shift from orang.js. A cashier
+// sees it too: what they save asks an owner's PIN (api.js).
 import { call } from './api.js';
 import { $, el } from './dom.js';
 import { dateTime, onlyDigits, typedNumber } from './format.js';
 import { t, setLanguage, language } from './i18n.js';
 import { confirmTwice, copyText, showError } from './controls.js';
 import { onScreen, show } from './nav.js';
-import { session, loadInfo, update } from './session.js';
+import { session, loadInfo, loadLogin, update, may } from './session.js';
 import { mountIntegrations } from './integrations.js';
 import { autoConfirmCard } from './autoconfirm.js';
 import { productsCard, taxCard } from './produk.js';
+import { peopleCard, shiftsCard, wireShiftDialog } from './orang.js';
 
 function fillSettings() {
   const s = session.settings;
@@ -41,7 +43,12 @@ function fillSettings() {
 async function loadSettings() {
   $('settings-saved').hidden = true;
   try {
-    const [info, qris, keys] = await Promise.all([loadInfo(), call('qris_list'), call('keys_list')]);
+    // loading asks no owner's PIN: what a cashier may not see stays empty
+    const quiet = (cmd) => call(cmd, undefined, { approve: false }).catch((e) => {
+      if (e?.code === 'owner_only') return [];
+      throw e;
+    });
+    const [info, qris, keys] = await Promise.all([loadInfo(), quiet('qris_list'), quiet('keys_list')]);
     fillSettings();
     $('about').textContent = t('about', { version: info.version, dir: info.data_dir });
     renderQrisList(qris);
@@ -128,6 +135,7 @@ async function saveSettings() {
     });
     setLanguage(settings.language);
     update({ settings });
+    await loadLogin().catch(() => {});
     await loadSettings();
     $('settings-saved').hidden = false;
   } catch (e) {
@@ -165,11 +173,15 @@ export function wirePengaturan() {
       showError($('key-error'), err);
     }
   });
+  wireShiftDialog();
   $('key-copy').addEventListener('click', (e) => copyText($('key-secret-text').textContent, e.currentTarget));
   // Produk and Pajak & layanan are drawn once each time the screen comes up,
   // so saving another card doesn't wipe a product half typed
   onScreen('settings', {
     enter: async () => {
+      $('settings-owner-note').hidden = may('settings');
+      $('settings-people-slot').replaceChildren(peopleCard());
+      $('settings-shifts-slot').replaceChildren(shiftsCard());
       await loadSettings();
       $('settings-products-slot').replaceChildren(productsCard());
       if (session.settings) $('settings-tax-slot').replaceChildren(taxCard(session.settings));

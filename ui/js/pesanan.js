@@ -103,6 +103,7 @@ export async function openDetail(orderId) {
       o.refunded_amount ? ['detail.refunded', rupiah(o.refunded_amount)] : null,
       o.description ? ['detail.desc', o.description] : null,
       ['detail.source', t(`source.${o.source}`)],
+      o.cashier ? ['detail.cashier', o.cashier] : null,
       ['detail.created', dateTime(o.created_ms, lang)],
       ['detail.expires', dateTime(o.expires_ms, lang)],
       o.customer_confirmed_ms ? ['detail.customer', dateTime(o.customer_confirmed_ms, lang)] : null,
@@ -125,7 +126,9 @@ export async function openDetail(orderId) {
     refundOrder = o;
     $('od-url').textContent = o.url;
     $('od-events').replaceChildren(...events.map((e) =>
-      el('li', {}, `${dateTime(e.created_at, lang)} · ${e.event} · ${e.actor}`)));
+      el('li', {}, `${dateTime(e.created_at, lang)} · ${e.event} · ${e.actor}`,
+        e.user_name ? ` · ${e.user_name}` : '',
+        e.approved_by ? ` · ${t('detail.approved_by', { name: e.approved_by })}` : '')));
     const open = isOpen(o.status);
     $('od-verify').disabled = !open;
     $('od-cancel').disabled = !open;

@@ -1,10 +1,12 @@
 // What `app_info` said: the settings, the server, the merchant's zone and
-// today in it. Screens read it here; whoever changes it says so through
-// `update`, and the shell redraws what depends on it (the server pill).
+// today in it; and who is at the till (`login`, the engine's Session: the
+// user, their rights, the till's open shift). Screens read it here; whoever
+// changes it says so through `update`, and the shell redraws what depends
+// on it (the server pill, the lock button).
 import { call } from './api.js';
 import { setZone, todayHere } from './format.js';
 
-export const session = { info: null, settings: null, server: null };
+export const session = { info: null, settings: null, server: null, login: null };
 
 const listeners = [];
 
@@ -32,3 +34,18 @@ export async function today() {
   const info = await loadInfo();
   return info.today ?? todayHere();
 }
+
+/** The engine's Session again (after a shift opens or closes, a setting
+ * changes); null when the till is locked. */
+export async function loadLogin() {
+  try {
+    update({ login: await call('session_get') });
+  } catch (e) {
+    if (e?.code !== 'locked') throw e;
+    update({ login: null });
+  }
+  return session.login;
+}
+
+/** What the user at the till may do without an owner's PIN. */
+export const may = (right) => !!session.login?.rights?.[right];

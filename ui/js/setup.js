@@ -49,7 +49,8 @@ async function importImage(file) {
 /** Until a QRIS is imported, the menu keys stay on this screen. */
 export const hasQris = () => !!session.info?.has_qris;
 
-export function wireSetup() {
+/** `onDone()` runs on "Mulai berjualan" (the shell goes on to the shift). */
+export function wireSetup({ onDone } = {}) {
   $('qris-import').addEventListener('click', importText);
   $('qris-text').addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey) {
@@ -75,7 +76,8 @@ export function wireSetup() {
   $('setup-done').addEventListener('click', () => {
     $('setup-result').hidden = true;
     $('qris-text').value = '';
-    show('kasir');
+    if (onDone) onDone();
+    else show('kasir');
   });
   $('setup-again').addEventListener('click', () => {
     $('setup-result').hidden = true;

@@ -7,7 +7,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import id from '../js/strings/id.js';
 import en from '../js/strings/en.js';
-import { rupiah, dateTime, setZone, todayHere, typedAmount, typedNumber, countdown } from '../js/format.js';
+import { rupiah, dateTime, setZone, todayHere, typedAmount, typedNumber, countdown, timeOfDay } from '../js/format.js';
 import { errorText } from '../js/controls.js';
 import { setLanguage } from '../js/i18n.js';
 
@@ -90,6 +90,8 @@ test('times read on the merchant\'s wall clock, +07:00 until app_info says', () 
   assert.match(dateTime(ms, 'en'), /31 Jan.*14:00/);
   setZone(undefined);
   assert.equal(dateTime(null, 'id'), '');
+  assert.match(timeOfDay(Date.UTC(2026, 0, 31, 4, 20, 50), 'id', { seconds: true }), /^11[.:]20[.:]50$/);
+  assert.equal(timeOfDay(null, 'id'), '');
 });
 
 test('the countdown', () => {
