@@ -16,6 +16,15 @@ pub fn signed(n: i64) -> String {
     }
 }
 
+/// Rupiah that may be negative (a drawer refunded past its cash), no plus.
+fn amount(n: i64) -> String {
+    if n < 0 {
+        signed(n)
+    } else {
+        rupiah(n as u64)
+    }
+}
+
 fn count_lines(lines: &mut Vec<Line>, label: &str, count: &[CountLine]) {
     lines.push(Line::Heading(label.into()));
     for c in count.iter().filter(|c| c.count > 0) {
@@ -62,7 +71,7 @@ pub fn shift(s: &Shift, m: &Merchant, zone: &Zone) -> Receipt {
             false,
         ));
     }
-    lines.push(pair("Kas seharusnya", signed(s.expected_cash), true));
+    lines.push(pair("Kas seharusnya", amount(s.expected_cash), true));
     if let Some(counted) = s.counted_cash {
         lines.push(pair("Kas dihitung", rupiah(counted), true));
     }

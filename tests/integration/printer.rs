@@ -525,3 +525,66 @@ async fn a_cash_sale_prints_its_lines_and_change_then_opens_the_drawer() {
         jobs[4]
     );
 }
+
+/// Issue 14 meets issue 15: a closed shift's report prints as a slip with
+/// the drawer's arithmetic and its count by denomination.
+#[tokio::test]
+async fn a_shifts_report_prints_with_its_expected_cash_and_variance() {
+    let app = TestApp::with_qris().await;
+    let p = Printer::start(0).await;
+    set_printer(&app, &p, PrinterPatch::default()).await;
+    let k = &app.kasir;
+    let s = k.set_up_owner("Bu Sari", "1111").await.unwrap();
+    let owner = k.actor(&s.token).await.unwrap();
+    let opening = kasir::service::CashCount {
+        total: Some(100_000),
+        ..Default::default()
+    };
+    let shift = k.open_shift(&owner, opening).await.unwrap();
+    let cart: kasir::service::Cart = serde_json::from_value(serde_json::json!({
+        "lines": [{ "name": "Nasi goreng", "unit_price": 25000, "quantity": 1 }]
+    }))
+    .unwrap();
+    k.checkout(
+        &owner,
+        cart,
+        kasir::service::Tender::Cash { tendered: 50_000 },
+        None,
+    )
+    .await
+    .unwrap();
+    let counted: kasir::service::CashCount = serde_json::from_value(serde_json::json!({
+        "denominations": [{ "value": 100000, "count": 1 }, { "value": 20000, "count": 1 }, { "value": 2000, "count": 1 }]
+    }))
+    .unwrap();
+    k.close_shift(&owner, shift.id, counted, None)
+        .await
+        .unwrap();
+    // receipts print by themselves only when asked: the report is the one job
+    let job = k.print_shift_report(&owner, shift.id).await.unwrap();
+    assert_eq!(job.order_id, None);
+    let slip = printed(&app, &p, 1).await.remove(0);
+    let picture = crate::support::escpos_paper::render(&slip, 384).unwrap();
+    picture
+        .image
+        .save(crate::support::escpos_paper::e2e_dir().join("shift-report-58mm.png"))
+        .unwrap();
+    let lines = paper_lines(&slip);
+    let has = |start: &str, end: &str| {
+        lines
+            .iter()
+            .any(|l| l.starts_with(start) && l.ends_with(end))
+    };
+    assert!(lines.iter().any(|l| l == "LAPORAN SHIFT"), "{lines:#?}");
+    assert!(has("Kas awal", "Rp 100.000"), "{lines:#?}");
+    assert!(has("Penjualan tunai (1)", "Rp 25.000"), "{lines:#?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("Kas seharusnya") && l.ends_with(" Rp 125.000")),
+        "{lines:#?}"
+    );
+    assert!(has("Kas dihitung", "Rp 122.000"), "{lines:#?}");
+    assert!(lines.iter().any(|l| l.contains("-Rp 3.000")), "{lines:#?}");
+    assert!(has("Rp 100.000 x 1", "Rp 100.000"), "{lines:#?}");
+}
