@@ -214,3 +214,58 @@ async fn shifts_are_listed_for_bookkeeping_and_a_cashier_sees_their_own() {
     let (s, b) = app.get("/api/qris/shifts/abc").await;
     assert_eq!((s, b["field"].as_str()), (422, Some("id")), "{b}");
 }
+
+#[tokio::test]
+async fn the_command_line_adds_people_and_sets_a_forgotten_pin() {
+    let app = TestApp::with_qris().await;
+    let dir = app.dir.path().to_str().unwrap().to_string();
+    let run = |args: &[&str], stdin: Option<&str>| {
+        let mut all = vec!["--data-dir", dir.as_str()];
+        all.extend_from_slice(args);
+        crate::support::run_cli(&all, stdin)
+    };
+    let (code, _, err) = run(
+        &["people", "add", "Bu Sari", "--role", "owner"],
+        Some("1234\n"),
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(&["people", "add", "Ani"], Some("12\n"));
+    assert_ne!(code, 0);
+    assert!(err.contains("a PIN is 4 to 6 digits"), "{err}");
+    let (code, _, err) = run(&["people", "add", "Ani"], Some("2222\n"));
+    assert_eq!(code, 0, "{err}");
+    // the owner forgot the PIN and locked themselves out
+    let owner = app.kasir.people().await.unwrap().users[0].clone();
+    assert_eq!(owner.name, "Bu Sari");
+    for _ in 0..5 {
+        let _ = app.kasir.unlock(owner.id, "0000").await;
+    }
+    let (code, out, _) = run(&["people", "list"], None);
+    assert_eq!(code, 0);
+    assert!(out.contains("locked (wrong PINs)"), "{out}");
+    let (code, _, err) = run(&["people", "pin", "bu sari"], Some("987654\n"));
+    assert_eq!(code, 0, "{err}");
+    app.kasir.unlock(owner.id, "987654").await.unwrap();
+    // a key for Ani acts as Ani
+    let (code, key, err) = run(
+        &["keys", "create", "--name", "tablet", "--person", "Ani"],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    let (s, made) = app
+        .as_key(key.trim())
+        .post("/api/qris/generate", json!({ "amount": 1000 }))
+        .await;
+    assert_eq!(s, 200, "{made}");
+    let id = made["payment_link"]["order_id"].as_str().unwrap();
+    assert_eq!(
+        app.kasir.order(id).await.unwrap().cashier.as_deref(),
+        Some("Ani")
+    );
+    let (code, _, err) = run(
+        &["keys", "create", "--name", "x", "--person", "Nobody"],
+        None,
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("nobody active is called"), "{err}");
+}
