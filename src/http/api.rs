@@ -186,6 +186,7 @@ struct Message {
 
 async fn delete_payment_link(
     State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
     Path(id): Path<String>,
 ) -> Result<Json<Message>, ApiError> {
     let id: i64 = id.parse().map_err(|_| {
@@ -194,10 +195,7 @@ async fn delete_payment_link(
             format!("payment link id must be a number, got {id:?}"),
         )
     })?;
-    state
-        .kasir
-        .delete_payment_link(id, ConfirmedBy::Api)
-        .await?;
+    state.kasir.delete_payment_link(&actor, id).await?;
     Ok(Json(Message {
         message: "Payment link deleted successfully",
     }))

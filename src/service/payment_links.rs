@@ -3,9 +3,9 @@
 
 use super::merchant_limits::Counted;
 use super::orders::lifecycle::{self, Step};
-use super::Kasir;
+use super::{Actor, Kasir};
 use crate::error::{Error, Missing, Result};
-use crate::model::{ConfirmedBy, Order, OrderStatus};
+use crate::model::{Order, OrderStatus};
 use crate::store::{self, OrderKey};
 use rand::Rng;
 
@@ -73,9 +73,24 @@ impl Kasir {
         .await
     }
 
-    /// Delete a payment link: it stops working, and an unpaid order is cancelled.
-    pub async fn delete_payment_link(&self, id: i64, actor: ConfirmedBy) -> Result<Order> {
+    /// Delete a payment link: it stops working, and an unpaid order is
+    /// cancelled. A cashier deletes their own links; another's needs the owner.
+    pub async fn delete_payment_link(&self, actor: &Actor, id: i64) -> Result<Order> {
         let now = self.now();
+        let mut approved_by = None;
+        if let Some(p) = actor.person().filter(|_| !actor.is_owner()) {
+            let made_by = self
+                .inner
+                .db
+                .read(move |c| store::get_order(c, OrderKey::Pk(id), now))
+                .await?
+                .map(|o| o.cashier_id);
+            if made_by.is_some_and(|by| by != Some(p.user.id)) {
+                approved_by = self.require(actor, super::Right::CancelOthersOrder).await?;
+            }
+        }
+        let stamp = super::orders::stamp_of(actor, approved_by);
+        let by = actor.confirmed_by();
         self.write_outcome(move |c| {
             let tx = c.transaction()?;
             let Some(order) = store::get_order(&tx, OrderKey::Pk(id), now)?.filter(|o| o.is_active)
@@ -85,7 +100,11 @@ impl Kasir {
             let (order, mut events) = lifecycle::expire_if_due(&tx, order, now)?;
             let order = if order.status.is_open() {
                 let (outcome, cancelled) =
-                    lifecycle::apply(&tx, order, Step::Cancel, actor.as_str(), now)?;
+                    lifecycle::apply(&tx, order, Step::Cancel, by.as_str(), now)?;
+                if let Some((name, approved)) = &stamp {
+                    let ids: Vec<i64> = cancelled.iter().map(|e| e.id).collect();
+                    store::stamp_events(&tx, &ids, name, approved.as_deref())?;
+                }
                 events.extend(cancelled);
                 // an open order can always be cancelled
                 outcome?

@@ -77,6 +77,20 @@ async fn a_cashiers_key_is_refused_owner_only_actions_with_the_services_own_word
         code_and_message(&service)
     );
     assert_eq!(refused["code"], "owner_only");
+    // nor delete his payment link
+    let (s, link) = budi_api
+        .post("/api/qris/payment-link", json!({ "amount": 20000 }))
+        .await;
+    assert_eq!(s, 200, "{link}");
+    let link_id = link["payment_link"]["id"].clone();
+    let (s, b) = ani_api
+        .delete(&format!("/api/qris/payment-link/{link_id}"))
+        .await;
+    assert_eq!((s, b["code"].as_str()), (403, Some("owner_only")), "{b}");
+    let (s, b) = budi_api
+        .delete(&format!("/api/qris/payment-link/{link_id}"))
+        .await;
+    assert_eq!(s, 200, "{b}");
     // Budi may cancel his own
     let (s, b) = budi_api
         .post_empty(&format!("/api/qris/orders/{order_id}/cancel"))

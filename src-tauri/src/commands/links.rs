@@ -4,7 +4,7 @@ use super::orders::TillOrder;
 use super::{absolute, CmdResult, Paging, TillState};
 use kasir::clock::Millis;
 use kasir::http::views;
-use kasir::model::{ConfirmedBy, NewOrder, OrderFilter, OrderSource};
+use kasir::model::{NewOrder, OrderFilter, OrderSource};
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
@@ -97,10 +97,7 @@ pub async fn links_list(
 /// Delete a link by its id: it stops working and an unpaid order is cancelled.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn link_delete(till: TillState<'_>, id: i64) -> CmdResult<TillOrder> {
-    till.actor().await?;
-    let o = till
-        .kasir
-        .delete_payment_link(id, ConfirmedBy::Dashboard)
-        .await?;
+    let actor = till.actor().await?;
+    let o = till.kasir.delete_payment_link(&actor, id).await?;
     TillOrder::of(&till, o, false).await
 }
