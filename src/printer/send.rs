@@ -33,6 +33,33 @@ pub enum Connection {
         path: String,
         baud: u32,
     },
+    /// Raw USB by vendor and product id, where the kernel's usblp driver is
+    /// absent (or the printer isn't a USB printer class device).
+    UsbId {
+        vendor: u16,
+        product: u16,
+    },
+}
+
+impl Connection {
+    /// A `usb` address: `VVVV:PPPP` (hex vendor and product ids, as `lsusb`
+    /// prints them) is raw USB; anything else is a device file.
+    pub fn usb(address: &str) -> Connection {
+        let ids = address.trim().split_once(':').and_then(|(v, p)| {
+            let hex = |s: &str| {
+                (s.len() == 4)
+                    .then(|| u16::from_str_radix(s, 16).ok())
+                    .flatten()
+            };
+            Some((hex(v)?, hex(p)?))
+        });
+        match ids {
+            Some((vendor, product)) => Connection::UsbId { vendor, product },
+            None => Connection::Device {
+                path: address.trim().to_string(),
+            },
+        }
+    }
 }
 
 /// How a job ended up on the printer.
@@ -61,7 +88,33 @@ pub async fn send(to: &Connection, bytes: &[u8]) -> Result<Sent, String> {
                 .await
                 .map_err(|_| "the printer task stopped".to_string())?
         }
+        Connection::UsbId { vendor, product } => {
+            let (vendor, product, bytes) = (*vendor, *product, bytes.to_vec());
+            tokio::task::spawn_blocking(move || usb_id(vendor, product, &bytes))
+                .await
+                .map_err(|_| "the printer task stopped".to_string())?
+        }
     }
+}
+
+/// Through the escpos crate's native USB driver: it finds the device, claims
+/// its interface (detaching a kernel driver) and writes to its bulk endpoint.
+fn usb_id(vendor: u16, product: u16, bytes: &[u8]) -> Result<Sent, String> {
+    use escpos::driver::{Driver, NativeUsbDriver};
+    let id = format!("{vendor:04x}:{product:04x}");
+    let driver = NativeUsbDriver::open(vendor, product).map_err(|e| {
+        let e = e.to_string();
+        if e.contains("not found") {
+            format!("no USB printer {id} is plugged in (check the cable, or `lsusb` for its id)")
+        } else {
+            format!("can't open the USB printer {id}: {e} (a udev rule may be needed for this user)")
+        }
+    })?;
+    driver
+        .write(bytes)
+        .and_then(|_| driver.flush())
+        .map_err(|e| format!("the USB printer {id} refused the job: {e}"))?;
+    Ok(Sent::Accepted)
 }
 
 async fn network(host: &str, port: u16, bytes: &[u8]) -> Result<Sent, String> {
@@ -140,6 +193,44 @@ fn device_error(path: &str, e: std::io::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_usb_address_is_a_vendor_and_product_id_or_a_device_file() {
+        assert_eq!(
+            Connection::usb("0416:5011"),
+            Connection::UsbId {
+                vendor: 0x0416,
+                product: 0x5011
+            }
+        );
+        assert_eq!(
+            Connection::usb(" 04b8:0e15 "),
+            Connection::UsbId {
+                vendor: 0x04b8,
+                product: 0x0e15
+            }
+        );
+        for path in ["/dev/usb/lp0", "0416:501", "zzzz:5011", "/dev/ttyUSB0:1"] {
+            assert!(
+                matches!(Connection::usb(path), Connection::Device { .. }),
+                "{path}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_usb_printer_that_is_not_plugged_in_says_so() {
+        let e = send(
+            &Connection::UsbId {
+                vendor: 0xffff,
+                product: 0xfffe,
+            },
+            b"x",
+        )
+        .await
+        .unwrap_err();
+        assert!(e.contains("ffff:fffe"), "{e}");
+    }
 
     #[test]
     fn status_bytes_are_read_as_the_manual_says() {

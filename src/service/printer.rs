@@ -100,7 +100,7 @@ impl PrinterSettings {
                 let (host, port) = host_port(&address()?)?;
                 Ok(Connection::Network { host, port })
             }
-            "usb" => Ok(Connection::Device { path: address()? }),
+            "usb" => Ok(Connection::usb(&address()?)),
             "serial" => Ok(Connection::Serial {
                 path: address()?,
                 baud: self.baud,
