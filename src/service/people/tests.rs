@@ -220,6 +220,10 @@ async fn a_cashier_is_refused_every_owner_only_action_by_the_service() {
     );
     owner_only(k.users(c).await.map(drop), "people");
     owner_only(
+        k.webhook_secret(c).await.map(drop),
+        "see the webhook secret",
+    );
+    owner_only(
         k.save_user(
             c,
             UserInput {
@@ -262,6 +266,10 @@ async fn a_cashier_is_refused_every_owner_only_action_by_the_service() {
     owner_only(
         k.cancel(c, &open.order_id).await.map(drop),
         "cancel another's order",
+    );
+    owner_only(
+        k.delete_payment_link(c, open.id).await.map(drop),
+        "delete another's payment link",
     );
     let shift = k.current_shift().await.unwrap().unwrap();
     owner_only(k.shift(c, shift.id).await.map(drop), "another's shift");
