@@ -25,8 +25,11 @@ CREATE TABLE shifts (
     opening_count TEXT,
     closed_at     INTEGER,
     closed_by     INTEGER REFERENCES users(id),
-    -- frozen at close, so a late refund can't change a closed shift's report
+    -- frozen at close, so nothing later (a split's QRIS part expiring) can
+    -- change a closed shift's report: expected (negative if refunds passed
+    -- the drawer's cash) and the money it was worked out from, as JSON
     expected_cash INTEGER,
+    closing_money TEXT,
     counted_cash  INTEGER CHECK (counted_cash IS NULL OR counted_cash >= 0),
     closing_count TEXT,
     note          TEXT,

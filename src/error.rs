@@ -181,7 +181,12 @@ pub enum Error {
     /// A cashier asked for what only the owner may do, without the owner's
     /// approval.
     #[error("Only the owner can {action}: ask the owner to approve with their PIN.")]
-    OwnerOnly { action: String },
+    OwnerOnly {
+        action: String,
+        /// The right's stable name (`refund`, `settings`, …): an owner's
+        /// approval is for this one.
+        right: &'static str,
+    },
     #[error("Wrong PIN for {name}; {tries_left} more wrong and {name} is locked for a minute.")]
     WrongPin { name: String, tries_left: u32 },
     #[error("Too many wrong PINs: {name} is locked; try again in {retry_after_secs} s.")]

@@ -79,4 +79,5 @@ pub const COMMANDS: &[&str] = &[
     "shift_report_save",
     "shift_print",
     "display_order",
+    "session_touch",
 ];

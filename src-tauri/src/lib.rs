@@ -39,6 +39,13 @@ impl Till {
         let token = self.token().ok_or(kasir::Error::Locked)?;
         Ok(self.kasir.actor(&token).await?)
     }
+
+    /// [`Till::actor`] for a read the page makes by itself (a list refreshed
+    /// by an order's event): it doesn't count as someone at the till.
+    pub async fn actor_unattended(&self) -> Result<kasir::service::Actor, commands::CmdError> {
+        let token = self.token().ok_or(kasir::Error::Locked)?;
+        Ok(self.kasir.actor_unattended(&token).await?)
+    }
 }
 
 /// The data directory as `kasir serve` finds it: `KASIR_DATA_DIR`, else the OS data directory.

@@ -112,17 +112,19 @@ fn a_cashier_is_refused_a_refund_until_the_owner_approves_with_a_pin() {
     // the engine's own words, as the API gives them for the same refusal
     let words = kasir::Error::OwnerOnly {
         action: "give a refund".into(),
+        right: "refund",
     };
+    assert_eq!(refused["right"], "refund");
     assert_eq!(refused["code"], words.code());
     assert_eq!(refused["message"], words.to_string());
     let wrong = till.err(
         "owner_approve",
-        json!({ "user_id": owner_id(&till), "pin": "9999" }),
+        json!({ "user_id": owner_id(&till), "pin": "9999", "right": "refund" }),
     );
     assert_eq!(wrong["code"], "wrong_pin");
     let ok = till.ok(
         "owner_approve",
-        json!({ "user_id": owner_id(&till), "pin": OWNER_PIN }),
+        json!({ "user_id": owner_id(&till), "pin": OWNER_PIN, "right": "refund" }),
     );
     assert_eq!(ok["approved_by"], "Bu Sari");
     let refunded = till.ok("order_refund", refund.clone());

@@ -86,6 +86,30 @@ pub struct Shift {
     pub note: Option<String>,
 }
 
+impl Shift {
+    /// Whose shift and since when, with its money left out (zeros): what a
+    /// cashier is shown of another cashier's open shift.
+    pub fn without_money(self) -> Shift {
+        Shift {
+            opening_cash: 0,
+            opening_lines: None,
+            cash_sales: 0,
+            cash_count: 0,
+            cash_refunds: 0,
+            expected_cash: 0,
+            counted_cash: None,
+            variance: None,
+            count_lines: None,
+            qris_total: 0,
+            qris_count: 0,
+            sales_count: 0,
+            transfer_refunds: 0,
+            note: None,
+            ..self
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ShiftStatus {

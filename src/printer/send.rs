@@ -107,7 +107,9 @@ fn usb_id(vendor: u16, product: u16, bytes: &[u8]) -> Result<Sent, String> {
         if e.contains("not found") {
             format!("no USB printer {id} is plugged in (check the cable, or `lsusb` for its id)")
         } else {
-            format!("can't open the USB printer {id}: {e} (a udev rule may be needed for this user)")
+            format!(
+                "can't open the USB printer {id}: {e} (a udev rule may be needed for this user)"
+            )
         }
     })?;
     driver

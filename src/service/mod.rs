@@ -83,6 +83,7 @@ struct Inner {
     /// Rung when a print job may be due (queued, or the printer set up).
     print_wake: tokio::sync::Notify,
     sessions: people::Sessions,
+    pin_checks: tokio::sync::Mutex<()>,
 }
 
 /// How to open a [`Kasir`]: the production defaults, or a test's own clock
@@ -165,6 +166,7 @@ impl Kasir {
                 merchant_limits: Default::default(),
                 print_wake: tokio::sync::Notify::new(),
                 sessions: Default::default(),
+                pin_checks: Default::default(),
             }),
         })
     }

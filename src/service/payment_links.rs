@@ -89,34 +89,44 @@ impl Kasir {
                 approved_by = self.require(actor, super::Right::CancelOthersOrder).await?;
             }
         }
-        let stamp = super::orders::stamp_of(actor, approved_by);
+        let stamp = super::orders::stamp_of(actor, approved_by.clone());
         let by = actor.confirmed_by();
-        self.write_outcome(move |c| {
-            let tx = c.transaction()?;
-            let Some(order) = store::get_order(&tx, OrderKey::Pk(id), now)?.filter(|o| o.is_active)
-            else {
-                return Ok((Err(Error::NotFound(Missing::PaymentLinkId(id))), vec![]));
-            };
-            let (order, mut events) = lifecycle::expire_if_due(&tx, order, now)?;
-            let order = if order.status.is_open() {
-                let (outcome, cancelled) =
-                    lifecycle::apply(&tx, order, Step::Cancel, by.as_str(), now)?;
-                if let Some((name, approved)) = &stamp {
-                    let ids: Vec<i64> = cancelled.iter().map(|e| e.id).collect();
-                    store::stamp_events(&tx, &ids, name, approved.as_deref())?;
-                }
-                events.extend(cancelled);
-                // an open order can always be cancelled
-                outcome?
-            } else {
-                order
-            };
-            store::deactivate(&tx, order.id)?;
-            let order = lifecycle::reload(&tx, order.id, now)?;
-            tx.commit()?;
-            Ok((Ok(order), events))
-        })
-        .await
+        let outcome = self
+            .write_outcome(move |c| {
+                let tx = c.transaction()?;
+                let Some(order) =
+                    store::get_order(&tx, OrderKey::Pk(id), now)?.filter(|o| o.is_active)
+                else {
+                    return Ok((Err(Error::NotFound(Missing::PaymentLinkId(id))), vec![]));
+                };
+                let (order, mut events) = lifecycle::expire_if_due(&tx, order, now)?;
+                let order = if order.status.is_open() {
+                    let (outcome, cancelled) =
+                        lifecycle::apply(&tx, order, Step::Cancel, by.as_str(), now)?;
+                    if let Some((name, approved)) = &stamp {
+                        let ids: Vec<i64> = cancelled.iter().map(|e| e.id).collect();
+                        store::stamp_events(&tx, &ids, name, approved.as_deref())?;
+                    }
+                    events.extend(cancelled);
+                    // an open order can always be cancelled
+                    outcome?
+                } else {
+                    order
+                };
+                store::deactivate(&tx, order.id)?;
+                let order = lifecycle::reload(&tx, order.id, now)?;
+                tx.commit()?;
+                Ok((Ok(order), events))
+            })
+            .await;
+        self.settle(
+            actor,
+            super::Right::CancelOthersOrder,
+            approved_by,
+            &outcome,
+        )
+        .await;
+        outcome
     }
 
     /// A customer opened the payment page (counted by the page's script, so

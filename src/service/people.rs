@@ -122,6 +122,35 @@ pub enum Right {
 }
 
 impl Right {
+    pub const ALL: [Right; 8] = [
+        Right::Settings,
+        Right::People,
+        Right::Refund,
+        Right::CancelOthersOrder,
+        Right::BigDiscount,
+        Right::OtherShifts,
+        Right::CloseOthersShift,
+        Right::DailyReport,
+    ];
+
+    /// The stable name the till and the API see.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Right::Settings => "settings",
+            Right::People => "people",
+            Right::Refund => "refund",
+            Right::CancelOthersOrder => "cancel_others_order",
+            Right::BigDiscount => "big_discount",
+            Right::OtherShifts => "other_shifts",
+            Right::CloseOthersShift => "close_others_shift",
+            Right::DailyReport => "daily_report",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Right> {
+        Right::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
     fn action(self) -> &'static str {
         match self {
             Right::Settings => "change the settings",
@@ -186,7 +215,15 @@ pub struct UserInput {
 struct SessionState {
     user_id: i64,
     last_seen: Millis,
-    approval: Option<(UserRef, Millis)>,
+    approval: Option<Approval>,
+}
+
+/// An owner's yes for one action of one kind, until a time.
+#[derive(Debug, Clone)]
+struct Approval {
+    owner: UserRef,
+    right: Right,
+    until: Millis,
 }
 
 /// The till's unlocked sessions, in memory: a restart locks the till.
@@ -251,8 +288,8 @@ fn new_token() -> String {
 
 impl Kasir {
     /// Check `right` for `actor`. A cashier passes with an owner's approval
-    /// waiting in their session, used up here and kept with both names;
-    /// returns the approving owner's name then.
+    /// for this right waiting in their session, used up here and kept with
+    /// both names; returns the approving owner's name then.
     pub async fn require(&self, actor: &Actor, right: Right) -> Result<Option<String>> {
         let Actor::Person(p) = actor else {
             return Ok(None);
@@ -263,24 +300,85 @@ impl Kasir {
         let now = self.now();
         let approval = p.session.as_ref().and_then(|token| {
             self.inner.sessions.with(|m| {
-                m.get_mut(token)
-                    .and_then(|s| s.approval.take())
-                    .filter(|(_, until)| *until > now)
+                let s = m.get_mut(token)?;
+                // an approval for another kind of action stays where it is
+                if s.approval
+                    .as_ref()
+                    .is_some_and(|a| a.right == right && a.until > now)
+                {
+                    s.approval.take()
+                } else {
+                    None
+                }
             })
         });
-        let Some((owner, _)) = approval else {
+        let Some(approval) = approval else {
             return Err(Error::OwnerOnly {
                 action: right.action().to_string(),
+                right: right.as_str(),
             });
         };
-        let (cashier, owner_name) = (p.user.name.clone(), owner.name.clone());
+        let (cashier, owner_name) = (p.user.name.clone(), approval.owner.name.clone());
         self.inner
             .db
             .write(move |c| {
                 store::insert_owner_approval(c, &cashier, &owner_name, right.action(), now)
             })
             .await?;
-        Ok(Some(owner.name))
+        Ok(Some(approval.owner.name))
+    }
+
+    /// After an approved action: its approval back if it was refused.
+    pub(super) async fn settle<T>(
+        &self,
+        actor: &Actor,
+        right: Right,
+        approved_by: Option<String>,
+        outcome: &Result<T>,
+    ) {
+        if let (Err(_), Some(owner)) = (outcome, approved_by) {
+            self.give_back_approval(actor, right, &owner).await;
+        }
+    }
+
+    /// Give an approval back when the action it was used for was refused for
+    /// another reason (a bad field, no open shift), so the owner isn't asked
+    /// again for an action that never happened; the kept record says so.
+    pub(super) async fn give_back_approval(&self, actor: &Actor, right: Right, owner: &str) {
+        let Some(p) = actor.person() else { return };
+        let Some(token) = p.session.clone() else {
+            return;
+        };
+        let now = self.now();
+        let owner_name = owner.to_string();
+        let restored = self.inner.sessions.with(|m| {
+            let s = m.get_mut(&token)?;
+            s.approval = Some(Approval {
+                owner: UserRef {
+                    id: 0,
+                    name: owner_name.clone(),
+                },
+                right,
+                until: now + APPROVAL_MS,
+            });
+            Some(())
+        });
+        if restored.is_some() {
+            let cashier = p.user.name.clone();
+            let _ = self
+                .inner
+                .db
+                .write(move |c| {
+                    store::insert_owner_approval(
+                        c,
+                        &cashier,
+                        &owner_name,
+                        &format!("(not done, given back) {}", right.action()),
+                        now,
+                    )
+                })
+                .await;
+        }
     }
 
     /// The lock screen's names (active people), or the first run.
@@ -405,8 +503,15 @@ impl Kasir {
         self.start_session(user.id).await
     }
 
-    /// An owner approves the cashier's next owner-only action with their PIN.
-    pub async fn approve(&self, token: &str, owner_id: i64, pin: &str) -> Result<UserRef> {
+    /// An owner approves the cashier's next owner-only action of kind
+    /// `right` (the one just refused) with their PIN.
+    pub async fn approve(
+        &self,
+        token: &str,
+        owner_id: i64,
+        pin: &str,
+        right: Right,
+    ) -> Result<UserRef> {
         // only a cashier who is unlocked can be approved
         self.actor(token).await?;
         let owner = self.check_pin(owner_id, pin).await?;
@@ -425,7 +530,11 @@ impl Kasir {
         let set = owner.clone();
         self.inner.sessions.with(move |m| {
             if let Some(s) = m.get_mut(&token) {
-                s.approval = Some((set, until));
+                s.approval = Some(Approval {
+                    owner: set,
+                    right,
+                    until,
+                });
             }
         });
         Ok(owner)
@@ -439,6 +548,16 @@ impl Kasir {
     /// itself (the setting), whatever the page does. Each call counts as
     /// activity.
     pub async fn actor(&self, token: &str) -> Result<Actor> {
+        self.actor_of(token, true).await
+    }
+
+    /// [`Kasir::actor`] for what the page asks by itself (a list refreshed
+    /// when an order changes): it doesn't keep an unattended till unlocked.
+    pub async fn actor_unattended(&self, token: &str) -> Result<Actor> {
+        self.actor_of(token, false).await
+    }
+
+    async fn actor_of(&self, token: &str, activity: bool) -> Result<Actor> {
         let idle_ms = Millis::from(self.settings().await?.lock_after_minutes) * 60_000;
         let now = self.now();
         let user_id = self.inner.sessions.with(|m| {
@@ -447,7 +566,9 @@ impl Kasir {
                 m.remove(token);
                 return None;
             }
-            s.last_seen = now;
+            if activity {
+                s.last_seen = now;
+            }
             Some(s.user_id)
         });
         let user_id = user_id.ok_or(Error::Locked)?;
@@ -474,14 +595,15 @@ impl Kasir {
 
     /// The session of `token`, as the till shows it.
     pub async fn session(&self, token: &str) -> Result<Session> {
-        let actor = self.actor(token).await?;
+        let actor = self.actor_unattended(token).await?;
         let p = actor.person().ok_or(Error::Locked)?;
         let user_id = p.user.id;
+        let now = self.now();
         let approved_by = self.inner.sessions.with(|m| {
             m.get(token)
                 .and_then(|s| s.approval.as_ref())
-                .filter(|(_, until)| *until > self.now())
-                .map(|(o, _)| o.name.clone())
+                .filter(|a| a.until > now)
+                .map(|a| a.owner.name.clone())
         });
         let user = self
             .inner
@@ -490,7 +612,7 @@ impl Kasir {
             .await?
             .ok_or(Error::Locked)?;
         let settings = self.settings().await?;
-        let shift = self.current_shift().await?;
+        let shift = self.current_shift_for(&actor).await?;
         let (today_start, _) = self.day_bounds(&self.today().await?).await?;
         Ok(Session {
             token: token.to_string(),
@@ -531,6 +653,10 @@ impl Kasir {
     /// user for a minute, across restarts).
     async fn check_pin(&self, user_id: i64, pin: &str) -> Result<User> {
         check_pin_format(pin)?;
+        // one PIN check at a time: a burst of guesses sent together would all
+        // pass the lock check before the first wrong one is counted (and each
+        // holds 19 MiB); the lock is read under this guard
+        let _one_at_a_time = self.inner.pin_checks.lock().await;
         let found = self
             .inner
             .db

@@ -103,16 +103,19 @@ impl Kasir {
     /// Give money back for a paid order: the owner's to do (a cashier with
     /// the owner's approval). A cash refund leaves the open shift's drawer.
     pub async fn refund(&self, actor: &Actor, order_id: &str, req: RefundRequest) -> Result<Order> {
+        // the request is checked before the right, so a typo doesn't use up
+        // an owner's approval
+        let reason = check_text("reason", req.reason.as_deref(), MAX_REASON_LEN)?
+            .ok_or_else(|| Error::invalid("reason", "a refund needs a reason"))?;
         let approved_by = self.require(actor, Right::Refund).await?;
         let user_name = actor.name().map(str::to_string);
         let by = actor.confirmed_by().as_str();
-        let reason = check_text("reason", req.reason.as_deref(), MAX_REASON_LEN)?
-            .ok_or_else(|| Error::invalid("reason", "a refund needs a reason"))?;
         let method = req.method.unwrap_or(RefundMethod::Cash);
         let id = order_id.to_string();
         let now = self.now();
         let actor_at_till = actor.at_till();
-        self.write_outcome(move |c| {
+        let given = approved_by.clone();
+        let outcome = self.write_outcome(move |c| {
             let tx = c.transaction()?;
             let refused = |e| Ok((Err(e), vec![]));
             let Some(order) = store::get_order(&tx, OrderKey::OrderId(&id), now)? else {
@@ -207,6 +210,8 @@ impl Kasir {
             tx.commit()?;
             Ok((Ok(order), vec![change]))
         })
-        .await
+        .await;
+        self.settle(actor, Right::Refund, given, &outcome).await;
+        outcome
     }
 }

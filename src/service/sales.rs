@@ -337,85 +337,94 @@ impl Kasir {
                 approved_by = self.require(actor, Right::BigDiscount).await?;
             }
         }
+        let asked = actor;
+        let given = approved_by.clone();
         let actor = actor.clone();
         let now = self.now();
-        self.write_outcome(move |c| {
-            let tx = c.transaction()?;
-            let settings = read_settings(&tx)?;
-            let refused = |e| Ok((Err(e), vec![]));
-            let made_by = match super::shifts::sale_shift(&tx, &actor) {
-                Ok(m) => m,
-                Err(e) => return refused(e),
-            };
-            let priced = match price_in(&tx, &cart) {
-                Ok(p) => p,
-                Err(e @ (Error::InvalidField { .. } | Error::NotFound(_))) => return refused(e),
-                Err(e) => return Err(e),
-            };
-            let (method, amount, totals, cash) = match plan(&priced, tender) {
-                Ok(p) => p,
-                Err(e) => return refused(e),
-            };
-            let req = CheckedOrder {
-                amount,
-                fee: None,
-                order_id: generate_order_id(),
-                description: Some(summary(&priced)),
-                webhook_url: None,
-                callback_url: None,
-                expires_in_minutes: None,
-                qris_id: None,
-            };
-            let paid_now = method == PaymentMethod::Cash;
-            let (order, created) = match insert_order(
-                &tx,
-                &settings,
-                &req,
-                OrderSource::Till,
-                !paid_now,
-                made_by.as_ref(),
-                now,
-            )? {
-                Ok(made) => made,
-                Err(e) => return refused(e),
-            };
-            store::set_payment_method(&tx, order.id, method)?;
-            let sale = Sale {
-                items: items_of(&priced),
-                totals,
-                cash,
-            };
-            store::insert_sale(&tx, order.id, &sale)?;
-            if let Some(b) = bill_id {
-                if !store::delete_bill(&tx, b)? {
-                    return refused(Error::NotFound(Missing::OpenBill(b)));
+        let outcome = self
+            .write_outcome(move |c| {
+                let tx = c.transaction()?;
+                let settings = read_settings(&tx)?;
+                let refused = |e| Ok((Err(e), vec![]));
+                let made_by = match super::shifts::sale_shift(&tx, &actor) {
+                    Ok(m) => m,
+                    Err(e) => return refused(e),
+                };
+                let priced = match price_in(&tx, &cart) {
+                    Ok(p) => p,
+                    Err(e @ (Error::InvalidField { .. } | Error::NotFound(_))) => {
+                        return refused(e)
+                    }
+                    Err(e) => return Err(e),
+                };
+                let (method, amount, totals, cash) = match plan(&priced, tender) {
+                    Ok(p) => p,
+                    Err(e) => return refused(e),
+                };
+                let req = CheckedOrder {
+                    amount,
+                    fee: None,
+                    order_id: generate_order_id(),
+                    description: Some(summary(&priced)),
+                    webhook_url: None,
+                    callback_url: None,
+                    expires_in_minutes: None,
+                    qris_id: None,
+                };
+                let paid_now = method == PaymentMethod::Cash;
+                let (order, created) = match insert_order(
+                    &tx,
+                    &settings,
+                    &req,
+                    OrderSource::Till,
+                    !paid_now,
+                    made_by.as_ref(),
+                    now,
+                )? {
+                    Ok(made) => made,
+                    Err(e) => return refused(e),
+                };
+                store::set_payment_method(&tx, order.id, method)?;
+                let sale = Sale {
+                    items: items_of(&priced),
+                    totals,
+                    cash,
+                };
+                store::insert_sale(&tx, order.id, &sale)?;
+                if let Some(b) = bill_id {
+                    if !store::delete_bill(&tx, b)? {
+                        return refused(Error::NotFound(Missing::OpenBill(b)));
+                    }
                 }
-            }
-            if let (Some(name), Some(_)) = (actor.name(), &approved_by) {
-                store::stamp_events(&tx, &[created.id], name, approved_by.as_deref())?;
-            }
-            let mut events = vec![created];
-            let mut order = lifecycle::reload(&tx, order.id, now)?;
-            if paid_now {
-                let (outcome, evs) = lifecycle::apply(&tx, order, Step::Verify, "dashboard", now)?;
-                if let Some(name) = actor.name() {
-                    let ids: Vec<i64> = evs.iter().map(|e| e.id).collect();
-                    store::stamp_events(&tx, &ids, name, None)?;
+                if let (Some(name), Some(_)) = (actor.name(), &approved_by) {
+                    store::stamp_events(&tx, &[created.id], name, approved_by.as_deref())?;
                 }
-                events.extend(evs);
-                let paid = outcome?;
-                store::set_payer(&tx, paid.id, ConfirmedBy::Dashboard, None, None)?;
-                order = lifecycle::reload(&tx, paid.id, now)?;
-                super::printer::queue_if_automatic(&tx, &order, now)?;
-                super::printer::open_drawer_for_cash(&tx, &order, now)?;
-            } else if method == PaymentMethod::Split {
-                // the cash part is in the cashier's hand now; the QRIS part follows
-                super::printer::open_drawer_for_cash(&tx, &order, now)?;
-            }
-            tx.commit()?;
-            Ok((Ok(order), events))
-        })
-        .await
+                let mut events = vec![created];
+                let mut order = lifecycle::reload(&tx, order.id, now)?;
+                if paid_now {
+                    let (outcome, evs) =
+                        lifecycle::apply(&tx, order, Step::Verify, "dashboard", now)?;
+                    if let Some(name) = actor.name() {
+                        let ids: Vec<i64> = evs.iter().map(|e| e.id).collect();
+                        store::stamp_events(&tx, &ids, name, None)?;
+                    }
+                    events.extend(evs);
+                    let paid = outcome?;
+                    store::set_payer(&tx, paid.id, ConfirmedBy::Dashboard, None, None)?;
+                    order = lifecycle::reload(&tx, paid.id, now)?;
+                    super::printer::queue_if_automatic(&tx, &order, now)?;
+                    super::printer::open_drawer_for_cash(&tx, &order, now)?;
+                } else if method == PaymentMethod::Split {
+                    // the cash part is in the cashier's hand now; the QRIS part follows
+                    super::printer::open_drawer_for_cash(&tx, &order, now)?;
+                }
+                tx.commit()?;
+                Ok((Ok(order), events))
+            })
+            .await;
+        self.settle(asked, Right::BigDiscount, given, &outcome)
+            .await;
+        outcome
     }
 
     // ---------- open bills ----------

@@ -118,9 +118,13 @@ fn lines_of(json: Option<&str>) -> Option<Vec<CountLine>> {
 
 /// A stored shift with its money, as the till and the API show it.
 pub(super) fn shift_view(c: &rusqlite::Connection, row: ShiftRow, now: Millis) -> Result<Shift> {
-    let money = store::shift_money(c, row.id, now)?;
+    // a closed shift reads as it was counted; an open one as it is now
+    let money = match row.closing_money {
+        Some(m) => m,
+        None => store::shift_money(c, row.id, now)?,
+    };
     let running = row.opening_cash as i64 + money.cash_sales as i64 - money.cash_refunds as i64;
-    let expected = row.expected_cash.map_or(running, |e| e as i64);
+    let expected = row.expected_cash.unwrap_or(running);
     Ok(Shift {
         id: row.id,
         user: UserRef {
@@ -189,6 +193,20 @@ impl Kasir {
                     .transpose()
             })
             .await
+    }
+
+    /// The open shift as `actor` may see it: another cashier's without its
+    /// money (whose it is and since when, for the lock screen).
+    pub async fn current_shift_for(&self, actor: &Actor) -> Result<Option<Shift>> {
+        let shift = self.current_shift().await?;
+        let theirs = |s: &Shift| actor.person().is_some_and(|p| p.user.id != s.user.id);
+        Ok(shift.map(|s| {
+            if !actor.is_owner() && theirs(&s) {
+                s.without_money()
+            } else {
+                s
+            }
+        }))
     }
 
     /// Open a shift for the person asking, with the drawer's counted cash.
@@ -268,11 +286,13 @@ impl Kasir {
                 let tx = c.transaction()?;
                 let row = store::get_shift(&tx, shift_id)?
                     .ok_or(Error::NotFound(Missing::Shift(shift_id)))?;
+                let money = store::shift_money(&tx, shift_id, now)?;
                 let expected = shift_view(&tx, row, now)?.expected_cash;
                 let count_json = lines_json(&counted);
                 let closing = store::Closing {
                     closed_by: closer,
-                    expected_cash: expected.max(0) as u64,
+                    expected_cash: expected,
+                    money,
                     counted_cash: counted.total,
                     closing_count: count_json.as_deref(),
                     note: note.as_deref(),

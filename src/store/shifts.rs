@@ -16,7 +16,9 @@ pub struct ShiftRow {
     pub opening_count: Option<String>,
     pub closed_at: Option<Millis>,
     pub closed_by: Option<String>,
-    pub expected_cash: Option<u64>,
+    pub expected_cash: Option<i64>,
+    /// The money as it was at close.
+    pub closing_money: Option<ShiftMoney>,
     pub counted_cash: Option<u64>,
     pub closing_count: Option<String>,
     pub note: Option<String>,
@@ -24,7 +26,7 @@ pub struct ShiftRow {
 
 const SHIFT_COLS: &str =
     "s.id, s.user_id, u.name, s.opened_at, s.opening_cash, s.opening_count, s.closed_at,
-    cb.name, s.expected_cash, s.counted_cash, s.closing_count, s.note";
+    cb.name, s.expected_cash, s.counted_cash, s.closing_count, s.note, s.closing_money";
 const FROM: &str =
     "FROM shifts s JOIN users u ON u.id = s.user_id LEFT JOIN users cb ON cb.id = s.closed_by";
 
@@ -38,7 +40,10 @@ fn shift_from_row(r: &Row<'_>) -> rusqlite::Result<ShiftRow> {
         opening_count: r.get(5)?,
         closed_at: r.get(6)?,
         closed_by: r.get(7)?,
-        expected_cash: r.get::<_, Option<i64>>(8)?.map(|v| v as u64),
+        expected_cash: r.get(8)?,
+        closing_money: r
+            .get::<_, Option<String>>(12)?
+            .and_then(|j| serde_json::from_str(&j).ok()),
         counted_cash: r.get::<_, Option<i64>>(9)?.map(|v| v as u64),
         closing_count: r.get(10)?,
         note: r.get(11)?,
@@ -98,7 +103,8 @@ pub fn insert_shift(
 
 pub struct Closing<'a> {
     pub closed_by: i64,
-    pub expected_cash: u64,
+    pub expected_cash: i64,
+    pub money: ShiftMoney,
     pub counted_cash: u64,
     pub closing_count: Option<&'a str>,
     pub note: Option<&'a str>,
@@ -110,23 +116,24 @@ pub fn close_shift(c: &Connection, id: i64, cl: &Closing<'_>) -> Result<bool> {
     let n = c
         .prepare_cached(
             "UPDATE shifts SET closed_at = ?2, closed_by = ?3, expected_cash = ?4, counted_cash = ?5,
-                closing_count = ?6, note = ?7
+                closing_count = ?6, note = ?7, closing_money = ?8
              WHERE id = ?1 AND closed_at IS NULL",
         )?
         .execute(params![
             id,
             cl.at,
             cl.closed_by,
-            cl.expected_cash as i64,
+            cl.expected_cash,
             cl.counted_cash as i64,
             cl.closing_count,
-            cl.note
+            cl.note,
+            serde_json::to_string(&cl.money).expect("money serializes")
         ])?;
     Ok(n == 1)
 }
 
 /// The money of a shift's sales and refunds (docs/PEOPLE.md says which count).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ShiftMoney {
     pub cash_sales: u64,
     pub cash_count: u64,

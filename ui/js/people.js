@@ -219,7 +219,7 @@ async function askOwner(cmd, err) {
   $('ow-pin').value = '';
   hideError($('ow-error'));
   return new Promise((resolve) => {
-    approval = { resolve, owner: owners.length === 1 ? owners[0] : null };
+    approval = { resolve, right: err?.right, owner: owners.length === 1 ? owners[0] : null };
     const pickOwner = (o) => {
       approval.owner = o;
       for (const b of $('ow-owners').children) b.setAttribute('aria-pressed', String(Number(b.dataset.userId) === o.id));
@@ -254,7 +254,7 @@ async function submitOwner() {
   }
   busy = true;
   try {
-    await call('owner_approve', { user_id: a.owner.id, pin: $('ow-pin').value });
+    await call('owner_approve', { user_id: a.owner.id, pin: $('ow-pin').value, right: a.right });
     finishApproval(true);
   } catch (e) {
     $('ow-pin').value = '';
@@ -342,8 +342,17 @@ export function wirePeople({ onUnlock, onNoShift }) {
   $('lock-btn').addEventListener('click', lockNow);
   renderUser();
   onChange(renderUser);
+  // the engine's idle lock counts what the cashier does, not what the page
+  // refreshes by itself: say so, at most every half minute
+  let told = 0;
   for (const ev of ['keydown', 'pointerdown', 'pointermove', 'wheel', 'touchstart']) {
-    document.addEventListener(ev, () => { lastActivity = Date.now(); }, { capture: true, passive: true });
+    document.addEventListener(ev, () => {
+      lastActivity = Date.now();
+      if (session.login && lastActivity - told > 30000) {
+        told = lastActivity;
+        call('session_touch', {}, { approve: false }).catch(() => {});
+      }
+    }, { capture: true, passive: true });
   }
   setInterval(checkIdle, 10000);
 }

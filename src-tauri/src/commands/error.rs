@@ -68,7 +68,11 @@ impl Serialize for CmdError {
             }) => (None, Some(*retry_after_secs)),
             _ => (None, None),
         };
-        let mut m = s.serialize_struct("CmdError", 5)?;
+        let right = match self {
+            CmdError::Engine(kasir::Error::OwnerOnly { right, .. }) => Some(*right),
+            _ => None,
+        };
+        let mut m = s.serialize_struct("CmdError", 6)?;
         m.serialize_field("code", self.code())?;
         m.serialize_field("message", &self.to_string())?;
         match field {
@@ -82,6 +86,10 @@ impl Serialize for CmdError {
         match retry_after_secs {
             Some(n) => m.serialize_field("retry_after_secs", &n)?,
             None => m.skip_field("retry_after_secs")?,
+        }
+        match right {
+            Some(r) => m.serialize_field("right", r)?,
+            None => m.skip_field("right")?,
         }
         m.end()
     }

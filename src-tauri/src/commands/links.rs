@@ -62,7 +62,7 @@ pub async fn links_list(
     page: Option<u32>,
     per_page: Option<u32>,
 ) -> CmdResult<LinksPage> {
-    till.actor().await?;
+    till.actor_unattended().await?;
     let paging = Paging::new(page, per_page);
     let (links, total) = till
         .kasir

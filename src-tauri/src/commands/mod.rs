@@ -96,6 +96,7 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         people::unlock,
         people::lock,
         people::session_get,
+        people::session_touch,
         people::owner_approve,
         people::users_list,
         people::user_save,

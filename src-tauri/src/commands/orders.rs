@@ -160,14 +160,14 @@ pub async fn order_get(
     order_id: String,
     with_qr: Option<bool>,
 ) -> CmdResult<TillOrder> {
-    till.actor().await?;
+    till.actor_unattended().await?;
     let o = till.kasir.order(&order_id).await?;
     TillOrder::of(&till, o, with_qr.unwrap_or(false)).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn order_events(till: TillState<'_>, order_id: String) -> CmdResult<Vec<EventRecord>> {
-    till.actor().await?;
+    till.actor_unattended().await?;
     Ok(till.kasir.order_events(&order_id).await?)
 }
 
@@ -198,7 +198,7 @@ pub async fn orders_list(
     page: Option<u32>,
     per_page: Option<u32>,
 ) -> CmdResult<OrdersPage> {
-    till.actor().await?;
+    till.actor_unattended().await?;
     let status = status_filter(status.as_deref())?;
     let (from, to) = match date.as_deref().filter(|s| !s.is_empty()) {
         None => (None, None),

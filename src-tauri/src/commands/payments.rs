@@ -21,7 +21,7 @@ pub async fn evidence_list(
     to_review: bool,
     limit: Option<u32>,
 ) -> CmdResult<Vec<Evidence>> {
-    till.actor().await?;
+    till.actor_unattended().await?;
     Ok(till
         .kasir
         .payment_evidence(to_review, limit.unwrap_or(20))

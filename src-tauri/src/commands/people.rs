@@ -3,7 +3,7 @@
 
 use super::{CmdResult, TillState};
 use kasir::model::{User, UserRef};
-use kasir::service::{People, Session, UserInput};
+use kasir::service::{People, Right, Session, UserInput};
 
 /// The lock screen's names, or the first run.
 #[tauri::command(rename_all = "snake_case")]
@@ -38,6 +38,14 @@ pub async fn lock(till: TillState<'_>) -> CmdResult<()> {
     Ok(())
 }
 
+/// Someone is at the till (a key or the mouse): the engine's idle lock
+/// starts again. The page sends it at most every half minute.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn session_touch(till: TillState<'_>) -> CmdResult<()> {
+    till.actor().await?;
+    Ok(())
+}
+
 /// Who is unlocked, or `locked`.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn session_get(till: TillState<'_>) -> CmdResult<Session> {
@@ -50,11 +58,20 @@ pub struct Approved {
     approved_by: String,
 }
 
-/// An owner's PIN for the cashier's next owner-only action.
+/// An owner's PIN for the cashier's next owner-only action of kind `right`
+/// (the `right` the refusal named).
 #[tauri::command(rename_all = "snake_case")]
-pub async fn owner_approve(till: TillState<'_>, user_id: i64, pin: String) -> CmdResult<Approved> {
+pub async fn owner_approve(
+    till: TillState<'_>,
+    user_id: i64,
+    pin: String,
+    right: String,
+) -> CmdResult<Approved> {
     let token = till.token().ok_or(kasir::Error::Locked)?;
-    let UserRef { name, .. } = till.kasir.approve(&token, user_id, &pin).await?;
+    let right = Right::parse(&right).ok_or_else(|| {
+        kasir::Error::invalid("right", format!("{right:?} is not an owner-only right"))
+    })?;
+    let UserRef { name, .. } = till.kasir.approve(&token, user_id, &pin, right).await?;
     Ok(Approved { approved_by: name })
 }
 

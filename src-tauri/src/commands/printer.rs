@@ -61,7 +61,7 @@ pub async fn printer_print_report(
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn print_jobs(till: TillState<'_>) -> CmdResult<PrintJobs> {
-    till.actor().await?;
+    till.actor_unattended().await?;
     Ok(PrintJobs {
         jobs: till.kasir.print_jobs(20).await?,
     })

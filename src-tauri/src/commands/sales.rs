@@ -91,7 +91,7 @@ pub async fn checkout(
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn bills_list(till: TillState<'_>) -> CmdResult<Vec<OpenBill>> {
-    till.actor().await?;
+    till.actor_unattended().await?;
     Ok(till.kasir.open_bills().await?)
 }
 

@@ -14,8 +14,8 @@ pub async fn cash_count(till: TillState<'_>, count: CashCount) -> CmdResult<Coun
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn shift_current(till: TillState<'_>) -> CmdResult<Option<Shift>> {
-    till.actor().await?;
-    Ok(till.kasir.current_shift().await?)
+    let actor = till.actor_unattended().await?;
+    Ok(till.kasir.current_shift_for(&actor).await?)
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -331,14 +331,18 @@ impl Kasir {
                 approved_by = self.require(actor, Right::CancelOthersOrder).await?;
             }
         }
-        self.step_order(
-            order_id,
-            Step::Cancel,
-            actor.confirmed_by().as_str(),
-            stamp_of(actor, approved_by),
-            |_, order, _| Ok(order),
-        )
-        .await
+        let outcome = self
+            .step_order(
+                order_id,
+                Step::Cancel,
+                actor.confirmed_by().as_str(),
+                stamp_of(actor, approved_by.clone()),
+                |_, order, _| Ok(order),
+            )
+            .await;
+        self.settle(actor, Right::CancelOthersOrder, approved_by, &outcome)
+            .await;
+        outcome
     }
 
     /// Take the order `order_id` through `step`; `then` finishes a step that

@@ -351,15 +351,47 @@ async fn an_owners_pin_approves_one_action_and_both_names_are_kept() {
     // a cashier's PIN approves nothing; a wrong owner PIN counts as wrong
     let t = token(&cashier);
     assert_eq!(
-        k.approve(&t, ani, "2222").await.unwrap_err().code(),
+        k.approve(&t, ani, "2222", Right::Refund)
+            .await
+            .unwrap_err()
+            .code(),
         "invalid_field"
     );
     assert_eq!(
-        k.approve(&t, owner_id, "0000").await.unwrap_err().code(),
+        k.approve(&t, owner_id, "0000", Right::Refund)
+            .await
+            .unwrap_err()
+            .code(),
         "wrong_pin"
     );
-    let by = k.approve(&t, owner_id, "1111").await.unwrap();
+    // an approval is for the kind of action refused: not for the settings
+    let by = k
+        .approve(&t, owner_id, "1111", Right::Refund)
+        .await
+        .unwrap();
     assert_eq!(by.name, "Bu Sari");
+    let other = k
+        .update_settings(&cashier, SettingsPatch::default())
+        .await
+        .unwrap_err();
+    assert_eq!(other.code(), "owner_only");
+    // an approved refund refused for another reason (more lines than sold)
+    // gives the approval back
+    let too_many = RefundRequest {
+        reason: Some("salah".into()),
+        lines: Some(vec![crate::service::RefundLine {
+            line_no: 9,
+            quantity: 1,
+        }]),
+        ..Default::default()
+    };
+    assert_eq!(
+        k.refund(&cashier, &sale.order_id, too_many)
+            .await
+            .unwrap_err()
+            .code(),
+        "invalid_field"
+    );
     let refunded = k.refund(&cashier, &sale.order_id, reason()).await.unwrap();
     assert_eq!(refunded.refunded_amount, 20_000);
     // used up: the next owner-only action asks again
@@ -400,7 +432,15 @@ async fn an_owners_pin_approves_one_action_and_both_names_are_kept() {
         .unwrap();
     assert_eq!(
         approvals,
-        vec![("Ani".into(), "Bu Sari".into(), "give a refund".into())]
+        vec![
+            ("Ani".into(), "Bu Sari".into(), "give a refund".into()),
+            (
+                "Ani".into(),
+                "Bu Sari".into(),
+                "(not done, given back) give a refund".into()
+            ),
+            ("Ani".into(), "Bu Sari".into(), "give a refund".into()),
+        ]
     );
     assert_eq!(
         (refund_row.0.as_str(), refund_row.1.as_str()),
@@ -459,7 +499,9 @@ async fn a_discount_past_the_cashiers_limit_needs_the_owner() {
         .await
         .unwrap_err();
     assert_eq!(refused.code(), "owner_only");
-    k.approve(&token(&cashier), owner_id, "1111").await.unwrap();
+    k.approve(&token(&cashier), owner_id, "1111", Right::BigDiscount)
+        .await
+        .unwrap();
     let sold = k
         .checkout(
             &cashier,

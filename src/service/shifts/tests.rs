@@ -305,3 +305,45 @@ async fn a_shift_left_open_overnight_is_shown_to_the_next_person() {
     assert_eq!(session.shift.unwrap().user.name, "Ani");
     let _ = RefundRequest::default();
 }
+
+#[tokio::test]
+async fn a_closed_shift_reads_as_it_was_counted_and_may_expect_less_than_nothing() {
+    let shop = Shop::open_at(T0).await;
+    let (owner, ani) = people(&shop).await;
+    let k = &shop.kasir;
+    // the owner's QRIS sale, refunded in cash later from a nearly empty drawer
+    k.open_shift(&owner, total(0)).await.unwrap();
+    let qris = k
+        .checkout(&owner, cart(30_000), Tender::Qris, None)
+        .await
+        .unwrap();
+    let qris = k.verify(&owner, &qris.order_id, None, None).await.unwrap();
+    let first = k.current_shift().await.unwrap().unwrap();
+    k.close_shift(&owner, first.id, total(0), None)
+        .await
+        .unwrap();
+    let s = k.open_shift(&ani, total(5_000)).await.unwrap();
+    k.checkout(&ani, cart(40_000), Tender::Split { cash: 10_000 }, None)
+        .await
+        .unwrap();
+    k.refund(
+        &owner,
+        &qris.order_id,
+        RefundRequest {
+            reason: Some("batal".into()),
+            method: Some(RefundMethod::Cash),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    // 5.000 + 10.000 − 30.000
+    let closed = k.close_shift(&ani, s.id, total(0), None).await.unwrap();
+    assert_eq!(closed.expected_cash, -15_000);
+    assert_eq!(closed.variance, Some(15_000));
+    // the split's QRIS part expires after the close: the closed report stands
+    shop.clock
+        .advance(std::time::Duration::from_secs(24 * 3600));
+    let later = k.shift(&ani, s.id).await.unwrap();
+    assert_eq!(later, closed);
+}
