@@ -573,3 +573,26 @@ async fn the_last_owner_stays_an_owner_and_a_deactivated_person_is_locked_out() 
     assert_eq!(k.unlock(ani, "2222").await.unwrap_err().code(), "not_found");
     assert_eq!(k.people().await.unwrap().users.len(), 1);
 }
+
+#[tokio::test]
+async fn a_burst_of_guesses_at_once_is_stopped_by_the_lock_like_one_at_a_time() {
+    let (shop, _, _, _, ani) = shop_with_people().await;
+    let k = shop.kasir.clone();
+    let guesses: Vec<_> = (0..12)
+        .map(|i| {
+            let k = k.clone();
+            tokio::spawn(async move { k.unlock(ani, &format!("{:04}", 3000 + i)).await })
+        })
+        .collect();
+    let mut wrong = 0;
+    let mut locked = 0;
+    for g in guesses {
+        match g.await.unwrap() {
+            Err(Error::WrongPin { .. }) => wrong += 1,
+            Err(Error::PinLocked { .. }) => locked += 1,
+            other => panic!("{other:?}"),
+        }
+    }
+    // four tested and wrong, the fifth locks, the rest never reach the hash
+    assert_eq!((wrong, locked), (4, 8));
+}
