@@ -5,7 +5,7 @@
 import { call } from './api.js';
 import { $, el } from './dom.js';
 import { rupiah, digits } from './format.js';
-import { t } from './i18n.js';
+import { t, language } from './i18n.js';
 import { confirmTwice, errorText, say, showError } from './controls.js';
 import { onScreen, screen } from './nav.js';
 import * as C from './cart.js';
@@ -120,35 +120,101 @@ async function loadGrid() {
  * and drawing every tile made each keypress slow (docs/BENCHMARKS.md). */
 const MAX_TILES = 120;
 
+// The grid's tiles are made once and kept: a search patches the name, price,
+// stock and colour of the tiles it keeps, and a tile that already shows the
+// product is left alone, so a key redraws only what changed. One listener
+// on the grid adds the product a tile shows now.
+const tiles = []; // {b, name, price, stock, p, shows} in grid order; the first `drawn` are on it
+let drawn = 0;
+const tileOf = new WeakMap(); // button → its entry in `tiles`
+
+/** Write a node's text only when it changes: an equal write still relays it out. */
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+function setHidden(node, hidden) {
+  if (node.hidden !== hidden) node.hidden = hidden;
+}
+
 function drawGrid(list, searching) {
   gridSeq++;
   shown = list;
-  $('p-grid').replaceChildren(...list.slice(0, MAX_TILES).map(tile));
-  $('p-grid').classList.toggle('searching', searching);
-  $('p-empty').hidden = list.length > 0;
+  const grid = $('p-grid');
+  const n = Math.min(list.length, MAX_TILES);
+  for (let i = 0; i < n; i++) {
+    const tl = tiles[i] ?? newTile();
+    setTile(tl, list[i]);
+    if (i >= drawn) grid.append(tl.b);
+  }
+  for (let i = n; i < drawn; i++) tiles[i].b.remove();
+  drawn = n;
+  grid.classList.toggle('searching', searching);
+  setHidden($('p-empty'), list.length > 0);
   const more = $('p-more');
-  more.hidden = list.length <= MAX_TILES;
-  more.textContent = t('sale.more_tiles', { shown: digits(MAX_TILES), n: digits(list.length) });
+  setHidden(more, list.length <= MAX_TILES);
+  if (list.length > MAX_TILES) setText(more, t('sale.more_tiles', { shown: digits(MAX_TILES), n: digits(list.length) }));
 }
 
-function tile(p) {
-  const b = el('button', { type: 'button', class: 'tile', dataset: { productId: p.id } },
-    el('span', { class: 'tile-name' }, p.name),
-    el('span', { class: 'tile-price' }, rupiah(p.price)),
-    p.stock != null ? el('span', { class: `tile-stock${p.stock <= 0 ? ' out' : ''}` }, t('sale.stock', { n: p.stock })) : null);
-  const colour = colourOf(p.category_id);
-  if (colour) b.style.setProperty('--cat', colour);
-  b.addEventListener('click', () => { addAt ??= performance.now(); add(p); });
-  return b;
+function newTile() {
+  const tl = { b: null, name: el('span', { class: 'tile-name' }), price: el('span', { class: 'tile-price' }), stock: null, p: null, shows: {} };
+  tl.b = el('button', { type: 'button', class: 'tile' }, tl.name, tl.price);
+  tileOf.set(tl.b, tl);
+  tiles.push(tl);
+  return tl;
+}
+
+function setTile(tl, p) {
+  tl.p = p;
+  const was = tl.shows;
+  const stock = p.stock != null ? t('sale.stock', { n: p.stock }) : null;
+  const out = p.stock != null && p.stock <= 0;
+  const colour = colourOf(p.category_id) ?? null;
+  const price = rupiah(p.price);
+  if (was.id === p.id && was.name === p.name && was.price === price && was.stock === stock && was.out === out && was.colour === colour) return;
+  if (was.id !== p.id) tl.b.dataset.productId = p.id;
+  if (was.name !== p.name) tl.name.textContent = p.name;
+  if (was.price !== price) tl.price.textContent = price;
+  if (was.stock !== stock || was.out !== out) {
+    if (stock == null) tl.stock?.remove();
+    else {
+      tl.stock ??= el('span', { class: 'tile-stock' });
+      tl.stock.textContent = stock;
+      tl.stock.className = `tile-stock${out ? ' out' : ''}`;
+      if (tl.stock.parentNode !== tl.b) tl.b.append(tl.stock);
+    }
+  }
+  if (was.colour !== colour) {
+    if (colour) tl.b.style.setProperty('--cat', colour);
+    else tl.b.style.removeProperty('--cat');
+  }
+  tl.shows = { id: p.id, name: p.name, price, stock, out, colour };
+}
+
+function tileClicked(e) {
+  const tl = tileOf.get(e.target.closest?.('.tile'));
+  if (!tl?.p) return;
+  addAt ??= performance.now();
+  add(tl.p);
 }
 
 // ---------- adding ----------
 
+// "Ditambahkan: …" is written with the cart that shows the line, so an add
+// lays out and paints the cart once (docs/BENCHMARKS.md)
+let added = null;
+
 function add(p) {
   const i = C.addProduct(cart, p.id);
   cart.lines[i].name = p.name;
-  say($('scan-msg'), t('sale.added', { name: p.name }), true);
+  added = t('sale.added', { name: p.name });
   changed();
+}
+
+/** The scan line says something else: no "Ditambahkan" still to come over it. */
+function scanSay(text) {
+  added = null;
+  say($('scan-msg'), text);
 }
 
 async function scanned(code) {
@@ -157,8 +223,8 @@ async function scanned(code) {
     add(await call('product_by_barcode', { barcode: code }));
   } catch (e) {
     addAt = null;
-    if (e?.code === 'not_found') say($('scan-msg'), t('sale.scan.unknown', { code }));
-    else say($('scan-msg'), errorText(e));
+    if (e?.code === 'not_found') scanSay(t('sale.scan.unknown', { code }));
+    else scanSay(errorText(e));
   }
 }
 
@@ -191,7 +257,7 @@ async function searchEnter() {
       loadGrid();
       return;
     } catch (e) {
-      if (e?.code !== 'not_found') return say($('scan-msg'), errorText(e));
+      if (e?.code !== 'not_found') return scanSay(errorText(e));
     }
   }
   await loadGrid();
@@ -200,7 +266,7 @@ async function searchEnter() {
     s.value = '';
     loadGrid();
   } else if (/^\d+$/.test(q)) {
-    say($('scan-msg'), t('sale.scan.unknown', { code: q }));
+    scanSay(t('sale.scan.unknown', { code: q }));
   }
 }
 
@@ -248,13 +314,59 @@ export async function priceNow() {
 
 const minus = (n) => `−${rupiah(Math.abs(n))}`;
 
+// Each cart line keeps its row: a change rewrites only the text that differs
+// and appends the new line's row, instead of rebuilding every line (a cart of
+// 100 lines made each add slow, docs/BENCHMARKS.md). Keyed by the line object
+// of `cart.lines`, which an add, a quantity or a discount keeps.
+const rowOf = new Map(); // cart line → {li, name, sub, note, qty, money, shows}
+let totalsShown = null; // {sig, dds} of the totals drawn
+let rowsLanguage = null; // the language the rows' labels are in
+
 function renderCart() {
   const empty = C.isEmpty(cart);
-  $('cart-empty').hidden = !empty;
-  $('cart-lines').replaceChildren(...cart.lines.map((l, i) => lineRow(l, priced?.lines[i], i)));
+  setHidden($('cart-empty'), !empty);
+  if (added != null) {
+    say($('scan-msg'), added, true);
+    added = null;
+  }
+  if (rowsLanguage !== language()) {
+    // Pengaturan changed the language: new rows and totals, labels and all
+    rowOf.clear();
+    totalsShown = null;
+    rowsLanguage = language();
+  }
+  const list = $('cart-lines');
+  let at = list.firstChild;
+  cart.lines.forEach((l, i) => {
+    let r = rowOf.get(l);
+    if (!r) rowOf.set(l, (r = newRow(l)));
+    setRow(r, l, priced?.lines[i], i);
+    if (r.li === at) at = at.nextSibling;
+    else list.insertBefore(r.li, at);
+  });
+  while (at) {
+    const next = at.nextSibling;
+    at.remove();
+    at = next;
+  }
+  if (rowOf.size > cart.lines.length) {
+    const kept = new Set(cart.lines);
+    for (const l of rowOf.keys()) if (!kept.has(l)) rowOf.delete(l);
+  }
+  renderTotals();
+  // a cashier's discount over the limit: checkout asks an owner's PIN (api.js)
+  setHidden($('cart-owner-hint'), !(priced?.discount_needs_owner && !may('discount_any')));
+  setText($('cart-count'), priced ? t('sale.items', { n: digits(priced.item_count) }) : '');
+  const pay = $('cart-pay');
+  if (pay.disabled !== (empty || !priced)) pay.disabled = empty || !priced;
+  setHidden($('cart-bill'), !bill);
+  setText($('cart-bill'), bill ? bill.name : '');
+}
+
+function renderTotals() {
   const rows = [];
   if (priced) {
-    const row = (key, value, cls = '') => rows.push(el('dt', { class: cls }, t(key)), el('dd', { class: cls, dataset: { total: key } }, value));
+    const row = (key, value, cls = '') => rows.push([key, value, cls]);
     row('sale.t.subtotal', rupiah(priced.subtotal));
     if (priced.discount) row('sale.t.discount', minus(priced.discount));
     if (priced.service) row('sale.t.service', rupiah(priced.service));
@@ -265,35 +377,71 @@ function renderCart() {
       row('sale.t.cash_total', rupiah(priced.cash_total), 'cash');
     }
   }
-  $('cart-totals').replaceChildren(...rows);
-  // a cashier's discount over the limit: checkout asks an owner's PIN (api.js)
-  $('cart-owner-hint').hidden = !(priced?.discount_needs_owner && !may('discount_any'));
-  $('cart-count').textContent = priced ? t('sale.items', { n: digits(priced.item_count) }) : '';
-  $('cart-pay').disabled = empty || !priced;
-  $('cart-bill').hidden = !bill;
-  $('cart-bill').textContent = bill ? bill.name : '';
+  // the same rows as drawn: only the amounts change
+  const sig = rows.map(([key, , cls]) => `${key}:${cls}`).join(' ');
+  if (totalsShown?.sig === sig) {
+    rows.forEach(([, value], k) => setText(totalsShown.dds[k], value));
+    return;
+  }
+  const dds = rows.map(([key, value, cls]) => el('dd', { class: cls, dataset: { total: key } }, value));
+  $('cart-totals').replaceChildren(...rows.flatMap(([key, , cls], k) => [el('dt', { class: cls }, t(key)), dds[k]]));
+  totalsShown = { sig, dds };
 }
 
-function lineRow(l, p, i) {
+/** A line's row, its buttons finding the line where it is now. */
+function newRow(l) {
+  const at = () => cart.lines.indexOf(l);
+  const step = (by) => () => {
+    const i = at();
+    if (i < 0) return;
+    C.changeQuantity(cart, i, by);
+    changed();
+  };
+  const r = {
+    name: el('span'),
+    sub: el('small', { class: 'muted' }),
+    note: el('small', { class: 'ln-note' }),
+    qty: el('span', { class: 'qty-n' }),
+    money: el('span', { class: 'ln-money' }),
+    shows: {},
+  };
+  const name = el('button', { type: 'button', class: 'ln-name', title: t('sale.line.edit'), onclick: () => { if (at() >= 0) openEditor(at()); } }, r.name);
   const qty = el('span', { class: 'qty' },
-    el('button', { type: 'button', class: 'qty-minus', 'aria-label': t('sale.less'), onclick: () => { C.changeQuantity(cart, i, -1); changed(); } }, '−'),
-    el('span', { class: 'qty-n' }, digits(l.quantity)),
-    el('button', { type: 'button', class: 'qty-plus', 'aria-label': t('sale.more'), onclick: () => { C.changeQuantity(cart, i, 1); changed(); } }, '+'));
-  const money = el('span', { class: 'ln-money' });
-  if (p) {
-    if (p.discount) money.append(el('s', { class: 'muted' }, rupiah(p.gross)), ' ');
-    money.append(el('b', {}, rupiah(p.net)));
-  } else {
-    money.append('—');
-  }
+    el('button', { type: 'button', class: 'qty-minus', 'aria-label': t('sale.less'), onclick: step(-1) }, '−'),
+    r.qty,
+    el('button', { type: 'button', class: 'qty-plus', 'aria-label': t('sale.more'), onclick: step(1) }, '+'));
+  r.li = el('li', { class: 'cart-line' }, name, qty, r.money);
+  return r;
+}
+
+function setRow(r, l, p, i) {
+  const was = r.shows;
+  const now = { i, selected: selected === i, name: p?.name ?? l.name ?? '…', qty: digits(l.quantity), note: l.note ?? '' };
   const sub = [];
   if (p) sub.push(t('sale.unit', { qty: digits(p.quantity), price: rupiah(p.unit_price) }));
   if (l.discount) sub.push(l.discount.kind === 'percent' ? t('sale.disc.pct', { n: l.discount.value }) : t('sale.disc.rp', { amount: p ? rupiah(p.discount) : rupiah(l.discount.value) }));
-  const name = el('button', { type: 'button', class: 'ln-name', title: t('sale.line.edit'), onclick: () => openEditor(i) },
-    el('span', {}, p?.name ?? l.name ?? '…'),
-    sub.length ? el('small', { class: 'muted' }, sub.join(' · ')) : null,
-    l.note ? el('small', { class: 'ln-note' }, l.note) : null);
-  return el('li', { class: `cart-line${selected === i ? ' selected' : ''}`, dataset: { line: i } }, name, qty, money);
+  now.sub = sub.join(' · ');
+  now.gross = p?.discount ? rupiah(p.gross) : null;
+  now.net = p ? rupiah(p.net) : null;
+  if (was.i !== i) r.li.dataset.line = i;
+  if (was.selected !== now.selected) r.li.classList.toggle('selected', now.selected);
+  if (was.name !== now.name) r.name.textContent = now.name;
+  if (was.qty !== now.qty) r.qty.textContent = now.qty;
+  if (was.sub !== now.sub || was.note !== now.note) {
+    // the small lines under the name, in this order, only when they say something
+    r.sub.textContent = now.sub;
+    r.note.textContent = now.note;
+    r.name.after(...[now.sub ? r.sub : null, now.note ? r.note : null].filter(Boolean));
+    if (!now.sub) r.sub.remove();
+    if (!now.note) r.note.remove();
+  }
+  if (was.gross !== now.gross || was.net !== now.net) {
+    if (now.net == null) r.money.replaceChildren('—');
+    else if (now.gross != null) r.money.replaceChildren(el('s', { class: 'muted' }, now.gross), ' ', el('b', {}, now.net));
+    else if (r.money.firstChild?.tagName === 'B') r.money.firstChild.textContent = now.net;
+    else r.money.replaceChildren(el('b', {}, now.net));
+  }
+  r.shows = now;
 }
 
 // ---------- one line's discount and note ----------
@@ -331,6 +479,7 @@ export function clearCart() {
   closeEditor();
   $('cart-disc-value').value = '';
   $('cart-disc-kind').value = 'rupiah';
+  added = null;
   $('scan-msg').hidden = true;
   $('cart-error').hidden = true;
   changed();
@@ -418,6 +567,7 @@ export function wireKatalog() {
     else if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); search.value = ''; loadGrid(); search.blur(); }
     else if (e.key === 'ArrowDown') { e.preventDefault(); $('p-grid').querySelector('.tile')?.focus(); }
   });
+  $('p-grid').addEventListener('click', tileClicked);
   $('to-amount').addEventListener('click', switchView);
   $('to-catalogue').addEventListener('click', switchView);
   $('cart-pay').addEventListener('click', pay);
