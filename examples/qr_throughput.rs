@@ -20,26 +20,34 @@ fn main() {
         || std::thread::available_parallelism().map_or(2, |n| n.get()),
         |s| s.parse().expect("THREADS"),
     );
-    // the body the API benchmark sends: 50,000 with a Rp 1.000 fee
-    let payload = qris::to_dynamic(
-        &static_qris,
-        &qris::DynamicRequest {
-            amount: 50_000,
-            fee: Some(qris::Fee::Rupiah(1_000)),
-            reference: None,
-        },
-    )
-    .expect("a valid static QRIS");
+    // the bodies the API benchmark sends: amounts from Rp 10.000 up, varying
+    // per request, with a Rp 1.000 fee (scripts/bench-api.sh, generate.lua)
+    let payloads: Arc<Vec<String>> = Arc::new(
+        (0..1000u64)
+            .map(|i| {
+                qris::to_dynamic(
+                    &static_qris,
+                    &qris::DynamicRequest {
+                        amount: 10_000 + i * 997,
+                        fee: Some(qris::Fee::Rupiah(1_000)),
+                        reference: None,
+                    },
+                )
+                .expect("a valid static QRIS")
+            })
+            .collect(),
+    );
 
     let stop = Arc::new(AtomicBool::new(false));
     let drawn = Arc::new(AtomicU64::new(0));
     let workers: Vec<_> = (0..threads)
         .map(|_| {
-            let (stop, drawn, payload) = (stop.clone(), drawn.clone(), payload.clone());
+            let (stop, drawn, payloads) = (stop.clone(), drawn.clone(), payloads.clone());
             std::thread::spawn(move || {
                 let mut n = 0u64;
                 while !stop.load(Ordering::Relaxed) {
-                    std::hint::black_box(kasir::qr_image::png_data_url(&payload).unwrap());
+                    let payload = &payloads[n as usize % payloads.len()];
+                    std::hint::black_box(kasir::qr_image::png_data_url(payload).unwrap());
                     n += 1;
                 }
                 drawn.fetch_add(n, Ordering::Relaxed);
