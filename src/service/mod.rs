@@ -222,6 +222,20 @@ impl Kasir {
         self.publish(events);
         outcome
     }
+
+    /// The same for a write that may share one commit with others waiting
+    /// for the writer ([`Db::write_grouped`]): `f` runs in the shared
+    /// transaction and says whether its work is kept; the events are
+    /// published, and the caller answered, after the commit.
+    async fn write_outcome_grouped<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&rusqlite::Transaction<'_>) -> Result<(Outcome<T>, bool)> + Send + 'static,
+    {
+        let (outcome, events) = self.inner.db.write_grouped(f).await?;
+        self.publish(events);
+        outcome
+    }
 }
 
 /// Run blocking work (drawing, scanning) off the async threads; a panic in it

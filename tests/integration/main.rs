@@ -15,6 +15,7 @@ mod cli;
 mod merchant_limits;
 mod openapi;
 mod orders;
+mod orders_killed;
 mod pay_page_browser;
 mod pay_page_preview;
 mod payment_links;

@@ -218,33 +218,34 @@ impl Kasir {
         self.check_receiver("webhook_url", req.webhook_url.as_deref())
             .await?;
         let now = self.now();
-        self.write_outcome(move |c| {
-            let tx = c.transaction()?;
-            let settings = read_settings(&tx)?;
+        // orders are the write a busy till makes most: several waiting at once
+        // share one commit (`Db::write_grouped`); a refusal keeps nothing
+        self.write_outcome_grouped(move |tx| {
+            let settings = read_settings(tx)?;
             if source == OrderSource::Widget {
                 // counted in the writer's transaction, so concurrent widget
                 // payments can't pass the cap together
                 let max = settings.widget_open_orders_max;
-                if store::count_open_from(&tx, source, now)? >= max as i64 {
+                if store::count_open_from(tx, source, now)? >= max as i64 {
                     return Ok((
-                        Err(Error::MerchantBusy {
-                            message: format!("This shop has {max} widget payments waiting to be paid, its most at once; try again when some are paid or expire."),
-                            retry_after_secs: None,
-                        }),
-                        vec![],
+                        (
+                            Err(Error::MerchantBusy {
+                                message: format!("This shop has {max} widget payments waiting to be paid, its most at once; try again when some are paid or expire."),
+                                retry_after_secs: None,
+                            }),
+                            vec![],
+                        ),
+                        false,
                     ));
                 }
             }
-            let made_by = match super::shifts::sale_shift(&tx, &actor) {
+            let made_by = match super::shifts::sale_shift(tx, &actor) {
                 Ok(m) => m,
-                Err(e) => return Ok((Err(e), vec![])),
+                Err(e) => return Ok(((Err(e), vec![]), false)),
             };
-            match insert_order(&tx, &settings, &req, source, true, made_by.as_ref(), now)? {
-                Ok((order, change)) => {
-                    tx.commit()?;
-                    Ok((Ok(order), vec![change]))
-                }
-                Err(refused) => Ok((Err(refused), vec![])),
+            match insert_order(tx, &settings, &req, source, true, made_by.as_ref(), now)? {
+                Ok((order, change)) => Ok(((Ok(order), vec![change]), true)),
+                Err(refused) => Ok(((Err(refused), vec![]), false)),
             }
         })
         .await

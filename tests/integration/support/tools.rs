@@ -39,6 +39,27 @@ pub async fn run_cli_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
     .unwrap()
 }
 
+/// `kasir --data-dir DATA serve` on a free port, as a process of its own (so a
+/// test can SIGKILL it): the child and the base URL it printed.
+pub fn spawn_serve(data: &str) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kasir"))
+        .args(["--data-dir", data, "serve", "--bind", "127.0.0.1:0"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let base = loop {
+        let line = err.next().expect("serve printed its address").unwrap();
+        if let Some(rest) = line.split("listening on ").nth(1) {
+            break rest.split(' ').next().unwrap().to_string();
+        }
+    };
+    // keep draining stderr so the server never blocks on it
+    std::thread::spawn(move || for _ in err.by_ref() {});
+    (child, base)
+}
+
 /// Run a tool that must succeed; its stdout.
 pub fn run(cmd: &mut Command) -> String {
     let out = cmd.output().unwrap_or_else(|e| {

@@ -77,7 +77,6 @@ async fn pending_retries_survive_a_restart() {
 /// again: the event is delivered, with the same `webhook-id`.
 #[tokio::test]
 async fn a_killed_server_delivers_after_it_starts_again() {
-    use std::io::BufRead;
     let rx = Receiver::start().await;
     rx.script([Reply::Hang]);
     let dir = tempfile::tempdir().unwrap();
@@ -89,23 +88,7 @@ async fn a_killed_server_delivers_after_it_starts_again() {
     };
     let key = run(&["keys", "create", "--name", "shop"]);
     run(&["settings", "--default-webhook-url", &rx.url]);
-    let serve = || {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kasir"))
-            .args(["--data-dir", &data, "serve", "--bind", "127.0.0.1:0"])
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut err = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
-        let base = loop {
-            let line = err.next().expect("serve printed its address").unwrap();
-            if let Some(rest) = line.split("listening on ").nth(1) {
-                break rest.split(' ').next().unwrap().to_string();
-            }
-        };
-        // keep draining stderr so the server never blocks on it
-        std::thread::spawn(move || for _ in err.by_ref() {});
-        (child, base)
-    };
+    let serve = || spawn_serve(&data);
     let (mut first, base) = serve();
     let api = Api::new(base, key.clone());
     api.import_qris().await;
