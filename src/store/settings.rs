@@ -5,10 +5,9 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 pub fn get_setting(c: &Connection, key: &str) -> Result<Option<String>> {
     Ok(
-        c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-            r.get(0)
-        })
-        .optional()?,
+        c.prepare_cached("SELECT value FROM settings WHERE key = ?1")?
+            .query_row([key], |r| r.get(0))
+            .optional()?,
     )
 }
 

@@ -29,20 +29,18 @@ pub fn default_static_qris_id(c: &Connection) -> Result<Option<i64>> {
     let chosen: Option<i64> = get_setting(c, "default_qris_id")?.and_then(|v| v.parse().ok());
     if let Some(id) = chosen {
         let exists: Option<i64> = c
-            .query_row("SELECT id FROM static_qris WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
+            .prepare_cached("SELECT id FROM static_qris WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
             .optional()?;
         if exists.is_some() {
             return Ok(Some(id));
         }
     }
-    Ok(c.query_row(
-        "SELECT id FROM static_qris ORDER BY updated_at DESC, id DESC LIMIT 1",
-        [],
-        |r| r.get(0),
+    Ok(
+        c.prepare_cached("SELECT id FROM static_qris ORDER BY updated_at DESC, id DESC LIMIT 1")?
+            .query_row([], |r| r.get(0))
+            .optional()?,
     )
-    .optional()?)
 }
 
 pub fn list_static_qris(c: &Connection) -> Result<Vec<StaticQris>> {
@@ -56,11 +54,10 @@ pub fn list_static_qris(c: &Connection) -> Result<Vec<StaticQris>> {
 
 pub fn get_static_qris(c: &Connection, id: i64) -> Result<Option<StaticQris>> {
     let default_id = default_static_qris_id(c)?;
-    Ok(c.query_row(
-        &format!("SELECT {STATIC_COLS} FROM static_qris WHERE id = ?1"),
-        [id],
-        |r| static_from_row(r, default_id),
-    )
+    Ok(c.prepare_cached(&format!(
+        "SELECT {STATIC_COLS} FROM static_qris WHERE id = ?1"
+    ))?
+    .query_row([id], |r| static_from_row(r, default_id))
     .optional()?)
 }
 
