@@ -22,6 +22,40 @@ impl UsageMeter {
     }
 }
 
+/// Keys recently presented, by hash, so that a request need not read the
+/// database to know its key (one read less per API call, measured in
+/// docs/BENCHMARKS.md). A change to a key made through this process clears
+/// it at once; one made by another process on the same file (`kasir keys
+/// revoke` while the till runs) is seen within [`KEY_TTL`].
+#[derive(Default)]
+pub(super) struct KeyCache(std::sync::Mutex<HashMap<Vec<u8>, (std::time::Instant, ApiKey)>>);
+
+const KEY_TTL: std::time::Duration = std::time::Duration::from_secs(1);
+
+impl KeyCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Vec<u8>, (std::time::Instant, ApiKey)>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+    fn get(&self, hash: &[u8]) -> Option<ApiKey> {
+        match self.lock().get(hash) {
+            Some((at, key)) if at.elapsed() < KEY_TTL => Some(key.clone()),
+            _ => None,
+        }
+    }
+    fn put(&self, hash: Vec<u8>, key: &ApiKey) {
+        let mut keys = self.lock();
+        // only keys that authenticated are kept, so this stays as small as
+        // the shop's list of keys; expired entries go when it grows
+        if keys.len() >= 1024 {
+            keys.retain(|_, (at, _)| at.elapsed() < KEY_TTL);
+        }
+        keys.insert(hash, (std::time::Instant::now(), key.clone()));
+    }
+    pub(super) fn clear(&self) {
+        self.lock().clear();
+    }
+}
+
 /// (key id, Jakarta day), requests per endpoint, last use.
 type UsageBatch = ((i64, String), HashMap<String, i64>, Millis);
 
@@ -115,6 +149,7 @@ impl Kasir {
             .db
             .write(move |c| store::revoke_api_key(c, id, now))
             .await?;
+        self.inner.keys.clear();
         found_key(done, id, true)
     }
 
@@ -131,6 +166,7 @@ impl Kasir {
             .db
             .write(move |c| store::set_key_daily_limit(c, id, daily_limit))
             .await?;
+        self.inner.keys.clear();
         found_key(done, id, false)
     }
 
@@ -160,7 +196,8 @@ impl Kasir {
         user_id: Option<i64>,
     ) -> Result<()> {
         self.require(actor, Right::Settings).await?;
-        self.inner
+        let changed = self
+            .inner
             .db
             .write(move |c| {
                 if let Some(u) = user_id {
@@ -177,7 +214,9 @@ impl Kasir {
                     }))
                 }
             })
-            .await
+            .await;
+        self.inner.keys.clear();
+        changed
     }
 
     /// Who a request's key acts as: its person (while active), else the
@@ -205,19 +244,27 @@ impl Kasir {
     /// The key a request presents, compared in constant time; revoked keys fail.
     pub async fn authenticate(&self, presented: &str) -> Result<ApiKey> {
         let hash = hash_key(presented);
-        self.inner
+        if let Some(key) = self.inner.keys.get(&hash) {
+            return Ok(key);
+        }
+        let lookup = hash.clone();
+        let key = self
+            .inner
             .db
             .read(move |c| {
-                let Some((key, stored)) = store::api_key_by_hash(c, &hash)? else {
+                let Some((key, stored)) = store::api_key_by_hash(c, &lookup)? else {
                     return Err(Error::Unauthorized);
                 };
-                if !bool::from(stored.as_slice().ct_eq(hash.as_slice())) || key.revoked_at.is_some()
+                if !bool::from(stored.as_slice().ct_eq(lookup.as_slice()))
+                    || key.revoked_at.is_some()
                 {
                     return Err(Error::Unauthorized);
                 }
                 Ok(key)
             })
-            .await
+            .await?;
+        self.inner.keys.put(hash, &key);
+        Ok(key)
     }
 
     /// Count a request against its key's daily limit, or refuse it. Counts are

@@ -79,6 +79,7 @@ struct Inner {
     settings_cache: settings::Cache,
     webhooks: webhook::Outbox,
     usage: keys::UsageMeter,
+    keys: keys::KeyCache,
     merchant_limits: merchant_limits::MerchantLimits,
     /// Rung when a print job may be due (queued, or the printer set up).
     print_wake: tokio::sync::Notify,
@@ -163,6 +164,7 @@ impl Kasir {
                 settings_cache: settings::Cache::default(),
                 webhooks,
                 usage: keys::UsageMeter::default(),
+                keys: keys::KeyCache::default(),
                 merchant_limits: Default::default(),
                 print_wake: tokio::sync::Notify::new(),
                 sessions: Default::default(),
