@@ -28,13 +28,21 @@ impl UsageMeter {
 /// it at once; one made by another process on the same file (`kasir keys
 /// revoke` while the till runs) is seen within [`KEY_TTL`].
 #[derive(Default)]
-pub(super) struct KeyCache(std::sync::Mutex<HashMap<Vec<u8>, (std::time::Instant, ApiKey)>>);
+pub(super) struct KeyCache {
+    keys: std::sync::Mutex<HashMap<Vec<u8>, (std::time::Instant, ApiKey)>>,
+    /// Bumped by every clear: a key read from the database before a change
+    /// here committed is not put back after it.
+    generation: std::sync::atomic::AtomicU64,
+}
 
 const KEY_TTL: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl KeyCache {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Vec<u8>, (std::time::Instant, ApiKey)>> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
+        self.keys.lock().unwrap_or_else(|e| e.into_inner())
+    }
+    fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::SeqCst)
     }
     fn get(&self, hash: &[u8]) -> Option<ApiKey> {
         match self.lock().get(hash) {
@@ -42,8 +50,13 @@ impl KeyCache {
             _ => None,
         }
     }
-    fn put(&self, hash: Vec<u8>, key: &ApiKey) {
+    /// Keep `key`, read when the cache was at `generation`, unless a change
+    /// cleared the cache since.
+    fn put(&self, hash: Vec<u8>, key: &ApiKey, generation: u64) {
         let mut keys = self.lock();
+        if self.generation() != generation {
+            return;
+        }
         // only keys that authenticated are kept, so this stays as small as
         // the shop's list of keys; expired entries go when it grows
         if keys.len() >= 1024 {
@@ -52,7 +65,10 @@ impl KeyCache {
         keys.insert(hash, (std::time::Instant::now(), key.clone()));
     }
     pub(super) fn clear(&self) {
-        self.lock().clear();
+        let mut keys = self.lock();
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        keys.clear();
     }
 }
 
@@ -247,6 +263,7 @@ impl Kasir {
         if let Some(key) = self.inner.keys.get(&hash) {
             return Ok(key);
         }
+        let generation = self.inner.keys.generation();
         let lookup = hash.clone();
         let key = self
             .inner
@@ -263,7 +280,7 @@ impl Kasir {
                 Ok(key)
             })
             .await?;
-        self.inner.keys.put(hash, &key);
+        self.inner.keys.put(hash, &key, generation);
         Ok(key)
     }
 
