@@ -647,6 +647,10 @@ async function catalogueBench(data, env) {
   // the first key of a word replaces the first tiles of Semua; the next ones, at most as many
   res.searchFirstKey = stats(searchMs.filter((_, i) => firsts.includes(i)));
   res.searchNextKeys = stats(searchMs.filter((_, i) => !firsts.includes(i)));
+  // the same keys to the frame after the engine's own answer replaced the page's
+  // (none from a till built before the page answered first: a comparison run)
+  const engineMs = await exec('return window.kasirMetrics.searchEngineMs ?? [];');
+  if (engineMs.length) res.searchEngine = stats(engineMs);
   check(searchMs.length >= 40, `${searchMs.length} keys typed into the search, each timed to the grid's answer`);
   await clearSearch();
 

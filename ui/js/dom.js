@@ -15,3 +15,12 @@ export function el(tag, props = {}, ...children) {
   for (const c of children) if (c !== null && c !== undefined) e.append(c instanceof Node ? c : String(c));
   return e;
 }
+
+/** Write a node's text only when it changes: an equal write still relays it out. */
+export function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+export function setHidden(node, hidden) {
+  if (node.hidden !== hidden) node.hidden = hidden;
+}

@@ -3,7 +3,9 @@
 // `cart_price` answer for the cart as it is now; a shop with no products
 // keeps the amount-only screen (kasir.js).
 import { call } from './api.js';
-import { $, el } from './dom.js';
+import { $, el, setText, setHidden } from './dom.js';
+import { productAt, showTiles } from './grid.js';
+import { CATALOGUE_LIMIT, findProducts, sameProducts } from './search.js';
 import { rupiah, digits } from './format.js';
 import { t, language } from './i18n.js';
 import { confirmTwice, errorText, say, showError } from './controls.js';
@@ -29,9 +31,10 @@ let shown = []; // the products in the grid
 let gridSeq = 0;
 
 // numbers the benchmark reads (scripts/e2e-till.mjs, E2E_MODE=bench): a key
-// in the search to the frame after the grid shows its answer, and a tile's
+// in the search to the frame after the grid shows what it finds (searchMs)
+// and after the engine's answer is on it (searchEngineMs), and a tile's
 // click or a scan's Enter to the frame after the cart shows the engine's total
-const metrics = Object.assign(window.kasirMetrics ??= {}, { searchMs: [], addMs: [] });
+const metrics = Object.assign(window.kasirMetrics ??= {}, { searchMs: [], searchEngineMs: [], addMs: [] });
 let searchKeyAt = null;
 let addAt = null;
 const frameAfter = (started, into) => requestAnimationFrame(() => into.push(performance.now() - started));
@@ -62,6 +65,7 @@ async function enter() {
   try {
     const [cats, products] = await Promise.all([call('categories_list'), call('products_list', {})]);
     categories = cats;
+    catalogue = products;
     hasProducts = products.length > 0;
     if (category != null && !categories.some((c) => c.id === category)) category = null;
     renderTabs();
@@ -98,104 +102,68 @@ function renderTabs() {
   $('cat-tabs').hidden = categories.length === 0;
 }
 
+// The catalogue as the engine last listed it (active, on the shelf's order):
+// a search key is answered from it at once, and the engine's own answer
+// replaces that a moment later. Waiting for the engine alone made a key
+// about two frames (docs/BENCHMARKS.md).
+let catalogue = [];
+let refreshing = null;
+
+/** Ask the engine for the whole catalogue again: a sale changed the stock,
+ * or its answer to a search showed the page's copy is behind. */
+function refreshCatalogue() {
+  refreshing ??= call('products_list', {})
+    .then((list) => { catalogue = list; }, () => {})
+    .finally(() => { refreshing = null; });
+  return refreshing;
+}
+
 async function loadGrid() {
   const mine = ++gridSeq;
   const query = $('p-search').value.trim();
   // a search looks through every category: the cashier is finding one product
   const args = query ? { query } : (category != null ? { category_id: category } : {});
+  const key = searchKeyAt;
+  searchKeyAt = null;
+  const local = query && canSearchHere() ? findProducts(catalogue, query) : null;
+  if (local) {
+    paintGrid(local, true);
+    if (key != null) frameAfter(key, metrics.searchMs);
+  }
   try {
     const list = await call('products_list', args);
     if (mine !== gridSeq) return;
     drawGrid(list, !!query);
-    if (searchKeyAt != null && query === $('p-search').value.trim()) {
-      frameAfter(searchKeyAt, metrics.searchMs);
-      searchKeyAt = null;
+    if (key != null) {
+      frameAfter(key, metrics.searchEngineMs);
+      if (!local) frameAfter(key, metrics.searchMs);
     }
+    if (local && !sameProducts(local, list)) refreshCatalogue();
   } catch (e) {
     if (mine === gridSeq) showError($('cart-error'), e);
   }
 }
 
-/** Tiles drawn at once: a shop of thousands finds a product by searching,
- * and drawing every tile made each keypress slow (docs/BENCHMARKS.md). */
-const MAX_TILES = 120;
-
-// The grid's tiles are made once and kept: a search patches the name, price,
-// stock and colour of the tiles it keeps, and a tile that already shows the
-// product is left alone, so a key redraws only what changed. One listener
-// on the grid adds the product a tile shows now.
-const tiles = []; // {b, name, price, stock, p, shows} in grid order; the first `drawn` are on it
-let drawn = 0;
-const tileOf = new WeakMap(); // button → its entry in `tiles`
-
-/** Write a node's text only when it changes: an equal write still relays it out. */
-function setText(node, text) {
-  if (node.textContent !== text) node.textContent = text;
-}
-
-function setHidden(node, hidden) {
-  if (node.hidden !== hidden) node.hidden = hidden;
-}
+/** The page's copy can answer a search only when it is the whole catalogue:
+ * `products_list` lists at most CATALOGUE_LIMIT. */
+const canSearchHere = () => catalogue.length > 0 && catalogue.length < CATALOGUE_LIMIT;
 
 function drawGrid(list, searching) {
   gridSeq++;
+  paintGrid(list, searching);
+}
+
+/** The grid shows `list` (a search's answer, the engine's or the page's own). */
+function paintGrid(list, searching) {
   shown = list;
-  const grid = $('p-grid');
-  const n = Math.min(list.length, MAX_TILES);
-  for (let i = 0; i < n; i++) {
-    const tl = tiles[i] ?? newTile();
-    setTile(tl, list[i]);
-    if (i >= drawn) grid.append(tl.b);
-  }
-  for (let i = n; i < drawn; i++) tiles[i].b.remove();
-  drawn = n;
-  grid.classList.toggle('searching', searching);
-  setHidden($('p-empty'), list.length > 0);
-  const more = $('p-more');
-  setHidden(more, list.length <= MAX_TILES);
-  if (list.length > MAX_TILES) setText(more, t('sale.more_tiles', { shown: digits(MAX_TILES), n: digits(list.length) }));
-}
-
-function newTile() {
-  const tl = { b: null, name: el('span', { class: 'tile-name' }), price: el('span', { class: 'tile-price' }), stock: null, p: null, shows: {} };
-  tl.b = el('button', { type: 'button', class: 'tile' }, tl.name, tl.price);
-  tileOf.set(tl.b, tl);
-  tiles.push(tl);
-  return tl;
-}
-
-function setTile(tl, p) {
-  tl.p = p;
-  const was = tl.shows;
-  const stock = p.stock != null ? t('sale.stock', { n: p.stock }) : null;
-  const out = p.stock != null && p.stock <= 0;
-  const colour = colourOf(p.category_id) ?? null;
-  const price = rupiah(p.price);
-  if (was.id === p.id && was.name === p.name && was.price === price && was.stock === stock && was.out === out && was.colour === colour) return;
-  if (was.id !== p.id) tl.b.dataset.productId = p.id;
-  if (was.name !== p.name) tl.name.textContent = p.name;
-  if (was.price !== price) tl.price.textContent = price;
-  if (was.stock !== stock || was.out !== out) {
-    if (stock == null) tl.stock?.remove();
-    else {
-      tl.stock ??= el('span', { class: 'tile-stock' });
-      tl.stock.textContent = stock;
-      tl.stock.className = `tile-stock${out ? ' out' : ''}`;
-      if (tl.stock.parentNode !== tl.b) tl.b.append(tl.stock);
-    }
-  }
-  if (was.colour !== colour) {
-    if (colour) tl.b.style.setProperty('--cat', colour);
-    else tl.b.style.removeProperty('--cat');
-  }
-  tl.shows = { id: p.id, name: p.name, price, stock, out, colour };
+  showTiles(list, searching, colourOf);
 }
 
 function tileClicked(e) {
-  const tl = tileOf.get(e.target.closest?.('.tile'));
-  if (!tl?.p) return;
+  const p = productAt(e.target);
+  if (!p) return;
   addAt ??= performance.now();
-  add(tl.p);
+  add(p);
 }
 
 // ---------- adding ----------
@@ -494,7 +462,7 @@ async function pay() {
     priced: p,
     // a bill taken back stays open (taken) until the checkout that names it closes it
     billId: bill?.open ? bill.id : null,
-    done: () => { clearCart(); if (screen() === 'kasir') focusSearch(); },
+    done: () => { clearCart(); refreshCatalogue(); if (screen() === 'kasir') focusSearch(); },
   });
 }
 

@@ -472,3 +472,57 @@ async fn a_catalogue_file_imports_whole_or_not_at_all() {
         1
     );
 }
+
+/// The cases the till's own search (ui/js/search.js) passes too: the page
+/// answers a search key from its copy of the catalogue before the engine's
+/// answer comes, so both must find the same products.
+#[tokio::test]
+async fn product_search_cases() {
+    #[derive(serde::Deserialize)]
+    struct Cases {
+        products: Vec<Item>,
+        cases: Vec<Case>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Item {
+        name: String,
+        sku: Option<String>,
+        barcode: Option<String>,
+        active: Option<bool>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Case {
+        query: String,
+        finds: Vec<String>,
+    }
+    let file: Cases =
+        serde_json::from_str(include_str!("../../../ui/test/product-search.json")).unwrap();
+    let shop = Shop::open_at(T0).await;
+    let k = &shop.kasir;
+    for p in file.products {
+        k.save_product(
+            &Actor::Console,
+            ProductInput {
+                name: Some(p.name),
+                price: Some(1_000),
+                sku: p.sku,
+                barcode: p.barcode,
+                active: p.active,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    }
+    for c in file.cases {
+        let found = k
+            .products(ProductQuery {
+                query: Some(c.query.clone()),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let names: Vec<String> = found.into_iter().map(|p| p.name).collect();
+        assert_eq!(names, c.finds, "a search for {:?}", c.query);
+    }
+}
