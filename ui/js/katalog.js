@@ -5,7 +5,7 @@
 import { call } from './api.js';
 import { $, el, setText, setHidden } from './dom.js';
 import { productAt, showTiles } from './grid.js';
-import { CATALOGUE_LIMIT, findProducts, sameProducts } from './search.js';
+import { catalogueCopy, sameProducts } from './search.js';
 import { rupiah, digits } from './format.js';
 import { t, language } from './i18n.js';
 import { confirmTwice, errorText, say, showError } from './controls.js';
@@ -63,9 +63,10 @@ export function switchView() {
 
 async function enter() {
   try {
+    const n = copy.ask();
     const [cats, products] = await Promise.all([call('categories_list'), call('products_list', {})]);
     categories = cats;
-    catalogue = products;
+    copy.take(n, products);
     hasProducts = products.length > 0;
     if (category != null && !categories.some((c) => c.id === category)) category = null;
     renderTabs();
@@ -102,20 +103,32 @@ function renderTabs() {
   $('cat-tabs').hidden = categories.length === 0;
 }
 
-// The catalogue as the engine last listed it (active, on the shelf's order):
-// a search key is answered from it at once, and the engine's own answer
-// replaces that a moment later. Waiting for the engine alone made a key
-// about two frames (docs/BENCHMARKS.md).
-let catalogue = [];
+// The page's copy of the catalogue (search.js): a search key is answered
+// from it at once, and the engine's own answer replaces that a moment later.
+// Waiting for the engine alone made a key about two frames (docs/BENCHMARKS.md).
+const copy = catalogueCopy();
 let refreshing = null;
+let refreshAgain = false;
+let gridQuery = null; // the search whose engine answer the grid shows
 
 /** Ask the engine for the whole catalogue again: a sale changed the stock,
- * or its answer to a search showed the page's copy is behind. */
+ * or its answer to a search showed the copy is behind. One at a time; one
+ * asked while another runs is asked after it. */
 function refreshCatalogue() {
-  refreshing ??= call('products_list', {})
-    .then((list) => { catalogue = list; }, () => {})
-    .finally(() => { refreshing = null; });
-  return refreshing;
+  if (refreshing) {
+    refreshAgain = true;
+    return;
+  }
+  const n = copy.ask();
+  refreshing = call('products_list', {})
+    .then((list) => copy.take(n, list), () => {})
+    .finally(() => {
+      refreshing = null;
+      if (refreshAgain) {
+        refreshAgain = false;
+        refreshCatalogue();
+      }
+    });
 }
 
 async function loadGrid() {
@@ -125,8 +138,10 @@ async function loadGrid() {
   const args = query ? { query } : (category != null ? { category_id: category } : {});
   const key = searchKeyAt;
   searchKeyAt = null;
-  const local = query && canSearchHere() ? findProducts(catalogue, query) : null;
+  // not again for the search the engine's answer is already shown for (a space typed)
+  const local = query && query !== gridQuery && copy.usable() ? copy.find(query) : null;
   if (local) {
+    gridQuery = null;
     paintGrid(local, true);
     if (key != null) frameAfter(key, metrics.searchMs);
   }
@@ -134,22 +149,26 @@ async function loadGrid() {
     const list = await call('products_list', args);
     if (mine !== gridSeq) return;
     drawGrid(list, !!query);
+    gridQuery = query;
     if (key != null) {
       frameAfter(key, metrics.searchEngineMs);
       if (!local) frameAfter(key, metrics.searchMs);
     }
-    if (local && !sameProducts(local, list)) refreshCatalogue();
+    // the copy takes the engine's products; one missing from it, or a search
+    // it answered otherwise, means it is behind (a product added or changed
+    // elsewhere): it is asked again whole
+    if (copy.usable()) {
+      const behind = local && !sameProducts(local, list);
+      if (!copy.fold(list) || behind) refreshCatalogue();
+    }
   } catch (e) {
     if (mine === gridSeq) showError($('cart-error'), e);
   }
 }
 
-/** The page's copy can answer a search only when it is the whole catalogue:
- * `products_list` lists at most CATALOGUE_LIMIT. */
-const canSearchHere = () => catalogue.length > 0 && catalogue.length < CATALOGUE_LIMIT;
-
 function drawGrid(list, searching) {
   gridSeq++;
+  gridQuery = null;
   paintGrid(list, searching);
 }
 
@@ -462,6 +481,7 @@ async function pay() {
     priced: p,
     // a bill taken back stays open (taken) until the checkout that names it closes it
     billId: bill?.open ? bill.id : null,
+    // the sale took stock: the copy a search key is answered from asks again
     done: () => { clearCart(); refreshCatalogue(); if (screen() === 'kasir') focusSearch(); },
   });
 }

@@ -15,8 +15,13 @@ export const CATALOGUE_LIMIT = 10_000;
 
 const lowerAscii = (s) => s.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
 
+// Rust's `str::trim` (Unicode White_Space): not JavaScript's `trim`, which
+// also takes U+FEFF and leaves U+0085
+const SPACE = '\\t-\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+const EDGES = new RegExp(`^[${SPACE}]+|[${SPACE}]+$`, 'g');
+
 /** What a search compares: `query` as the engine reads it, '' for none. */
-export const searchText = (query) => lowerAscii(String(query ?? '').trim());
+export const searchText = (query) => lowerAscii(String(query ?? '').replace(EDGES, ''));
 
 // a product's name, SKU and barcode as compared, worked out once per product
 const keys = new WeakMap();
@@ -45,3 +50,40 @@ export const sameProducts = (a, b) => a.length === b.length && a.every((p, i) =>
   const q = b[i];
   return p.id === q.id && p.name === q.name && p.price === q.price && p.stock === q.stock && p.category_id === q.category_id;
 });
+
+/**
+ * The page's copy of the catalogue: what `products_list` without a query
+ * last answered, with the products of every later answer folded in, so a
+ * search answered from it never shows an older price or stock than the grid
+ * already did. `ask()` numbers a `products_list` asked now; `take(n, list)`
+ * keeps its answer unless a later-asked one is already kept.
+ */
+export function catalogueCopy() {
+  let list = [];
+  let at = new Map(); // product id → its place in `list`
+  let asked = 0;
+  let kept = 0;
+  return {
+    ask: () => ++asked,
+    take(n, products) {
+      if (n < kept) return false;
+      kept = n;
+      list = products.slice();
+      at = new Map(list.map((p, i) => [p.id, i]));
+      return true;
+    },
+    /** The engine's products replace the copy's; false when one is not in it. */
+    fold(products) {
+      let all = true;
+      for (const p of products) {
+        const i = at.get(p.id);
+        if (i == null) all = false;
+        else list[i] = p;
+      }
+      return all;
+    },
+    find: (query) => findProducts(list, query),
+    /** A search can be answered from it: it holds the whole catalogue. */
+    usable: () => list.length > 0 && list.length < CATALOGUE_LIMIT,
+  };
+}

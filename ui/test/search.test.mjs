@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { findProducts, sameProducts, SEARCH_LIMIT } from '../js/search.js';
+import { catalogueCopy, findProducts, sameProducts, SEARCH_LIMIT } from '../js/search.js';
 
 const { products, cases } = JSON.parse(readFileSync(new URL('./product-search.json', import.meta.url)));
 // what `products_list` without a query gives the page: active ones, in shelf order
@@ -30,4 +30,20 @@ test('the grid takes the engine answer as new when a tile would show something e
   assert.ok(!sameProducts(a, [{ ...a[0], stock: 2 }]), 'a sale took one');
   assert.ok(!sameProducts(a, [{ ...a[0], price: 6000 }]));
   assert.ok(!sameProducts(a, []));
+});
+
+test('the copy keeps the newest whole catalogue and folds in each answer, so a key never shows older stock', () => {
+  const copy = catalogueCopy();
+  const kopi = { id: 1, name: 'Kopi', price: 5000, stock: 3, category_id: null };
+  const teh = { id: 2, name: 'Teh', price: 3000, stock: null, category_id: null };
+  const first = copy.ask();
+  const second = copy.ask();
+  assert.ok(copy.take(second, [kopi, teh]));
+  assert.ok(!copy.take(first, [kopi]), 'an answer asked earlier does not replace a later one');
+  assert.deepEqual(copy.find('').map((p) => p.id), [1, 2]);
+  assert.ok(copy.fold([{ ...kopi, stock: 2 }]), 'the engine answered a search after a sale');
+  assert.equal(copy.find('kopi')[0].stock, 2);
+  assert.ok(!copy.fold([{ id: 9, name: 'Roti', price: 1, stock: null, category_id: null }]), 'a product the copy lacks');
+  assert.ok(copy.usable());
+  assert.ok(!catalogueCopy().usable(), 'an empty copy answers nothing');
 });
