@@ -1,6 +1,8 @@
 //! SQLite: migrations by `user_version`, pragmas at open, one writer thread and
 //! a small pool of readers. Blocking work never runs on the async threads.
 
+mod checkpoint;
+
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc, Mutex};
@@ -70,6 +72,10 @@ fn open_connection(path: &Path, read_only: bool) -> rusqlite::Result<Connection>
     if !read_only {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // a grouped write keeps each order in a savepoint: what that undoes
+        // (its sub-journal) stays in memory instead of a temp file opened,
+        // written and closed on every commit (a sixth of the writer's time)
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
     }
     conn.set_prepared_statement_cache_capacity(64);
     Ok(conn)
@@ -145,7 +151,7 @@ const MAX_GROUP: usize = 32;
 
 /// The writer thread: jobs in the order they came, except that grouped writes
 /// found waiting one after another run in one transaction.
-fn run_writer(mut conn: Connection, rx: mpsc::Receiver<Job>) {
+fn run_writer(mut conn: Connection, rx: mpsc::Receiver<Job>, wal: checkpoint::Checkpointer) {
     let mut next = rx.recv().ok();
     while let Some(job) = next.take() {
         match job {
@@ -165,6 +171,7 @@ fn run_writer(mut conn: Connection, rx: mpsc::Receiver<Job>) {
                 run_group(&mut conn, group);
             }
         }
+        wal.after_write(&conn);
         if next.is_none() {
             next = rx.recv().ok();
         }
@@ -255,10 +262,13 @@ impl Db {
         // memory rather than read back from the OS on every insert (32 MB at
         // most, filled only as a shop's file grows)
         conn.pragma_update(None, "cache_size", -32 * 1024)?;
+        // checkpoints run on a thread of their own (db/checkpoint.rs)
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        let wal = checkpoint::start(path)?;
         let (tx, rx) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("kasir-db-writer".into())
-            .spawn(move || run_writer(conn, rx))
+            .spawn(move || run_writer(conn, rx, wal))
             .expect("spawn the database writer thread");
         Ok(Db {
             path: Arc::new(path.to_path_buf()),
