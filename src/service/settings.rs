@@ -476,7 +476,11 @@ pub(super) fn read_settings(c: &rusqlite::Connection) -> Result<Settings> {
         default_webhook_url: map.get("default_webhook_url").cloned(),
         language: map.get("language").cloned().unwrap_or_else(|| "id".into()),
         sound: map.get("sound").map(|v| v != "0").unwrap_or(true),
-        webhook_private_receivers: store::webhook_private_receivers(c)?,
+        // from the one read of the table: a new order reads these every time
+        webhook_private_receivers: store::private_receivers_of(
+            map.get("webhook_private_receivers").map(String::as_str),
+            map.get("webhook_block_private").map(String::as_str),
+        ),
         widget_max_amount: map
             .get("widget_max_amount")
             .and_then(|v| v.parse().ok())

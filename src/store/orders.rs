@@ -108,6 +108,48 @@ pub struct OrderRow<'a> {
     pub expires_at: Millis,
 }
 
+impl OrderRow<'_> {
+    /// The order this row makes, stored as `pk` from static QRIS `q`: what
+    /// reading it back gives until something else changes it (the lifecycle
+    /// checks that in debug builds), without reading it back.
+    pub fn as_written(&self, pk: i64, q: &StaticQris) -> Order {
+        Order {
+            id: pk,
+            order_id: self.order_id.to_string(),
+            link_code: self.link_code.to_string(),
+            qris_id: self.qris_id,
+            merchant_name: q.merchant_name.clone(),
+            merchant_city: q.merchant_city.clone(),
+            source: self.source,
+            amount: self.amount,
+            unique_code: self.unique_code,
+            fee: self.fee,
+            fee_amount: self.fee_amount,
+            total_amount: self.total_amount,
+            description: self.description.map(str::to_string),
+            payload: self.payload.to_string(),
+            status: OrderStatus::Pending.as_of(self.expires_at, self.created_at),
+            webhook_url: self.webhook_url.map(str::to_string),
+            callback_url: self.callback_url.map(str::to_string),
+            created_at: self.created_at,
+            expires_at: self.expires_at,
+            paid_at: None,
+            customer_confirmed_at: None,
+            confirmed_by: None,
+            payer_name: None,
+            payer_note: None,
+            view_count: 0,
+            is_active: true,
+            payment_method: PaymentMethod::Qris,
+            refunded_amount: 0,
+            sale: None,
+            cashier_id: None,
+            cashier: None,
+            shift_id: None,
+        }
+    }
+}
+
 pub enum InsertOrderError {
     DuplicateOrderId,
     DuplicateLinkCode,

@@ -19,15 +19,19 @@ pub fn webhook_secret(c: &Connection) -> Result<WebhookSecret> {
 /// The merchant's choice for private and loopback receivers. An earlier
 /// build's `webhook_block_private = 1` still blocks them.
 pub fn webhook_private_receivers(c: &Connection) -> Result<PrivateReceivers> {
-    if let Some(v) = super::get_setting(c, "webhook_private_receivers")? {
-        return Ok(PrivateReceivers::parse(&v).unwrap_or(PrivateReceivers::Block));
+    Ok(private_receivers_of(
+        super::get_setting(c, "webhook_private_receivers")?.as_deref(),
+        super::get_setting(c, "webhook_block_private")?.as_deref(),
+    ))
+}
+
+/// The policy from its setting, or from the older yes/no one it replaced.
+pub fn private_receivers_of(value: Option<&str>, block_private: Option<&str>) -> PrivateReceivers {
+    match (value, block_private) {
+        (Some(v), _) => PrivateReceivers::parse(v).unwrap_or(PrivateReceivers::Block),
+        (None, Some("1")) => PrivateReceivers::Block,
+        (None, _) => PrivateReceivers::Auto,
     }
-    Ok(
-        match super::get_setting(c, "webhook_block_private")?.as_deref() {
-            Some("1") => PrivateReceivers::Block,
-            _ => PrivateReceivers::Auto,
-        },
-    )
 }
 
 /// What the webhook address policy takes from the settings.

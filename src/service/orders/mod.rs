@@ -114,13 +114,15 @@ pub(super) fn stamp_of(
 /// Fresh link codes tried before giving up (a clash is a 2^-40 event).
 const LINK_CODE_TRIES: usize = 5;
 
-/// Insert `row` under a fresh link code from `code`, trying a few.
-/// The inner error is the caller's to answer (nothing was written).
+/// Insert `row` under a fresh link code from `code`, trying a few: the
+/// order as written. The inner error is the caller's to answer (nothing was
+/// written).
 fn insert_with_fresh_code(
     tx: &rusqlite::Transaction<'_>,
     row: &OrderRow<'_>,
+    q: &StaticQris,
     mut code: impl FnMut() -> String,
-) -> Result<Result<i64>> {
+) -> Result<Result<Order>> {
     for _ in 0..LINK_CODE_TRIES {
         let link_code = code();
         let row = OrderRow {
@@ -128,7 +130,7 @@ fn insert_with_fresh_code(
             ..*row
         };
         match store::insert_order(tx, &row) {
-            Ok(pk) => return Ok(Ok(pk)),
+            Ok(pk) => return Ok(Ok(row.as_written(pk, q))),
             Err(InsertOrderError::DuplicateOrderId) => {
                 return Ok(Err(Error::DuplicateOrderId(row.order_id.to_string())))
             }
@@ -181,14 +183,17 @@ pub(super) fn insert_order(
         created_at: now,
         expires_at: now + expiry * 60_000,
     };
-    let pk = match insert_with_fresh_code(tx, &row, generate_link_code)? {
-        Ok(pk) => pk,
+    let mut order = match insert_with_fresh_code(tx, &row, &q, generate_link_code)? {
+        Ok(order) => order,
         Err(refused) => return Ok(Err(refused)),
     };
     if let Some((user, shift_id)) = made_by {
-        store::set_cashier(tx, pk, user, *shift_id)?;
+        store::set_cashier(tx, order.id, user, *shift_id)?;
+        order.cashier_id = Some(user.id);
+        order.cashier = Some(user.name.clone());
+        order.shift_id = *shift_id;
     }
-    let (order, change) = lifecycle::created(tx, pk, source.as_str(), now)?;
+    let (order, change) = lifecycle::created(tx, order, source.as_str(), now)?;
     if let Some((user, _)) = made_by {
         store::stamp_events(tx, &[change.id], &user.name, None)?;
     }

@@ -116,6 +116,7 @@ async fn a_link_code_that_keeps_clashing_is_its_own_error_and_writes_nothing() {
         .db()
         .write_blocking(move |c| {
             let tx = c.transaction()?;
+            let q = store::get_static_qris(&tx, first.qris_id)?.expect("the order's static QRIS");
             let row = OrderRow {
                 order_id: "ORD-CLASH",
                 link_code: "",
@@ -134,7 +135,7 @@ async fn a_link_code_that_keeps_clashing_is_its_own_error_and_writes_nothing() {
                 expires_at: T0 + 60_000,
             };
             let mut tries = 0;
-            let r = insert_with_fresh_code(&tx, &row, || {
+            let r = insert_with_fresh_code(&tx, &row, &q, || {
                 tries += 1;
                 taken.clone()
             })?;
