@@ -2,11 +2,14 @@
 //! a small pool of readers. Blocking work never runs on the async threads.
 
 mod checkpoint;
+mod writer;
 
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc, Mutex};
 use tokio::sync::oneshot;
+pub use writer::Group;
+use writer::{in_savepoint, run_writer, GroupedJob, Job};
 
 /// The schema, in order; `PRAGMA user_version` says how many are applied.
 const MIGRATIONS: &[(&str, &str)] = &[
@@ -129,121 +132,6 @@ fn apply_migrations(conn: &mut Connection, current: i64) -> Result<(), DbError> 
     Ok(())
 }
 
-type WriteJob = Box<dyn FnOnce(&mut Connection) + Send>;
-
-/// What a grouped write hands back after its work: given how the shared
-/// transaction ended (`Some` error when it was not committed), answer the caller.
-type Answer = Box<dyn FnOnce(Option<&str>) + Send>;
-/// A write that may share its transaction with others waiting for the writer
-/// ([`Db::write_grouped`]); `None` when that transaction could not begin.
-type GroupedJob = Box<dyn FnOnce(Option<&rusqlite::Transaction<'_>>) -> Answer + Send>;
-
-enum Job {
-    Alone(WriteJob),
-    Grouped(GroupedJob),
-}
-
-/// The most grouped writes one commit carries: enough that a burst of orders
-/// shares the pages they all touch (the table's last leaf, the time indexes,
-/// the status counts, the events), few enough that the first of them is not
-/// kept waiting long for the last.
-const MAX_GROUP: usize = 32;
-
-/// The writer thread: jobs in the order they came, except that grouped writes
-/// found waiting one after another run in one transaction.
-fn run_writer(mut conn: Connection, rx: mpsc::Receiver<Job>, wal: checkpoint::Checkpointer) {
-    let mut next = rx.recv().ok();
-    while let Some(job) = next.take() {
-        match job {
-            Job::Alone(job) => job(&mut conn),
-            Job::Grouped(first) => {
-                let mut group = vec![first];
-                while group.len() < MAX_GROUP {
-                    match rx.try_recv() {
-                        Ok(Job::Grouped(j)) => group.push(j),
-                        Ok(other) => {
-                            next = Some(other);
-                            break;
-                        }
-                        Err(_) => break,
-                    }
-                }
-                run_group(&mut conn, group);
-            }
-        }
-        wal.after_write(&conn);
-        if next.is_none() {
-            next = rx.recv().ok();
-        }
-    }
-}
-
-/// One transaction for the group, each job in its own savepoint, one commit;
-/// only then is anyone answered, so an answered write is a committed one.
-fn run_group(conn: &mut Connection, group: Vec<GroupedJob>) {
-    let tx = match conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate) {
-        Ok(tx) => tx,
-        Err(e) => {
-            let why = e.to_string();
-            for job in group {
-                job(None)(Some(&why));
-            }
-            return;
-        }
-    };
-    let mut answers = Vec::with_capacity(group.len());
-    let mut lost = None;
-    for job in group {
-        // SQLite ends a transaction by itself on some errors (disk full, I/O):
-        // what follows must not run outside it, committed piecemeal
-        if lost.is_none() && tx.is_autocommit() {
-            lost = Some("the database ended the transaction after an error".to_string());
-        }
-        answers.push(job(if lost.is_none() { Some(&tx) } else { None }));
-    }
-    let end = match lost {
-        Some(why) => Some(why),
-        None => tx.commit().err().map(|e| e.to_string()),
-    };
-    for answer in answers {
-        answer(end.as_deref());
-    }
-}
-
-/// Run a grouped write's work in a savepoint of the group's transaction: kept
-/// when it says so, undone (and only it) when it fails or refuses.
-fn in_savepoint<T, E, F>(tx: &rusqlite::Transaction<'_>, f: F) -> Result<T, E>
-where
-    E: From<DbError>,
-    F: FnOnce(&rusqlite::Transaction<'_>) -> Result<(T, bool), E>,
-{
-    // prepared once: parsing these on every order showed in the profile
-    let sql = |s: &str| {
-        tx.prepare_cached(s)
-            .and_then(|mut st| st.execute([]))
-            .map_err(|e| E::from(DbError::Sqlite(e)))
-    };
-    let undo = || {
-        sql("ROLLBACK TO grouped_write")?;
-        sql("RELEASE grouped_write")
-    };
-    sql("SAVEPOINT grouped_write")?;
-    match f(tx) {
-        Ok((value, true)) => {
-            sql("RELEASE grouped_write")?;
-            Ok(value)
-        }
-        Ok((value, false)) => {
-            undo()?;
-            Ok(value)
-        }
-        Err(e) => {
-            undo()?;
-            Err(e)
-        }
-    }
-}
-
 /// Handle to the database: cheap to clone.
 #[derive(Clone)]
 pub struct Db {
@@ -306,7 +194,7 @@ impl Db {
     where
         T: Send + 'static,
         E: From<DbError> + Send + 'static,
-        F: FnOnce(&rusqlite::Transaction<'_>) -> Result<(T, bool), E> + Send + 'static,
+        F: FnOnce(&Group<'_>) -> Result<(T, bool), E> + Send + 'static,
     {
         let (tx, rx) = oneshot::channel();
         let job: GroupedJob = Box::new(move |group| {
@@ -471,6 +359,52 @@ mod tests {
     /// Grouped writes queued behind a busy writer share one transaction; each
     /// is answered with its own result, and a refused or failed one leaves
     /// nothing while the others in its group are kept.
+    /// What writes sharing a commit read alike is read once for all of them.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_group_reads_once_what_its_writes_share() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static READS: AtomicUsize = AtomicUsize::new(0);
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("kasir.db")).unwrap();
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let holder = db.clone();
+        let hold = tokio::spawn(async move {
+            holder
+                .write(move |_| {
+                    held.recv().ok();
+                    Ok::<_, DbError>(())
+                })
+                .await
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        let mut writes = vec![];
+        for _ in 0..10 {
+            let db = db.clone();
+            writes.push(tokio::spawn(async move {
+                db.write_grouped(|g| {
+                    let v: i64 = g.read_once(|c| {
+                        READS.fetch_add(1, Ordering::SeqCst);
+                        c.query_row("SELECT 42", [], |r| r.get(0))
+                    })?;
+                    Ok::<_, DbError>((v, true))
+                })
+                .await
+            }));
+            tokio::task::yield_now().await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        release.send(()).unwrap();
+        hold.await.unwrap().unwrap();
+        for w in writes {
+            assert_eq!(w.await.unwrap().unwrap(), 42);
+        }
+        assert_eq!(
+            READS.load(Ordering::SeqCst),
+            1,
+            "ten writes, one group, one read"
+        );
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn grouped_writes_keep_only_what_each_kept() {
         let dir = tempfile::tempdir().unwrap();

@@ -232,7 +232,7 @@ impl Kasir {
     async fn write_outcome_grouped<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
-        F: FnOnce(&rusqlite::Transaction<'_>) -> Result<(Outcome<T>, bool)> + Send + 'static,
+        F: FnOnce(&crate::db::Group<'_>) -> Result<(Outcome<T>, bool)> + Send + 'static,
     {
         let (outcome, events) = self.inner.db.write_grouped(f).await?;
         self.publish(events);

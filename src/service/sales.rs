@@ -372,9 +372,11 @@ impl Kasir {
                     qris_id: None,
                 };
                 let paid_now = method == PaymentMethod::Cash;
+                let q = req.static_qris(&tx)?;
                 let (order, created) = match insert_order(
                     &tx,
                     &settings,
+                    &q,
                     &req,
                     OrderSource::Till,
                     !paid_now,

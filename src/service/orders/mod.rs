@@ -141,19 +141,19 @@ fn insert_with_fresh_code(
     Ok(Err(Error::LinkCodesExhausted))
 }
 
-/// Write a new order and its `order.created` event in `tx`. With `unique`
-/// off (a cash sale, paid at once) no unique code is added. `Ok(Err)` is a
-/// refusal: nothing was written.
+/// Write a new order made from static QRIS `q` and its `order.created` event
+/// in `tx`. With `unique` off (a cash sale, paid at once) no unique code is
+/// added. `Ok(Err)` is a refusal: nothing was written.
 pub(super) fn insert_order(
     tx: &rusqlite::Transaction<'_>,
     settings: &super::Settings,
+    q: &StaticQris,
     req: &CheckedOrder,
     source: OrderSource,
     unique: bool,
     made_by: Option<&(UserRef, Option<i64>)>,
     now: Millis,
 ) -> Result<Result<(Order, OrderChange)>> {
-    let q = req.static_qris(tx)?;
     let charge = if unique {
         match super::unique_code::choose(tx, settings, req, now)? {
             Ok(charge) => charge,
@@ -162,7 +162,7 @@ pub(super) fn insert_order(
     } else {
         super::unique_code::without_code(req)
     };
-    let payload = req.payload(&q, charge.charged)?;
+    let payload = req.payload(q, charge.charged)?;
     let expiry = req
         .expires_in_minutes
         .unwrap_or(settings.order_expiry_minutes);
@@ -183,7 +183,7 @@ pub(super) fn insert_order(
         created_at: now,
         expires_at: now + expiry * 60_000,
     };
-    let mut order = match insert_with_fresh_code(tx, &row, &q, generate_link_code)? {
+    let mut order = match insert_with_fresh_code(tx, &row, q, generate_link_code)? {
         Ok(order) => order,
         Err(refused) => return Ok(Err(refused)),
     };
@@ -226,7 +226,12 @@ impl Kasir {
         // orders are the write a busy till makes most: several waiting at once
         // share one commit (`Db::write_grouped`); a refusal keeps nothing
         self.write_outcome_grouped(move |tx| {
-            let settings = read_settings(tx)?;
+            // no order changes these: read once for the orders sharing the commit
+            let settings = tx.read_once(read_settings)?;
+            let q = match req.qris_id {
+                Some(_) => req.static_qris(tx)?,
+                None => tx.read_once(|tx| req.static_qris(tx))?,
+            };
             if source == OrderSource::Widget {
                 // counted in the writer's transaction, so concurrent widget
                 // payments can't pass the cap together
@@ -248,7 +253,7 @@ impl Kasir {
                 Ok(m) => m,
                 Err(e) => return Ok(((Err(e), vec![]), false)),
             };
-            match insert_order(tx, &settings, &req, source, true, made_by.as_ref(), now)? {
+            match insert_order(tx, &settings, &q, &req, source, true, made_by.as_ref(), now)? {
                 Ok((order, change)) => Ok(((Ok(order), vec![change]), true)),
                 Err(refused) => Ok(((Err(refused), vec![]), false)),
             }
