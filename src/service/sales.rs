@@ -5,7 +5,7 @@
 use super::cart::{self, Discount, Line, PricedCart, MAX_NAME_LEN, MAX_NOTE_LEN, MAX_QUANTITY};
 use super::checks::check_text;
 use super::orders::lifecycle::{self, Step};
-use super::orders::{insert_order, CheckedOrder};
+use super::orders::{insert_order, CheckedOrder, MadeFrom};
 use super::payment_links::generate_order_id;
 use super::people::{Actor, Right};
 use super::products::check_price;
@@ -373,10 +373,13 @@ impl Kasir {
                 };
                 let paid_now = method == PaymentMethod::Cash;
                 let q = req.static_qris(&tx)?;
+                let from = MadeFrom {
+                    settings: &settings,
+                    qris: &q,
+                };
                 let (order, created) = match insert_order(
                     &tx,
-                    &settings,
-                    &q,
+                    from,
                     &req,
                     OrderSource::Till,
                     !paid_now,

@@ -141,13 +141,18 @@ fn insert_with_fresh_code(
     Ok(Err(Error::LinkCodesExhausted))
 }
 
-/// Write a new order made from static QRIS `q` and its `order.created` event
-/// in `tx`. With `unique` off (a cash sale, paid at once) no unique code is
-/// added. `Ok(Err)` is a refusal: nothing was written.
+/// What a new order is made from: the shop's settings and a static QRIS.
+pub(super) struct MadeFrom<'a> {
+    pub settings: &'a super::Settings,
+    pub qris: &'a StaticQris,
+}
+
+/// Write a new order and its `order.created` event in `tx`. With `unique`
+/// off (a cash sale, paid at once) no unique code is added. `Ok(Err)` is a
+/// refusal: nothing was written.
 pub(super) fn insert_order(
     tx: &rusqlite::Transaction<'_>,
-    settings: &super::Settings,
-    q: &StaticQris,
+    from: MadeFrom<'_>,
     req: &CheckedOrder,
     source: OrderSource,
     unique: bool,
@@ -155,21 +160,21 @@ pub(super) fn insert_order(
     now: Millis,
 ) -> Result<Result<(Order, OrderChange)>> {
     let charge = if unique {
-        match super::unique_code::choose(tx, settings, req, now)? {
+        match super::unique_code::choose(tx, from.settings, req, now)? {
             Ok(charge) => charge,
             Err(refused) => return Ok(Err(refused)),
         }
     } else {
         super::unique_code::without_code(req)
     };
-    let payload = req.payload(q, charge.charged)?;
+    let payload = req.payload(from.qris, charge.charged)?;
     let expiry = req
         .expires_in_minutes
-        .unwrap_or(settings.order_expiry_minutes);
+        .unwrap_or(from.settings.order_expiry_minutes);
     let row = OrderRow {
         order_id: &req.order_id,
         link_code: "",
-        qris_id: q.id,
+        qris_id: from.qris.id,
         source,
         amount: req.amount,
         unique_code: charge.unique_code,
@@ -183,7 +188,7 @@ pub(super) fn insert_order(
         created_at: now,
         expires_at: now + expiry * 60_000,
     };
-    let mut order = match insert_with_fresh_code(tx, &row, q, generate_link_code)? {
+    let mut order = match insert_with_fresh_code(tx, &row, from.qris, generate_link_code)? {
         Ok(order) => order,
         Err(refused) => return Ok(Err(refused)),
     };
@@ -253,7 +258,11 @@ impl Kasir {
                 Ok(m) => m,
                 Err(e) => return Ok(((Err(e), vec![]), false)),
             };
-            match insert_order(tx, &settings, &q, &req, source, true, made_by.as_ref(), now)? {
+            let from = MadeFrom {
+                settings: &settings,
+                qris: &q,
+            };
+            match insert_order(tx, from, &req, source, true, made_by.as_ref(), now)? {
                 Ok((order, change)) => Ok(((Ok(order), vec![change]), true)),
                 Err(refused) => Ok(((Err(refused), vec![]), false)),
             }
