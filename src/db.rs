@@ -152,7 +152,7 @@ impl Db {
         conn.pragma_update(None, "cache_size", -32 * 1024)?;
         // checkpoints run on a thread of their own (db/checkpoint.rs)
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
-        let wal = checkpoint::start(path)?;
+        let wal = checkpoint::start(path, &conn)?;
         let (tx, rx) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("kasir-db-writer".into())
@@ -356,9 +356,6 @@ mod tests {
         ));
     }
 
-    /// Grouped writes queued behind a busy writer share one transaction; each
-    /// is answered with its own result, and a refused or failed one leaves
-    /// nothing while the others in its group are kept.
     /// What writes sharing a commit read alike is read once for all of them.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_group_reads_once_what_its_writes_share() {
@@ -405,6 +402,9 @@ mod tests {
         );
     }
 
+    /// Grouped writes queued behind a busy writer share one transaction; each
+    /// is answered with its own result, and a refused or failed one leaves
+    /// nothing while the others in its group are kept.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn grouped_writes_keep_only_what_each_kept() {
         let dir = tempfile::tempdir().unwrap();
