@@ -67,6 +67,7 @@ fn run_group(conn: &mut Connection, group: Vec<GroupedJob>) {
         Ok(tx) => Group {
             tx,
             read: RefCell::default(),
+            broken: RefCell::default(),
         },
         Err(e) => {
             let why = e.to_string();
@@ -84,9 +85,14 @@ fn run_group(conn: &mut Connection, group: Vec<GroupedJob>) {
         if lost.is_none() && tx.is_autocommit() {
             lost = Some("the database ended the transaction after an error".to_string());
         }
+        // a savepoint that could not be undone or released would commit
+        // work its caller was told failed: the whole group is not saved
+        if lost.is_none() {
+            lost = tx.broken.borrow_mut().take();
+        }
         answers.push(job(if lost.is_none() { Some(&tx) } else { None }));
     }
-    let end = match lost {
+    let end = match lost.or_else(|| tx.broken.borrow_mut().take()) {
         Some(why) => Some(why),
         None => tx.tx.commit().err().map(|e| e.to_string()),
     };
@@ -106,7 +112,10 @@ where
     let sql = |s: &str| {
         tx.prepare_cached(s)
             .and_then(|mut st| st.execute([]))
-            .map_err(|e| E::from(DbError::Sqlite(e)))
+            .map_err(|e| {
+                *tx.broken.borrow_mut() = Some(format!("{s} failed: {e}"));
+                E::from(DbError::Sqlite(e))
+            })
     };
     let undo = || {
         sql("ROLLBACK TO grouped_write")?;
@@ -135,6 +144,8 @@ where
 pub struct Group<'c> {
     tx: Transaction<'c>,
     read: RefCell<Vec<Box<dyn Any>>>,
+    /// Why a job's savepoint was left in a state the commit must not keep.
+    broken: RefCell<Option<String>>,
 }
 
 impl<'c> std::ops::Deref for Group<'c> {

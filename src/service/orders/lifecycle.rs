@@ -144,8 +144,14 @@ pub fn created(
         actor,
         now,
     )?;
+    // an error, not a panic: a panic here would stop the writer thread
     #[cfg(debug_assertions)]
-    assert_eq!(order, reload(tx, order.id, now)?, "a new order as written");
+    if order != reload(tx, order.id, now)? {
+        tracing::error!("a new order as written: {order:?}");
+        return Err(Error::TaskFailed(
+            "a new order as written differs from the stored one",
+        ));
+    }
     let change = change_of(&order, id, OrderEvent::Created, now);
     Ok((order, change))
 }

@@ -141,6 +141,11 @@ fn insert_with_fresh_code(
     Ok(Err(Error::LinkCodesExhausted))
 }
 
+/// The default static QRIS, as a group of orders reads it once
+/// ([`crate::db::Group::read_once`] keeps one value per type).
+#[derive(Clone)]
+struct DefaultQris(StaticQris);
+
 /// What a new order is made from: the shop's settings and a static QRIS.
 pub(super) struct MadeFrom<'a> {
     pub settings: &'a super::Settings,
@@ -231,12 +236,8 @@ impl Kasir {
         // orders are the write a busy till makes most: several waiting at once
         // share one commit (`Db::write_grouped`); a refusal keeps nothing
         self.write_outcome_grouped(move |tx| {
-            // no order changes these: read once for the orders sharing the commit
+            // no order changes the settings: read once for the orders sharing the commit
             let settings = tx.read_once(read_settings)?;
-            let q = match req.qris_id {
-                Some(_) => req.static_qris(tx)?,
-                None => tx.read_once(|tx| req.static_qris(tx))?,
-            };
             if source == OrderSource::Widget {
                 // counted in the writer's transaction, so concurrent widget
                 // payments can't pass the cap together
@@ -257,6 +258,11 @@ impl Kasir {
             let made_by = match super::shifts::sale_shift(tx, &actor) {
                 Ok(m) => m,
                 Err(e) => return Ok(((Err(e), vec![]), false)),
+            };
+            // nor the static QRIS: the default one is read once too
+            let q = match req.qris_id {
+                Some(_) => req.static_qris(tx)?,
+                None => tx.read_once(|tx| req.static_qris(tx).map(DefaultQris))?.0,
             };
             let from = MadeFrom {
                 settings: &settings,
