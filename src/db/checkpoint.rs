@@ -27,13 +27,15 @@ use std::time::{Duration, Instant};
 const PERIOD: Duration = Duration::from_millis(200);
 
 /// Frames in the WAL (4 KiB pages) past which the writer checkpoints itself:
-/// 16 MB, far more than a till writes between two pauses. Under the API's
-/// load benchmark 1,000, 3,000 and 10,000 measured alike.
-pub(super) const WRITER_CATCHES_UP: i64 = 4_000;
+/// 40 MB, far more than a till writes between two pauses. Each time is an
+/// fsync on the writer with orders waiting: at 4,000 frames the API's load
+/// benchmark did it twice a second and its p99 at 32 connections went from
+/// 16 to 22 ms.
+pub(super) const WRITER_CATCHES_UP: i64 = 10_000;
 
 /// Frames past which the writer waits for a running background checkpoint so
-/// as to checkpoint itself: 64 MB, the most the WAL holds (give or take a group).
-pub(super) const WAL_LIMIT: i64 = 4 * WRITER_CATCHES_UP;
+/// as to checkpoint itself: 80 MB, the most the WAL holds (give or take a group).
+pub(super) const WAL_LIMIT: i64 = 2 * WRITER_CATCHES_UP;
 
 thread_local! {
     /// Frames in the WAL after the writer's last commit, from its WAL hook
