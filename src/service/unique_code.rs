@@ -102,14 +102,14 @@ fn charge(req: &CheckedOrder, code: i64) -> Option<Charge> {
     })
 }
 
-/// The charge of a new order, its code chosen in `tx` (the writer's) as the
-/// smallest one whose total no open or recent order has. The inner error is
-/// the caller's answer (nothing is written).
 /// The charge with no code: for an order paid at once (cash).
 pub(super) fn without_code(req: &CheckedOrder) -> Charge {
     charge(req, 0).expect("a checked amount is at least 1")
 }
 
+/// The charge of a new order, its code chosen in `tx` (the writer's) as the
+/// smallest one whose total no open or recent order has. The inner error is
+/// the caller's answer (nothing is written).
 pub(super) fn choose(
     tx: &rusqlite::Transaction<'_>,
     s: &Settings,
