@@ -356,13 +356,14 @@ mod tests {
         ));
     }
 
-    /// What writes sharing a commit read alike is read once for all of them.
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_group_reads_once_what_its_writes_share() {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        static READS: AtomicUsize = AtomicUsize::new(0);
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(&dir.path().join("kasir.db")).unwrap();
+    /// Keep the writer busy until `release` is sent, so that writes sent
+    /// meanwhile queue behind it; the hold is on the writer when this returns.
+    async fn hold_the_writer(
+        db: &Db,
+    ) -> (
+        std::sync::mpsc::Sender<()>,
+        tokio::task::JoinHandle<Result<(), DbError>>,
+    ) {
         let (release, held) = std::sync::mpsc::channel::<()>();
         let holder = db.clone();
         let hold = tokio::spawn(async move {
@@ -374,6 +375,17 @@ mod tests {
                 .await
         });
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        (release, hold)
+    }
+
+    /// What writes sharing a commit read alike is read once for all of them.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_group_reads_once_what_its_writes_share() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static READS: AtomicUsize = AtomicUsize::new(0);
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("kasir.db")).unwrap();
+        let (release, hold) = hold_the_writer(&db).await;
         let mut writes = vec![];
         for _ in 0..10 {
             let db = db.clone();
@@ -415,19 +427,8 @@ mod tests {
         })
         .await
         .unwrap();
-        // hold the writer until every grouped write is queued behind it
-        let (release, held) = std::sync::mpsc::channel::<()>();
-        let holder = db.clone();
-        let hold = tokio::spawn(async move {
-            holder
-                .write(move |_| {
-                    held.recv().ok();
-                    Ok::<_, DbError>(())
-                })
-                .await
-        });
-        // the hold is on the writer before the grouped writes are sent
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        // every grouped write is queued behind the hold
+        let (release, hold) = hold_the_writer(&db).await;
         let mut writes = vec![];
         for i in 0..50i64 {
             let db = db.clone();

@@ -476,7 +476,7 @@ pub(super) fn read_settings(c: &rusqlite::Connection) -> Result<Settings> {
         default_webhook_url: map.get("default_webhook_url").cloned(),
         language: map.get("language").cloned().unwrap_or_else(|| "id".into()),
         sound: map.get("sound").map(|v| v != "0").unwrap_or(true),
-        // from the one read of the table: a new order reads these every time
+        // from the one read of the table, not two more: new orders read the settings
         webhook_private_receivers: store::private_receivers_of(
             map.get("webhook_private_receivers").map(String::as_str),
             map.get("webhook_block_private").map(String::as_str),
